@@ -1,0 +1,57 @@
+/** `FlockConfig` / `FlockConfigV2` address book (abi.md §3): every contract resolves the others through it at call time. */
+import { AccessControlled } from '../evm/accessControl.js';
+import { Revert, require } from '../evm/revert.js';
+import type { World } from '../evm/world.js';
+import { ROLES, ZERO_ADDRESS, type Address } from '../units.js';
+
+/** Config index layout (abi.md §3.3). V1 and V2 differ from index 5 on. */
+export const CFG = {
+  MainManager: 0n,
+  PoolManager: 1n,
+  TaskManager: 2n,
+  Config: 3n,
+  FlockToken: 4n,
+  GmFlockToken: 5n,
+  StakeInfoV1: 5n,
+  StakeInfoV2: 6n,
+  Exchange: 7n,
+} as const;
+
+export class Config extends AccessControlled {
+  readonly kind = 'Config';
+  readonly addresses = new Map<bigint, Address>();
+
+  constructor(w: World, address: Address = 'Config') {
+    super(w, address);
+  }
+
+  initialize(sender: Address): void {
+    this.initializer();
+    this.grant(ROLES.DEFAULT_ADMIN_ROLE, sender, sender);
+  }
+
+  getAddress(_sender: Address, index: bigint): Address {
+    return this.addresses.get(index) ?? ZERO_ADDRESS;
+  }
+
+  /** Reverts with no message for the zero address (abi.md §3.1). */
+  setAddress(sender: Address, index: bigint, addr: Address): void {
+    this.onlyAdmin(sender);
+    if (addr === ZERO_ADDRESS) throw new Revert('');
+    const old = this.addresses.get(index) ?? ZERO_ADDRESS;
+    this.w.j.mset(this.addresses, index, addr);
+    this.w.emit(this.address, 'AddressUpdated', sender, index, old, addr);
+  }
+
+  copyFromOtherConfig(sender: Address, other: Address, length: bigint): void {
+    this.onlyAdmin(sender);
+    const src = this.w.at<Config>(other);
+    require(src instanceof Config, '');
+    for (let i = 0n; i < length; i++) this.setAddress(sender, i, src.getAddress(this.address, i));
+  }
+}
+
+/** The address at config index `i`, as the contracts' ConfigHelper resolves it. */
+export function cfg(w: World, i: bigint): Address {
+  return w.at<Config>(w.configAddress).addresses.get(i) ?? ZERO_ADDRESS;
+}

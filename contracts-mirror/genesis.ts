@@ -1,0 +1,139 @@
+/**
+ * Genesis of stand-ins.md §1: `admin` deploys the protocol in the wiring order of abi.md §13,
+ * initializes it, grants itself every role, wires tokens and registries, and applies the default
+ * parameters through the deployed setters. Traces and simulations both start here.
+ */
+import { World, type Protocol } from './evm/world.js';
+import { CFG, Config } from './contracts/config.js';
+import { FlockToken } from './contracts/flockToken.js';
+import { GmFlock } from './contracts/gmFlock.js';
+import { Exchange } from './contracts/exchange.js';
+import { TaskManager } from './contracts/taskManager.js';
+import { StakeInfo } from './contracts/stakeInfo.js';
+import { PoolManager } from './contracts/poolManager.js';
+import { Vesting } from './contracts/vesting.js';
+import { FLTaskManager } from './contracts/flTask.js';
+import { DAY, E18, ROLES, type Address } from './units.js';
+import type { AccessControlled } from './evm/accessControl.js';
+
+export const ADMIN: Address = 'admin';
+
+export interface Deployment {
+  w: World;
+  flock: FlockToken;
+  config: Config;
+  taskManager: TaskManager;
+  stakeInfo: StakeInfo;
+  poolManager: PoolManager;
+  flTaskManager: FLTaskManager;
+  gmFlock?: GmFlock;
+  exchange?: Exchange;
+  vesting?: Vesting;
+}
+
+export interface GenesisOptions {
+  protocol: Protocol;
+  aiArenaSlashing?: boolean;
+  /** Block timestamp of genesis (stand-ins.md §1.0: the first step's `at`). */
+  time?: bigint;
+}
+
+/** Runs `fn` as admin's genesis transaction; genesis must never revert. */
+function must(w: World, what: string, fn: () => unknown): void {
+  const r = w.transact(fn);
+  if (!r.ok) throw new Error(`genesis step "${what}" reverted: ${r.reason}`);
+}
+
+export function deployProtocol(opts: GenesisOptions): Deployment {
+  const w = new World(opts.protocol, opts.aiArenaSlashing ?? false);
+  w.now = opts.time ?? 0n;
+  const logs = w.logs;
+  w.logs = null; // genesis emits nothing into results
+  const v2 = opts.protocol === 'v2';
+  const a = ADMIN;
+
+  const flock = w.deploy(new FlockToken(w));
+  const gmFlock = v2 ? w.deploy(new GmFlock(w)) : undefined;
+  const config = w.deploy(new Config(w));
+  const taskManager = w.deploy(new TaskManager(w));
+  const poolManager = w.deploy(new PoolManager(w));
+  const stakeInfo = w.deploy(new StakeInfo(w));
+  const exchange = v2 ? w.deploy(new Exchange(w)) : undefined;
+  const vesting = v2 ? w.deploy(new Vesting(w)) : undefined;
+  const flTaskManager = w.deploy(new FLTaskManager(w));
+
+  must(w, 'initialize', () => {
+    flock.initialize(a, 0n, 'FLock Token', 'FLOCK');
+    gmFlock?.initialize(a);
+    config.initialize(a);
+    taskManager.initialize(a, config.address);
+    poolManager.initialize(a, config.address);
+    exchange?.initialize(a, config.address);
+    vesting?.initialize(a, flock.address);
+    flTaskManager.initialize(a);
+  });
+
+  must(w, 'config', () => {
+    config.setAddress(a, CFG.MainManager, taskManager.address);
+    config.setAddress(a, CFG.PoolManager, poolManager.address);
+    config.setAddress(a, CFG.TaskManager, flTaskManager.address);
+    config.setAddress(a, CFG.Config, config.address);
+    config.setAddress(a, CFG.FlockToken, flock.address);
+    if (v2) {
+      config.setAddress(a, CFG.GmFlockToken, gmFlock!.address);
+      config.setAddress(a, CFG.StakeInfoV2, stakeInfo.address);
+      config.setAddress(a, CFG.Exchange, exchange!.address);
+    } else {
+      config.setAddress(a, CFG.StakeInfoV1, stakeInfo.address);
+    }
+  });
+
+  must(w, 'roles', () => {
+    const rbac: AccessControlled[] = [taskManager, poolManager, ...(exchange ? [exchange] : [])];
+    for (const c of rbac) {
+      if (!v2) continue;
+      for (const role of [ROLES.DAO_ADMIN, ROLES.PROTOCOL_MANAGER, ROLES.REWARD_OPERATOR]) c.grantRole(a, role, a);
+    }
+    flock.grantRole(a, ROLES.DEFAULT_ADMIN_ROLE, taskManager.address);
+    if (v2) {
+      gmFlock!.grantRole(a, ROLES.MINTER_ROLE, exchange!.address);
+      gmFlock!.grantRole(a, ROLES.REGISTRAR_ROLE, poolManager.address);
+      gmFlock!.setRegistered(a, taskManager.address, true);
+      gmFlock!.setRegistered(a, exchange!.address, true);
+      vesting!.grantRole(a, ROLES.DEFAULT_ADMIN_ROLE, taskManager.address);
+    }
+  });
+
+  must(w, 'parameters', () => {
+    if (!v2) return;
+    const tm = taskManager;
+    tm.setMaxRewardTokenPerDay(a, 1074n * E18);
+    tm.setRewardParameters(a, 900_000n, 1_000_000n, 1074n * E18);
+    tm.setMinStakes(a, 3000n * E18, 3000n * E18);
+    tm.setMaxDuration(a, 30n * DAY);
+    tm.setDailyMintResetCount(a, 30n);
+    tm.setDailyMintDecayPercentage(a, 900_000n);
+    tm.setDaysToFreezeSigmaBefore(a, 2n);
+    tm.setDaysToFreezeSigmaAfter(a, 2n);
+    tm.setUpLinearDepositor(a, vesting!.address, 30n);
+    exchange!.setExchangeParams(a, 30n * DAY, 365n * DAY, 21_900n, 10_000n);
+    exchange!.setProtocolFee(a, 0n);
+  });
+
+  w.logs = logs;
+  return { w, flock, config, taskManager, stakeInfo, poolManager, flTaskManager, gmFlock, exchange, vesting };
+}
+
+/** Genesis balances (stand-ins.md §1.4): minted by admin, so they count as minted supply. */
+export function mintGenesis(d: Deployment, token: 'FLOCK' | 'gmFLOCK', to: Address, amount: bigint): void {
+  const logs = d.w.logs;
+  d.w.logs = null;
+  try {
+    must(d.w, `mint ${token} to ${to}`, () => {
+      if (token === 'FLOCK') d.flock.mint(ADMIN, to, amount);
+      else d.gmFlock!.mint(ADMIN, to, amount);
+    });
+  } finally {
+    d.w.logs = logs;
+  }
+}

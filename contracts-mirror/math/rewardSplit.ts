@@ -1,0 +1,57 @@
+/**
+ * The AI Arena reward arithmetic of contracts.md §5, as pure functions. Every `/` is a Solidity
+ * floor division in the order the contract evaluates it; checked arithmetic panics as 0.8 does.
+ */
+import { div, mul, sub } from '../evm/revert.js';
+
+/** §5.2: a task's share of the AI Arena pot, `R_arena·w_t/W`. */
+export function taskPot(rArena: bigint, taskWeight: bigint, totalWeight: bigint): bigint {
+  return div(mul(rArena, taskWeight), totalWeight);
+}
+
+/**
+ * §5.2 γ split, floor inside first: `f = γ + ((B − 2γ)·side)/(N + V)`, then `T = T0·f/B`.
+ * `side` is N for the node pool and V for the validator pool.
+ */
+export function gammaSplit(t0: bigint, gamma: bigint, base: bigint, side: bigint, n: bigint, v: bigint): bigint {
+  const f = gamma + div(mul(sub(base, 2n * gamma), side), n + v);
+  return div(mul(t0, f), base);
+}
+
+/** §5.3: the locked 90 % of the node pool, `lockedRewardPercentage·T_node/B`. */
+export function lockedPart(lockedPct: bigint, tNode: bigint, base: bigint): bigint {
+  return div(mul(lockedPct, tNode), base);
+}
+
+/** §5.3 V1: a node's unlocked daily reward, `unlockedRewardPercentage·T_node·p/(B·B)`. */
+export function v1NodeReward(unlockedPct: bigint, tNode: bigint, pct: bigint, base: bigint): bigint {
+  return div(mul(mul(unlockedPct, tNode), pct), base * base);
+}
+
+/**
+ * §5.3/§5.4 V1 delegators' cut (protocol.md §2.7): `((B − σ)·r·d)/(d + ownStake)/B`,
+ * with d the participant's captured delegation.
+ */
+export function v1DelegatorCut(reward: bigint, sigma: bigint, delegation: bigint, ownStake: bigint, base: bigint): bigint {
+  return div(div(mul(mul(sub(base, sigma), reward), delegation), delegation + ownStake), base);
+}
+
+/**
+ * §5.3/§5.4 V2.1 with/without-delegation split: the participant keeps `(a − b)·σ/B + b` and its
+ * pool gets the rest, where a and b are its shares with and without delegation.
+ * Returns [participant, delegators].
+ */
+export function sigmaSplit(a: bigint, b: bigint, sigma: bigint, base: bigint): [bigint, bigint] {
+  const own = div(mul(sub(a, b), sigma), base) + b;
+  return [own, a - own];
+}
+
+/** A ppm share of `amount` scaled by `scale`: `amount·pct/scale` (scale B, or B·B with a factor folded in). */
+export function pctOf(amount: bigint, pct: bigint, scale: bigint): bigint {
+  return div(mul(amount, pct), scale);
+}
+
+/** §5.5 claim fee: `amount·feePercentage/B`, floored, so the claimer keeps the rounding remainder. */
+export function claimFee(amount: bigint, feePct: bigint, base: bigint): bigint {
+  return div(mul(amount, feePct), base);
+}
