@@ -1,0 +1,32 @@
+/**
+ * The `flock-lab` command line (design.md, CLI). Exit codes: 0 ok, 1 a check failed, 2 bad input.
+ */
+import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { replayCommand } from './replay.js';
+
+const program = new Command();
+program
+  .name('flock-lab')
+  .description('Exact protocol-economics lab for FLock.io: a bigint mirror of the deployed contracts, trace replay, and (soon) agent-based simulation.')
+  .version(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version)
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+program
+  .command('replay')
+  .description('Run an action trace (spec/traces.md) and print the result JSON.\nExit 0: every step behaved as written; 1: a step failed or an invariant broke; 2: the trace is invalid.')
+  .argument('<trace>', 'trace JSON file (format flock-trace/1)')
+  .option('--engine <engine>', 'engine to run the trace on: mirror', 'mirror')
+  .option('-o, --out <file>', 'also write the result JSON to this file')
+  .action((trace: string, opts: { engine: string; out?: string }) => {
+    process.exitCode = replayCommand(trace, opts);
+  });
+
+try {
+  program.parse();
+} catch (e) {
+  if (e instanceof CommanderError) {
+    process.exitCode = e.exitCode === 0 ? 0 : 2;
+  } else throw e;
+}
