@@ -1,0 +1,106 @@
+/**
+ * Benchmark (not a test): the time to settle one day at the reference scale of protocol.md §7
+ * — 603 training nodes, 1,051 validators, 63,265 delegators spread over their pools, 16 tasks —
+ * on the V2.1 mirror. One day = the mint, the node and validator uploads of every task (which
+ * fund the pools), then one pool claim per hundred delegators. Target: ≤ 20 ms per day.
+ *
+ *   npm run bench            # prints setup time, per-day mean/median/max, and the invariant check
+ */
+import seedrandom from 'seedrandom';
+import { deployProtocol, mintGenesis, ADMIN } from '../contracts-mirror/genesis.js';
+import { checkInvariants } from '../contracts-mirror/invariants.js';
+import type { MiniPoolV2 } from '../contracts-mirror/contracts/pool.js';
+import { DAY, E18 } from '../contracts-mirror/units.js';
+
+const NODES = 603;
+const VALIDATORS = 1051;
+const DELEGATORS = 63_265;
+const TASKS = 16;
+const DAYS = 20;
+const WARMUP = 3;
+
+function must(r: { ok: boolean; reason?: string }, what: string): void {
+  if (!r.ok) throw new Error(`${what} reverted: ${(r as { reason: string }).reason}`);
+}
+
+/** Geometric rank weights (workloads.md §5.3) turned into ppm arrays summing to ≤ 1e6. */
+function ppmArrays(n: number, rng: () => number): { pw: bigint[]; po: bigint[] } {
+  const g = Array.from({ length: n }, (_, i) => 0.9 ** i);
+  const total = g.reduce((a, b) => a + b, 0);
+  const pw = g.map((x) => BigInt(Math.floor((1e6 * x) / total)));
+  const po = pw.map((x) => (x * BigInt(Math.floor(500_000 + rng() * 400_000))) / 1_000_000n);
+  return { pw, po };
+}
+
+const t0 = performance.now();
+const rng = seedrandom.alea('bench-settle-day');
+const d = deployProtocol({ protocol: 'v2', time: 1_735_689_600n });
+const { w, taskManager: tm, poolManager: pm } = d;
+w.logs = null;
+const nodes = Array.from({ length: NODES }, (_, i) => `node${i}`);
+const validators = Array.from({ length: VALIDATORS }, (_, i) => `validator${i}`);
+const delegators = Array.from({ length: DELEGATORS }, (_, i) => `delegator${i}`);
+for (const a of [...nodes, ...validators]) mintGenesis(d, 'gmFLOCK', a, 10_000n * E18);
+for (const a of delegators) mintGenesis(d, 'gmFLOCK', a, 1_000n * E18);
+must(w.transact(() => tm.setMaxRewardTokenPerDay(ADMIN, 400_000n * E18)), 'setMaxRewardTokenPerDay');
+must(w.transact(() => tm.setRewardParameters(ADMIN, 900_000n, 1_000_000n, 309_157n * E18)), 'setRewardParameters');
+must(w.transact(() => tm.setGamma(ADMIN, 100_000n)), 'setGamma');
+const taskNodes: string[][] = Array.from({ length: TASKS }, () => []);
+const taskValidators: string[][] = Array.from({ length: TASKS }, () => []);
+for (let t = 1; t <= TASKS; t++) must(w.transact(() => tm.createTask(ADMIN, BigInt(t), 30n * DAY, `task-${t}`)), 'createTask');
+nodes.forEach((a, i) => {
+  const t = (i % TASKS) + 1;
+  taskNodes[t - 1].push(a);
+  must(w.transact(() => tm.stakeTokensForTrainingNodes(a, BigInt(t), BigInt(3000 + Math.floor(rng() * 7000)) * E18)), 'stake node');
+  must(w.transact(() => pm.createMiniPool(a, BigInt(Math.floor(rng() * 1e6)))), 'createMiniPool');
+});
+validators.forEach((a, i) => {
+  const t = (i % TASKS) + 1;
+  taskValidators[t - 1].push(a);
+  must(w.transact(() => tm.stakeTokensForValidators(a, BigInt(t), BigInt(3000 + Math.floor(rng() * 7000)) * E18)), 'stake validator');
+  must(w.transact(() => pm.createMiniPool(a, BigInt(Math.floor(rng() * 1e6)))), 'createMiniPool');
+});
+const owners = [...nodes, ...validators];
+const poolOf = new Map<string, MiniPoolV2>();
+for (const dlg of delegators) {
+  const owner = owners[Math.floor(rng() * owners.length)];
+  const pool = w.contracts.get(`Pool:${owner}`) as MiniPoolV2;
+  poolOf.set(dlg, pool);
+  must(w.transact(() => pool.delegate(dlg, BigInt(1 + Math.floor(rng() * 999)) * E18)), 'delegate');
+}
+const nodeArrays = taskNodes.map((l) => ppmArrays(l.length, rng));
+const valArrays = taskValidators.map((l) => ppmArrays(l.length, rng));
+const setupMs = performance.now() - t0;
+
+const claimers = Math.floor(DELEGATORS / 100);
+const dayMs: number[] = [];
+let cursor = 0;
+for (let day = 0; day < WARMUP + DAYS; day++) {
+  w.now += DAY;
+  const start = performance.now();
+  must(w.transact(() => tm.mintDailyReward(ADMIN)), 'mint');
+  for (let t = 0; t < TASKS; t++) {
+    const id = BigInt(t + 1);
+    must(w.transact(() => tm.uploadRewardResultsForTrainingNodes(ADMIN, id, taskNodes[t], nodeArrays[t].pw, nodeArrays[t].po)), 'node upload');
+    must(w.transact(() => tm.uploadRewardResultsForValidators(ADMIN, id, taskValidators[t], valArrays[t].pw, valArrays[t].po)), 'validator upload');
+  }
+  for (let k = 0; k < claimers; k++) {
+    const dlg = delegators[cursor];
+    cursor = (cursor + 1) % DELEGATORS;
+    const pool = poolOf.get(dlg)!;
+    w.transact(() => pool.claimRewards(dlg));
+  }
+  if (day >= WARMUP) dayMs.push(performance.now() - start);
+}
+
+const inv0 = performance.now();
+const violation = checkInvariants(d);
+const invMs = performance.now() - inv0;
+if (violation) throw new Error(`invariant broke: ${JSON.stringify(violation)}`);
+
+dayMs.sort((a, b) => a - b);
+const mean = dayMs.reduce((a, b) => a + b, 0) / dayMs.length;
+console.log(`settle-day (v2 mirror, ${NODES} nodes, ${VALIDATORS} validators, ${DELEGATORS} delegators, ${TASKS} tasks, ${claimers} claims/day)`);
+console.log(`  setup:            ${(setupMs / 1000).toFixed(2)} s`);
+console.log(`  day (n=${DAYS}):       mean ${mean.toFixed(2)} ms, median ${dayMs[DAYS >> 1].toFixed(2)} ms, max ${dayMs[DAYS - 1].toFixed(2)} ms (target ≤ 20 ms)`);
+console.log(`  invariant check:  ${invMs.toFixed(2)} ms (conservation + solvency over every holder and delegator)`);
