@@ -1,0 +1,48 @@
+/** What every agent can reach: the clock, the chain, the off-chain backend and the run's scenario. */
+import type { Environment } from '../engine/env.js';
+import { stream, type RandomStream } from '../engine/rng.js';
+import type { Scenario } from '../scenario/schema.js';
+import type { Workload } from '../workloads/types.js';
+import type { Chain } from '../run/chain.js';
+import type { Backend } from '../offchain/backend.js';
+import { E18 } from '../../contracts-mirror/units.js';
+
+export interface SimContext {
+  env: Environment;
+  chain: Chain;
+  scenario: Scenario;
+  seed: number;
+  run: number;
+  workload: Workload;
+  backend: Backend;
+  /** Unix seconds of day 0, 00:00 UTC. */
+  start: number;
+  /** The agent's own named stream (seed, run, name): independent of creation order. */
+  rng(name: string): RandomStream;
+}
+
+export function makeRng(seed: number, run: number): (name: string) => RandomStream {
+  return (name) => stream(seed, run, name);
+}
+
+/** Whole tokens (a float from the scenario) to wei, rounded down to the micro-token. */
+export function toWei(tokens: number): bigint {
+  return BigInt(Math.round(tokens * 1e6)) * (E18 / 1_000_000n);
+}
+
+export type Role = 'node' | 'validator' | 'delegator';
+
+/** The bookkeeping every agent keeps for the results: what it was paid, gross of fees. */
+export interface AgentBase {
+  readonly name: string;
+  readonly role: Role;
+  readonly behaviour: string;
+  /** The real-world participant behind the identity (a sybil's identities share one). */
+  readonly entity: string;
+  /** Rewards already claimed, gross of the claim fee. */
+  claimedGross: bigint;
+  /** Current stake in wei (own task stake for nodes/validators, delegated gmFLOCK for delegators). */
+  stake(): bigint;
+  /** Rewards earned but not yet claimed (claimable now plus still vesting), gross. */
+  unclaimed(): bigint;
+}

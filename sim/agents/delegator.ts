@@ -1,0 +1,129 @@
+/**
+ * A delegator (protocol.md §2.7–2.8): locks FLOCK into gmFLOCK, picks the pool with the best
+ * eAPY over the docs' 14-day window, delegates, claims on a schedule, moves when another pool
+ * pays clearly more once the 1-day undelegation lock has passed, and leaves a pool whose σ rose
+ * (its owner keeps more of the delegation-attributable reward).
+ */
+import { DAY } from '../engine/calendar.js';
+import type { RandomStream } from '../engine/rng.js';
+import type { Pool } from '../../contracts-mirror/contracts/pool.js';
+import type { AgentBase, SimContext } from './context.js';
+import { lockForGm } from './locking.js';
+
+export interface DelegatorSpec {
+  name: string;
+  stake: bigint;
+  claimEveryDays: number;
+  rebalanceThreshold: number;
+}
+
+/** What delegators can observe about pools (the front end's eAPY and σ). */
+export interface PoolMarket {
+  pools(): string[];
+  /** Annualised yield over the last ≤ 14 days for a delegator adding `extra` wei (docs' eAPY). */
+  eApy(pool: string, extra: bigint): number;
+  sigma(pool: string): bigint;
+}
+
+/** σ increase (ppm) that makes a delegator leave its pool. */
+const SIGMA_REACTION = 100_000n;
+
+export class Delegator implements AgentBase {
+  readonly role = 'delegator' as const;
+  readonly behaviour = 'delegator';
+  readonly name: string;
+  readonly entity: string;
+  claimedGross = 0n;
+  pool: string | null = null;
+  private joinedSigma = 0n;
+  private readonly rng: RandomStream;
+
+  constructor(
+    private readonly ctx: SimContext,
+    readonly spec: DelegatorSpec,
+    private readonly market: PoolMarket,
+  ) {
+    this.name = spec.name;
+    this.entity = spec.name;
+    this.rng = ctx.rng(`agent:${spec.name}`);
+  }
+
+  private contract(pool: string): Pool {
+    return this.ctx.chain.d.w.contracts.get(pool) as Pool;
+  }
+
+  stake(): bigint {
+    return this.pool ? this.contract(this.pool).amountOf(this.name) : 0n;
+  }
+
+  unclaimed(): bigint {
+    if (!this.pool) return 0n;
+    return this.contract(this.pool).claimable(this.name, this.name);
+  }
+
+  setup(): void {
+    lockForGm(this.ctx, this.name, this.spec.stake);
+    const { env } = this.ctx;
+    env.at(env.now + DAY * (0.05 + this.rng.next() * 0.2), () => this.choose());
+    const daily = () => {
+      this.daily();
+      env.at(env.now + DAY, daily);
+    };
+    env.at(env.now + DAY * (1 + this.rng.next()), daily);
+  }
+
+  /** The best pool by eAPY; ties (e.g. no history yet) are broken at random by the agent's stream. */
+  private best(exclude: string | null): { pool: string; apy: number } | null {
+    let top: { pool: string; apy: number }[] = [];
+    for (const p of this.market.pools()) {
+      if (p === exclude) continue;
+      const apy = this.market.eApy(p, this.spec.stake);
+      if (top.length === 0 || apy > top[0].apy + 1e-12) top = [{ pool: p, apy }];
+      else if (Math.abs(apy - top[0].apy) <= 1e-12) top.push({ pool: p, apy });
+    }
+    return top.length ? this.rng.pick(top) : null;
+  }
+
+  private choose(): void {
+    const b = this.best(null);
+    if (b) this.delegateTo(b.pool);
+  }
+
+  private delegateTo(pool: string): void {
+    const amount = this.ctx.chain.d.gmFlock
+      ? this.ctx.chain.d.gmFlock.bal(this.name)
+      : this.ctx.chain.d.flock.bal(this.name);
+    if (amount === 0n) return;
+    const r = this.ctx.chain.tx('delegate', () => this.contract(pool).delegate(this.name, amount));
+    if (r.ok) {
+      this.pool = pool;
+      this.joinedSigma = this.market.sigma(pool);
+    }
+  }
+
+  private claim(): void {
+    if (!this.pool) return;
+    const pool = this.contract(this.pool);
+    const owed = this.ctx.chain.read(() => pool.claimable(this.name, this.name));
+    if (owed > 0n && this.ctx.chain.tx('pool.claimRewards', () => pool.claimRewards(this.name)).ok) this.claimedGross += owed;
+  }
+
+  private daily(): void {
+    const day = Math.floor((this.ctx.env.now - this.ctx.start) / DAY);
+    if (day % this.spec.claimEveryDays === 0) this.claim();
+    if (!this.pool) return this.choose();
+    const current = this.pool;
+    const sigmaRose = this.market.sigma(current) >= this.joinedSigma + SIGMA_REACTION;
+    const here = this.market.eApy(current, 0n);
+    const alt = this.best(current);
+    if (!alt) return;
+    const better = alt.apy > here * (1 + this.spec.rebalanceThreshold) && alt.apy > 0;
+    if (!sigmaRose && !better) return;
+    this.claim();
+    const amount = this.stake();
+    const r = this.ctx.chain.tx('undelegate', () => this.contract(current).undelegate(this.name, amount));
+    if (!r.ok) return; // still inside the 1-day lock: try again tomorrow
+    this.pool = null;
+    this.delegateTo(alt.pool);
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * A validator (protocol.md §2.6): stakes in a task, runs a pool with its σ, and works the
+ * fed-ledger loop of workloads.md §3.1 — at most one assignment lookup per 3 minutes, evaluate,
+ * report. Behaviours: honest, lazy (random scores without evaluating), colluding (favours the
+ * models of named nodes, learned over a side channel), noisy (evaluates a small subsample).
+ */
+import type { RandomStream } from '../engine/rng.js';
+import type { ProcessBody } from '../engine/env.js';
+import { ASSIGNMENT_INTERVAL } from '../offchain/backend.js';
+import type { ValidatorProfile } from '../workloads/types.js';
+import type { AgentBase, SimContext } from './context.js';
+import { lockForGm } from './locking.js';
+import { claimManagerAndVesting } from './trainingNode.js';
+import { DAY } from '../engine/calendar.js';
+
+export interface ValidatorSpec {
+  name: string;
+  behaviour: ValidatorProfile['behaviour'];
+  stake: bigint;
+  sigma: bigint;
+  claimEveryDays: number;
+}
+
+export class Validator implements AgentBase {
+  readonly role = 'validator' as const;
+  readonly name: string;
+  readonly entity: string;
+  readonly behaviour: ValidatorProfile['behaviour'];
+  claimedGross = 0n;
+  readonly tasks: number[] = [];
+  private readonly rng: RandomStream;
+  /** Set by the simulation: the chance this validator is served a lookup (√stake weighting). */
+  acceptance = 1;
+  /** Set by the simulation for colluders: the hashes their friends submitted today. */
+  friendHashes: () => ReadonlySet<string> = () => new Set();
+
+  constructor(
+    private readonly ctx: SimContext,
+    readonly spec: ValidatorSpec,
+  ) {
+    this.name = spec.name;
+    this.entity = spec.name;
+    this.behaviour = spec.behaviour;
+    this.rng = ctx.rng(`agent:${spec.name}`);
+  }
+
+  stake(): bigint {
+    const tm = this.ctx.chain.d.taskManager;
+    let s = 0n;
+    for (const t of this.tasks) s += tm.validatorStakes(this.name, BigInt(t), this.name);
+    return s;
+  }
+
+  unclaimed(): bigint {
+    return this.ctx.chain.d.taskManager.userRewards(this.name, this.name);
+  }
+
+  setup(): void {
+    lockForGm(this.ctx, this.name, this.spec.stake);
+    this.ctx.chain.tx('createMiniPool', () => this.ctx.chain.d.poolManager.createMiniPool(this.name, this.spec.sigma));
+    const every = this.spec.claimEveryDays * DAY;
+    const tick = () => {
+      claimManagerAndVesting(this.ctx, this);
+      this.ctx.env.at(this.ctx.env.now + every, tick);
+    };
+    this.ctx.env.at(this.ctx.env.now + every * (0.5 + this.rng.next() * 0.5), tick);
+    this.ctx.env.process(this.work());
+  }
+
+  join(taskId: number): boolean {
+    const r = this.ctx.chain.tx('stakeTokensForValidators', () =>
+      this.ctx.chain.d.taskManager.stakeTokensForValidators(this.name, BigInt(taskId), this.spec.stake),
+    );
+    if (r.ok) this.tasks.push(taskId);
+    return r.ok;
+  }
+
+  leave(taskId: number): void {
+    const i = this.tasks.indexOf(taskId);
+    if (i < 0) return;
+    const r = this.ctx.chain.tx('withdrawStakeTokensForValidators', () =>
+      this.ctx.chain.d.taskManager.withdrawStakeTokensForValidators(this.name, BigInt(taskId)),
+    );
+    if (r.ok) this.tasks.splice(i, 1);
+  }
+
+  /** The assignment loop: a lookup every 3 minutes while there is work, else wait for a submission. */
+  private *work(): ProcessBody {
+    const { backend, workload, env } = this.ctx;
+    const profile: ValidatorProfile = { name: this.name, behaviour: this.behaviour };
+    yield this.rng.next() * ASSIGNMENT_INTERVAL;
+    for (;;) {
+      const taskId = this.tasks.find((t) => backend.hasWork(this.name, t));
+      if (taskId === undefined) {
+        const waitOn = this.tasks[0];
+        if (waitOn === undefined) {
+          yield DAY;
+          continue;
+        }
+        yield backend.nextArrival(waitOn);
+        yield this.rng.next() * 60;
+        continue;
+      }
+      const a = backend.requestAssignment(this.name, taskId, this.acceptance);
+      if (a) {
+        if (this.behaviour !== 'lazy') yield 300 + this.rng.next() * 600;
+        const value = workload.evaluate({
+          validator: profile,
+          submission: { ...a, node: '' },
+          evalSet: this.rng.next() < 0.5 ? 'A' : 'B',
+          rng: this.rng,
+          friendHashes: this.behaviour === 'colluding' ? this.friendHashes() : undefined,
+        });
+        backend.report({ validator: this.name, submission: a.id, value }, a.taskId);
+      }
+      yield ASSIGNMENT_INTERVAL;
+    }
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * From quality and stake to the ppm arrays the reward operator uploads: workloads.md §5.3 steps 3–4,
+ * §5.4 steps 3–4 and §5.5 (protocol.md §2.5–§2.7).
+ *
+ * Weights are floats in token units (off-chain scoring may use floats); the final floor is exact
+ * bigint arithmetic on fixed-point integer weights:
+ *   W_i = round(w_i / w_max · 2^52),  O_i = min(W_i, round(o_i / w_max · 2^52)),
+ *   pctWith[i] = floor(B·W_i / Σ W),  pctWithout[i] = floor(B·O_i / Σ W).
+ * Every W_i ≤ 2^52 is an exact integer, ΣW is exact and order-independent, so
+ * Σ pctWith ≤ floor(B·ΣW/ΣW) = B always, pctWithout ≤ pctWith always (O_i ≤ W_i), and equal
+ * float weights give equal ppm. Against the float weights, W_i/ΣW differs from w_i/Σw by a
+ * relative error of order 2^−52·n: the floor is exact for the quantised weights, which are the
+ * normative ones here. (The direct float form floor(B·w_i/Σw) could land above the exact rational
+ * and break Σ ≤ B; the quantised form cannot.)
+ */
+import { pctOf, sigmaSplit } from '../../contracts-mirror/math/rewardSplit.js';
+import { PPM_BASE, ppm, type Ppm } from '../../contracts-mirror/units.js';
+import { OffchainInputError, type OffchainParams } from './params.js';
+
+/** `rewardPercentageBase` B = 1,000,000 (workloads.md §5.5). */
+export const B: bigint = PPM_BASE;
+
+const TWO52 = 2 ** 52;
+
+/** Wei → token units as a float (`Number(wei)/1e18`, correctly rounded twice). Off-chain weighting only. */
+export function tokens(amountWei: bigint): number {
+  return Number(amountWei) / 1e18;
+}
+
+/** Effective stake own + ε·delegated in token units (protocol.md §2.1 ε; workloads.md §5.2, §5.3 step 3). */
+export function effectiveStake(own: bigint, delegated: bigint, epsilon: number): number {
+  return tokens(own) + epsilon * tokens(delegated);
+}
+
+/** x^α, exact for α = 1 (the default) so the calculator form is not perturbed by `Math.pow`. */
+function powStake(x: number, alpha: number): number {
+  return alpha === 1 ? x : Math.pow(x, alpha);
+}
+
+export interface ShareInput {
+  address: string;
+  /** Own stake (t_i or s_j), wei. */
+  own: bigint;
+  /** Stake delegated to the participant (d_i or d_j), wei. */
+  delegated: bigint;
+  /** g_i for a node, F_j for a validator (0 when cut or unranked). */
+  quality: number;
+}
+
+export interface Share {
+  address: string;
+  pctWith: Ppm;
+  pctWithout: Ppm;
+}
+
+/**
+ * The two ppm arrays for one side (workloads.md §5.3 step 4 / §5.4 step 4):
+ * w_i = quality_i·(own_i + ε·delegated_i)^α, o_i = quality_i·own_i^α,
+ * pctWith = floor(B·w_i/Σw), pctWithout = floor(B·o_i/Σw), via the fixed-point form of the
+ * module comment. Participants of zero weight get 0 and keep their place; if Σw = 0 every entry is 0.
+ * Output order = input order.
+ */
+export function sharePercentages(entries: readonly ShareInput[], alpha: number, epsilon: number): Share[] {
+  const w: number[] = [];
+  const o: number[] = [];
+  for (const [i, e] of entries.entries()) {
+    if (e.own < 0n || e.delegated < 0n) throw new OffchainInputError(`entries[${i}].stake`, { own: e.own, delegated: e.delegated }, 'stakes ≥ 0 wei');
+    if (!Number.isFinite(e.quality) || e.quality < 0) throw new OffchainInputError(`entries[${i}].quality`, e.quality, 'a finite number ≥ 0');
+    const q = e.quality;
+    const wi = q === 0 ? 0 : q * powStake(effectiveStake(e.own, e.delegated, epsilon), alpha);
+    const oi = q === 0 ? 0 : q * powStake(tokens(e.own), alpha);
+    if (!Number.isFinite(wi) || !Number.isFinite(oi)) throw new OffchainInputError(`entries[${i}].weight`, wi, 'a finite weight (stake^α overflowed)');
+    w.push(wi);
+    o.push(oi);
+  }
+  let wmax = 0;
+  for (const x of w) if (x > wmax) wmax = x;
+  if (wmax === 0) return entries.map((e) => ({ address: e.address, pctWith: ppm(0n), pctWithout: ppm(0n) }));
+  const W = w.map((x) => BigInt(Math.round((x / wmax) * TWO52)));
+  const O = o.map((x, i) => {
+    const v = BigInt(Math.round((x / wmax) * TWO52));
+    return v < W[i] ? v : W[i];
+  });
+  let sum = 0n;
+  for (const x of W) sum += x;
+  return entries.map((e, i) => ({
+    address: e.address,
+    pctWith: ppm(sum === 0n ? 0n : (B * W[i]) / sum),
+    pctWithout: ppm(sum === 0n ? 0n : (B * O[i]) / sum),
+  }));
+}
+
+/** Training-node ppm (workloads.md §5.3 steps 3–4): w_i = g_i (t_i + ε d_i)^α_t. */
+export function nodePercentages(
+  nodes: readonly { address: string; own: bigint; delegated: bigint; g: number }[],
+  params: Pick<OffchainParams, 'alphaT' | 'epsilon'>,
+): Share[] {
+  return sharePercentages(nodes.map((n) => ({ address: n.address, own: n.own, delegated: n.delegated, quality: n.g })), params.alphaT, params.epsilon);
+}
+
+/** Validator ppm (workloads.md §5.4 steps 3–4): u_j = F_j (s_j + ε d_j)^α_v (F_j = 0 when cut by k₂). */
+export function validatorPercentages(
+  validators: readonly { address: string; own: bigint; delegated: bigint; F: number }[],
+  params: Pick<OffchainParams, 'alphaV' | 'epsilon'>,
+): Share[] {
+  return sharePercentages(validators.map((v) => ({ address: v.address, own: v.own, delegated: v.delegated, quality: v.F })), params.alphaV, params.epsilon);
+}
+
+/**
+ * The vested share a V2 final upload deposits for one node (contracts.md §5.3 "Final",
+ * protocol.md §2.5 end of task): a = floor(L·pw/B), b = floor(L·po/B),
+ * node = floor((a − b)·σ/B) + b — the mirror's own `sigmaSplit`, so parity is by construction.
+ */
+export function vestedShare(lockedPot: bigint, pctWith: bigint, pctWithout: bigint, sigma: bigint): bigint {
+  return sigmaSplit(pctOf(lockedPot, pctWith, B), pctOf(lockedPot, pctWithout, B), sigma, B)[0];
+}
+
+/**
+ * Drops the entries a V2 final upload cannot list (workloads.md §5.5: every listed node's vested
+ * share must be > 0, else LinearVestingRewards reverts "amount=0", abi.md §V2 traps).
+ * Without `onChain`, drops pctWith = 0. With `onChain` ({lockedPot L, σ per address}), drops
+ * exactly the entries whose `vestedShare` is 0 (which also catches pctWith > 0 with L·pctWith < B,
+ * or σ small with pctWithout = 0). The rest keep their order. Dropped nodes' delegators get nothing
+ * either; the mass stays in the task manager (workloads.md §5.5).
+ */
+export function dropZeroShares<T extends { address: string; pctWith: bigint; pctWithout: bigint }>(
+  rows: readonly T[],
+  onChain?: { lockedPot: bigint; sigmaOf: (address: string) => bigint },
+): T[] {
+  if (!onChain) return rows.filter((r) => r.pctWith > 0n);
+  return rows.filter((r) => vestedShare(onChain.lockedPot, r.pctWith, r.pctWithout, onChain.sigmaOf(r.address)) > 0n);
+}

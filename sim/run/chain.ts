@@ -1,0 +1,36 @@
+/**
+ * The agents' view of the protocol: the mirror deployment plus a transaction helper that keeps
+ * the mirror's block timestamp on the simulated clock. Agents act only through these calls.
+ */
+import type { Deployment } from '../../contracts-mirror/genesis.js';
+import type { Environment } from '../engine/env.js';
+
+export interface TxOutcome {
+  ok: boolean;
+  reason?: string;
+}
+
+export class Chain {
+  /** Reverted calls by function label, for the run's diagnostics. */
+  readonly reverts = new Map<string, number>();
+
+  constructor(
+    readonly d: Deployment,
+    readonly env: Environment,
+  ) {}
+
+  /** Runs one transaction at the current simulated second; a revert rolls it back and is counted. */
+  tx(label: string, fn: () => unknown): TxOutcome {
+    this.d.w.now = BigInt(Math.floor(this.env.now));
+    const r = this.d.w.transact(fn);
+    if (r.ok) return { ok: true };
+    this.reverts.set(label, (this.reverts.get(label) ?? 0) + 1);
+    return { ok: false, reason: r.reason };
+  }
+
+  /** Reads state at the current simulated second. */
+  read<T>(fn: () => T): T {
+    this.d.w.now = BigInt(Math.floor(this.env.now));
+    return fn();
+  }
+}

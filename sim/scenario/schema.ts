@@ -1,0 +1,157 @@
+/**
+ * The scenario: a typed, validated description of one simulated world (design.md, Scenario).
+ * Every unknown constant of the spec is a parameter here, with the spec's assumption as its
+ * default; zod rejects unknown keys, wrong types and impossible values with the field path.
+ */
+import { z } from 'zod';
+
+const tokens = z.number().nonnegative().describe('an amount in whole tokens (converted to wei)');
+const ppm = z.number().int().min(0).max(1_000_000);
+const share = z.number().min(0).max(1);
+const range = z
+  .object({ min: tokens, max: tokens })
+  .strict()
+  .refine((r) => r.min <= r.max, { message: 'min must be ≤ max' });
+
+/** Protocol parameters applied through the deployed setters at genesis (stand-ins.md §1 defaults). */
+export const ProtocolParams = z
+  .object({
+    rewardTokenPerDay: tokens.default(1074).describe('daily emission E (contracts.md §4.2 commented default)'),
+    maxRewardTokenPerDay: tokens.optional().describe('DAO ceiling; defaults to rewardTokenPerDay'),
+    gamma: z.number().int().min(0).max(500_000).default(0).describe('γ in ppm (protocol.md §6 item 3: default 0)'),
+    lockedRewardPercentage: ppm.default(900_000).describe('λ, locked share of the node pool'),
+    feePercentage: ppm.default(0).describe('node/validator claim fee; the live value is 80000'),
+    protocolFeePercentage: ppm.default(10_000).describe('delegator claim fee; the live value is 145000'),
+    minNodeStakes: tokens.default(3000),
+    validatorMinStake: tokens.default(3000),
+    dailyMintResetCount: z.number().int().min(1).default(30),
+    dailyMintDecayPercentage: ppm.default(900_000),
+    vestingDays: z.number().int().min(0).default(30).describe('lockupRewardVestingPeriodInDays (protocol.md §6 item 11)'),
+    sigmaCooldownDays: z.number().min(0).default(1).describe('σ cooldown (contract default 1 day; docs say a month)'),
+    exchangeFeeBps: z.number().int().min(0).max(10_000).default(0).describe('gmFLOCK exchange fee; the live value is 513'),
+  })
+  .strict();
+
+/** Off-chain scoring parameters (workloads.md §5, protocol.md §6 items 1, 2, 7). */
+export const OffchainParamsSchema = z
+  .object({
+    q: z.number().gt(0).lt(1).default(0.9),
+    k1: z.number().int().min(1).nullable().default(null),
+    k2: z.number().int().min(1).nullable().default(null),
+    alphaT: z.number().min(0).default(1),
+    alphaV: z.number().min(0).default(1),
+    epsilon: z.number().min(0).default(1),
+    consensus: z.enum(['mean', 'median']).default('mean'),
+    tau: z.number().gt(0).default(0.01),
+    fMode: z.enum(['exp', 'linear']).default('exp'),
+    fScale: z.number().gt(0).default(1),
+    coverage: z.boolean().default(true),
+  })
+  .strict();
+
+export const NodeBehaviour = z.enum(['honest', 'lazy', 'copycat', 'sybil']);
+export const ValidatorBehaviour = z.enum(['honest', 'lazy', 'colluding', 'noisy']);
+
+const mixOf = <T extends string>(names: readonly T[]) =>
+  z
+    .partialRecord(z.enum(names as [T, ...T[]]), share)
+    .refine((m) => Math.abs(Object.values(m).reduce((a: number, b) => a + (b as number), 0) - 1) < 1e-9, {
+      message: 'behaviour shares must sum to 1',
+    });
+
+export const Populations = z
+  .object({
+    nodes: z
+      .object({
+        count: z.number().int().min(1),
+        stake: range.default({ min: 3000, max: 10_000 }),
+        sigma: z.object({ min: ppm, max: ppm }).strict().default({ min: 400_000, max: 900_000 }).describe('σ drawn uniformly per pool'),
+        mix: mixOf(NodeBehaviour.options).default({ honest: 1 }),
+        sybilIdentities: z.number().int().min(2).default(3).describe('identities a sybil splits its stake over'),
+        claimEveryDays: z.number().int().min(1).default(7),
+      })
+      .strict(),
+    validators: z
+      .object({
+        count: z.number().int().min(1),
+        stake: range.default({ min: 3000, max: 10_000 }),
+        sigma: z.object({ min: ppm, max: ppm }).strict().default({ min: 400_000, max: 900_000 }),
+        mix: mixOf(ValidatorBehaviour.options).default({ honest: 1 }),
+        colludeWith: z.enum(['copycat', 'lazy', 'sybil', 'honest']).default('copycat').describe('node behaviour colluding validators favour'),
+        claimEveryDays: z.number().int().min(1).default(7),
+      })
+      .strict(),
+    delegators: z
+      .object({
+        count: z.number().int().min(0),
+        stake: range.default({ min: 100, max: 2000 }),
+        claimEveryDays: z.number().int().min(1).default(7),
+        rebalanceThreshold: z.number().min(0).default(0.25).describe('move when another pool’s eAPY beats the current by this fraction'),
+      })
+      .strict()
+      .default({ count: 0, stake: { min: 100, max: 2000 }, claimEveryDays: 7, rebalanceThreshold: 0.25 }),
+  })
+  .strict();
+
+export const Workload = z
+  .object({
+    mode: z.literal('surrogate').default('surrogate'),
+    baseBpc: z.number().gt(0).default(2.2).describe('BPC of the untrained base model'),
+    honestGain: z.number().min(0).default(0.6).describe('mean BPC improvement of an honest node at skill 1'),
+    skillSpread: z.number().min(0).default(0.2),
+    nodeNoise: z.number().min(0).default(0.03).describe('day-to-day spread of a node’s submission quality'),
+    evalNoise: z.number().min(0).default(0.005).describe('honest validator measurement noise (BPC)'),
+    noisyEvalNoise: z.number().min(0).default(0.05).describe('noisy validators evaluate a subsample'),
+    collusionBias: z.number().min(0).default(0.3).describe('BPC a colluding validator shaves off its friends'),
+  })
+  .strict()
+  .default({ mode: 'surrogate', baseBpc: 2.2, honestGain: 0.6, skillSpread: 0.2, nodeNoise: 0.03, evalNoise: 0.005, noisyEvalNoise: 0.05, collusionBias: 0.3 });
+
+export const TaskSpec = z
+  .object({
+    startDay: z.number().int().min(0).default(0),
+    durationDays: z.number().int().min(1).default(30),
+    type: z.string().default('lm-bpc'),
+  })
+  .strict();
+
+export const ScenarioSchema = z
+  .object({
+    name: z.string().min(1),
+    description: z.string().default(''),
+    protocol: z.enum(['v1', 'v2']).default('v2'),
+    start: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a UTC date YYYY-MM-DD').default('2025-06-02'),
+    days: z.number().int().min(1).max(3650).default(30),
+    seeds: z.array(z.number().int().min(0)).min(1).default([1]),
+    params: ProtocolParams.default(ProtocolParams.parse({})),
+    offchain: OffchainParamsSchema.default(OffchainParamsSchema.parse({})),
+    workload: Workload,
+    tasks: z.array(TaskSpec).min(1).default([{ startDay: 0, durationDays: 30, type: 'lm-bpc' }]),
+    populations: Populations,
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    const maxDays = 30;
+    s.tasks.forEach((t, i) => {
+      if (t.durationDays > maxDays)
+        ctx.addIssue({ code: 'custom', path: ['tasks', i, 'durationDays'], message: `a task lasts at most maxDuration = ${maxDays} days` });
+    });
+    for (const role of ['nodes', 'validators'] as const) {
+      const sg = s.populations[role].sigma;
+      if (sg.min > sg.max) ctx.addIssue({ code: 'custom', path: ['populations', role, 'sigma'], message: 'min must be ≤ max' });
+    }
+  });
+
+/** What a scenario file exports: the input shape (defaults may be omitted). */
+export type ScenarioInput = z.input<typeof ScenarioSchema>;
+/** A validated scenario with every default filled in. */
+export type Scenario = z.output<typeof ScenarioSchema>;
+
+/** Typed helper for scenario files: `export default scenario({ ... })`. */
+export function scenario(s: ScenarioInput): ScenarioInput {
+  return s;
+}
+
+export function scenarioJsonSchema(): unknown {
+  return z.toJSONSchema(ScenarioSchema, { io: 'input', unrepresentable: 'any' });
+}

@@ -1,0 +1,68 @@
+/**
+ * The submission/score interface between agents and workloads (design.md data flow). The
+ * surrogate implements it now; the real TensorFlow.js workloads (issue 4) implement the same one.
+ */
+export interface Rng {
+  next(): number;
+  normal(mean: number, sd: number): number;
+}
+
+/** A submitted model, pinned by the content hash of its weights (workloads.md §3.3). */
+export interface Submission {
+  id: string;
+  /** Submitting identity (blind validation hides it from validators). */
+  node: string;
+  taskId: number;
+  day: number;
+  /** Submission time, unix seconds. */
+  at: number;
+  hash: string;
+  /** Parameter count, checked against the task's max_params. */
+  params: number;
+  /** The quality a perfect evaluation would measure (BPC or loss; lower is better). Analysis only. */
+  trueScore: number;
+}
+
+export interface NodeProfile {
+  name: string;
+  behaviour: 'honest' | 'lazy' | 'copycat' | 'sybil';
+  /** 0…1; how much of the achievable improvement the node's training reaches. */
+  skill: number;
+}
+
+export interface ValidatorProfile {
+  name: string;
+  behaviour: 'honest' | 'lazy' | 'colluding' | 'noisy';
+}
+
+export interface TrainRequest {
+  node: NodeProfile;
+  taskId: number;
+  day: number;
+  at: number;
+  rng: Rng;
+  /** For copycats: the model they resubmit, weights and hash unchanged. */
+  copyOf?: Submission;
+  /** For sybil identities: a shared model the identity perturbs (a distinct hash, near-equal quality). */
+  sharedQuality?: number;
+}
+
+export interface EvalRequest {
+  validator: ValidatorProfile;
+  submission: Submission;
+  evalSet: 'A' | 'B';
+  rng: Rng;
+  /** Hashes a colluding validator was told to favour (a side channel; validation stays blind). */
+  friendHashes?: ReadonlySet<string>;
+}
+
+export interface Workload {
+  readonly mode: 'surrogate' | 'real';
+  /** What produced the scores, for the run manifest and report. */
+  describe(): Record<string, unknown>;
+  train(req: TrainRequest): Omit<Submission, 'id' | 'node' | 'taskId' | 'day' | 'at'>;
+  evaluate(req: EvalRequest): number;
+}
+
+/** Reported instead of a score for an oversized model, empty data or a non-finite loss (workloads.md §3.3). */
+export const FAILURE_SCORE = 999.0;
