@@ -4,11 +4,13 @@
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { replayCommand } from './replay.js';
+import { registerBench } from './bench.js';
+import { registerRun } from './run.js';
 
 const program = new Command();
 program
   .name('flock-lab')
-  .description('Exact protocol-economics lab for FLock.io: a bigint mirror of the deployed contracts, trace replay, and (soon) agent-based simulation.')
+  .description('Exact protocol-economics lab for FLock.io: a bigint mirror of the deployed contracts, trace replay, and a seeded discrete-event agent simulation.')
   .version(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version)
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
@@ -23,8 +25,11 @@ program
     process.exitCode = replayCommand(trace, opts);
   });
 
+registerRun(program);
+registerBench(program);
+
 try {
-  program.parse();
+  await program.parseAsync();
 } catch (e) {
   if (e instanceof CommanderError) {
     process.exitCode = e.exitCode === 0 ? 0 : 2;

@@ -22,7 +22,7 @@ export const B: bigint = PPM_BASE;
 
 const TWO52 = 2 ** 52;
 
-/** Wei → token units as a float (`Number(wei)/1e18`, correctly rounded twice). Off-chain weighting only. */
+/** Wei → token units as a float (`Number(wei)/1e18`, correctly rounded twice), for the off-chain weights of workloads.md §5.2–§5.4 only. */
 export function tokens(amountWei: bigint): number {
   return Number(amountWei) / 1e18;
 }
@@ -117,7 +117,7 @@ export function vestedShare(lockedPot: bigint, pctWith: bigint, pctWithout: bigi
 
 /**
  * Drops the entries a V2 final upload cannot list (workloads.md §5.5: every listed node's vested
- * share must be > 0, else LinearVestingRewards reverts "amount=0", abi.md §V2 traps).
+ * share must be > 0, else LinearVestingRewards reverts "amount=0", abi.md §7 "V2 traps").
  * Without `onChain`, drops pctWith = 0. With `onChain` ({lockedPot L, σ per address}), drops
  * exactly the entries whose `vestedShare` is 0 (which also catches pctWith > 0 with L·pctWith < B,
  * or σ small with pctWithout = 0). The rest keep their order. Dropped nodes' delegators get nothing

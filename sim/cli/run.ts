@@ -1,0 +1,94 @@
+/** `flock-lab run <scenario>`: seeds, overrides, a progress bar, the run directory and a KPI table. */
+import cliProgress from 'cli-progress';
+import type { Command } from 'commander';
+import { loadScenario, ScenarioError } from '../scenario/load.js';
+import { outExists, runSet } from '../run/runSet.js';
+import { SimulationError } from '../run/simulation.js';
+import { kpiTable } from '../results/kpi.js';
+import { ScenarioSchema } from '../scenario/schema.js';
+
+interface RunFlags {
+  seeds?: string;
+  seed?: string;
+  days?: string;
+  set: string[];
+  out?: string;
+  progress: boolean;
+}
+
+function positiveInt(flag: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new ScenarioError('command line', [{ path: flag, message: `expected a positive integer, got "${v}"` }]);
+  return n;
+}
+
+export async function runCommand(file: string, f: RunFlags): Promise<number> {
+  try {
+    if (f.seeds !== undefined && f.seed !== undefined) throw new ScenarioError('command line', [{ path: '--seeds/--seed', message: 'use one of --seeds N and --seed S' }]);
+    const sets = [...f.set];
+    if (f.days !== undefined) sets.push(`days=${positiveInt('--days', f.days)}`);
+    const { scenario, hash } = await loadScenario(file, sets);
+    let seeds = scenario.seeds;
+    if (f.seeds !== undefined) seeds = Array.from({ length: positiveInt('--seeds', f.seeds) }, (_, i) => scenario.seeds[0] + i);
+    if (f.seed !== undefined) {
+      const s = Number(f.seed);
+      if (!Number.isInteger(s) || s < 0) throw new ScenarioError('command line', [{ path: '--seed', message: `expected an integer ≥ 0, got "${f.seed}"` }]);
+      seeds = [s];
+    }
+    const out = f.out ?? `runs/${scenario.name}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    if (outExists(out)) throw new ScenarioError('command line', [{ path: '--out', message: `${out} already exists; choose another directory or remove it` }]);
+    const bar = f.progress
+      ? new cliProgress.SingleBar(
+          { format: `${scenario.name} |{bar}| {value}/{total} days · seed {seed} · {duration_formatted}`, noTTYOutput: true, notTTYSchedule: 2000, stream: process.stderr, hideCursor: true },
+          cliProgress.Presets.shades_classic,
+        )
+      : null;
+    bar?.start(seeds.length * scenario.days, 0, { seed: seeds[0] });
+    const r = await runSet({
+      scenario,
+      scenarioHash: hash,
+      seeds,
+      out,
+      onProgress: (done, total) => bar?.update(done, { seed: seeds[Math.min(seeds.length - 1, Math.floor((done - 1) / scenario.days))] }) ?? void total,
+    });
+    bar?.stop();
+    process.stdout.write(`${scenario.name}: ${seeds.length} seed(s) × ${scenario.days} days, ${r.summary.workload.mode ?? 'surrogate'} workload\n\n`);
+    process.stdout.write(kpiTable(r.summary) + '\n\n');
+    process.stdout.write(`results: ${r.dir}\nresultsHash: ${r.resultsHash}\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof ScenarioError) {
+      process.stderr.write(`error: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof SimulationError) {
+      process.stderr.write(`\nrun failed: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('Simulate a scenario (a .ts file exporting one, or JSON) over its seeds; writes results.duckdb, manifest.json and summary.json to a run directory and prints the KPI table.\nExit 0: done; 1: an invariant or a settlement call failed (the message names the day and the numbers); 2: bad input.')
+    .argument('<scenario>', 'scenario file, e.g. scenarios/baseline.ts')
+    .option('--seeds <n>', 'run N seeds, starting from the scenario\'s first seed')
+    .option('--seed <s>', 'run exactly this seed')
+    .option('--days <d>', 'override the number of simulated days')
+    .option('--set <key=value>', 'override a scenario field by path, e.g. params.gamma=100000 (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--out <dir>', 'run directory (default runs/<name>-<timestamp>); must not exist')
+    .option('--no-progress', 'no progress bar')
+    .action(async (file: string, f: RunFlags) => {
+      process.exitCode = await runCommand(file, f);
+    });
+  program
+    .command('schema')
+    .description('Print the JSON Schema of scenarios.')
+    .action(async () => {
+      const { scenarioJsonSchema } = await import('../scenario/schema.js');
+      process.stdout.write(JSON.stringify(scenarioJsonSchema(), null, 2) + '\n');
+      void ScenarioSchema;
+    });
+}

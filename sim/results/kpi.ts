@@ -1,0 +1,172 @@
+/**
+ * Headline KPIs of a run set (design.md: "does honest work pay?"): per role and behaviour, the
+ * share of the role's rewards, APR on stake, mean stake and the Gini of rewards, each as a mean
+ * over seeds with a 95 % confidence interval; honest versus adversarial share per role.
+ */
+import { mean, sampleStandardDeviation, tDistributionValue } from './stats.js';
+import type { AgentRow, RunOutput } from '../run/simulation.js';
+
+const TOKENS = 1e18;
+
+export interface Estimate {
+  mean: number;
+  /** Half-width of the 95 % confidence interval over seeds (0 with one seed). */
+  ci95: number;
+  perSeed: number[];
+}
+
+export function estimate(xs: number[]): Estimate {
+  const m = mean(xs);
+  const ci95 = xs.length < 2 ? 0 : (tDistributionValue(xs.length - 1) * sampleStandardDeviation(xs)) / Math.sqrt(xs.length);
+  return { mean: m, ci95, perSeed: xs };
+}
+
+export function gini(xs: number[]): number {
+  const n = xs.length;
+  const s = xs.reduce((a, b) => a + b, 0);
+  if (n === 0 || s === 0) return 0;
+  const sorted = [...xs].sort((a, b) => a - b);
+  let acc = 0;
+  sorted.forEach((x, i) => (acc += (2 * (i + 1) - n - 1) * x));
+  return acc / (n * s);
+}
+
+interface GroupTotals {
+  agents: Set<string>;
+  entities: Set<string>;
+  reward: Map<string, number>;
+  stakeSum: number;
+  stakeDays: number;
+}
+
+function totals(rows: AgentRow[]) {
+  const groups = new Map<string, GroupTotals>();
+  const roleReward = new Map<string, number>();
+  for (const r of rows) {
+    const key = `${r.role}/${r.behaviour}`;
+    let g = groups.get(key);
+    if (!g) {
+      g = { agents: new Set(), entities: new Set(), reward: new Map(), stakeSum: 0, stakeDays: 0 };
+      groups.set(key, g);
+    }
+    const reward = Number(r.reward) / TOKENS;
+    g.agents.add(r.agent);
+    g.entities.add(r.entity);
+    g.reward.set(r.entity, (g.reward.get(r.entity) ?? 0) + reward);
+    g.stakeSum += Number(r.stake) / TOKENS;
+    roleReward.set(r.role, (roleReward.get(r.role) ?? 0) + reward);
+  }
+  return { groups, roleReward };
+}
+
+export interface GroupKpi {
+  role: string;
+  behaviour: string;
+  identities: number;
+  entities: number;
+  rewardShare: Estimate;
+  /** Reward per entity relative to the role's mean reward per entity (1 = fair share). */
+  relativeRewardPerEntity: Estimate;
+  apr: Estimate;
+  meanStake: Estimate;
+  gini: Estimate;
+}
+
+export interface Summary {
+  seeds: number[];
+  days: number;
+  groups: GroupKpi[];
+  honestVsAdversarial: Record<string, { honestShare: Estimate; adversarialShare: Estimate; honestPopulationShare: number }>;
+  copiesDetected: Record<string, number>;
+  meanScoreByBehaviour: Record<string, number>;
+  reverts: Record<string, number>;
+  workload: Record<string, unknown>;
+}
+
+const HONEST = new Set(['honest', 'delegator']);
+
+export function summarize(runs: RunOutput[], days: number): Summary {
+  const perRun = runs.map((r) => totals(r.agentRows));
+  const keys = [...new Set(perRun.flatMap((p) => [...p.groups.keys()]))].sort();
+  const groups: GroupKpi[] = keys.map((key) => {
+    const [role, behaviour] = key.split('/');
+    const share: number[] = [];
+    const rel: number[] = [];
+    const apr: number[] = [];
+    const stake: number[] = [];
+    const gin: number[] = [];
+    let identities = 0;
+    let entities = 0;
+    for (const p of perRun) {
+      const g = p.groups.get(key);
+      const roleTotal = p.roleReward.get(role) ?? 0;
+      if (!g) continue;
+      identities = g.agents.size;
+      entities = g.entities.size;
+      const rewards = [...g.reward.values()];
+      const sum = rewards.reduce((a, b) => a + b, 0);
+      const roleEntities = [...p.groups.entries()].filter(([k]) => k.startsWith(`${role}/`)).reduce((a, [, x]) => a + x.entities.size, 0);
+      share.push(roleTotal > 0 ? sum / roleTotal : 0);
+      rel.push(roleTotal > 0 ? sum / entities / (roleTotal / roleEntities) : 0);
+      const meanStake = g.stakeSum / days;
+      apr.push(meanStake > 0 ? (sum / meanStake) * (365 / days) : 0);
+      stake.push(meanStake / entities);
+      gin.push(gini(rewards));
+    }
+    return { role, behaviour, identities, entities, rewardShare: estimate(share), relativeRewardPerEntity: estimate(rel), apr: estimate(apr), meanStake: estimate(stake), gini: estimate(gin) };
+  });
+  const honestVsAdversarial: Summary['honestVsAdversarial'] = {};
+  for (const role of [...new Set(groups.map((g) => g.role))]) {
+    const mine = groups.filter((g) => g.role === role);
+    const honestGroups = mine.filter((g) => HONEST.has(g.behaviour));
+    const hs = perRun.map((_, i) => honestGroups.reduce((a, g) => a + (g.rewardShare.perSeed[i] ?? 0), 0));
+    const ent = mine.reduce((a, g) => a + g.entities, 0);
+    honestVsAdversarial[role] = {
+      honestShare: estimate(hs),
+      adversarialShare: estimate(hs.map((x) => 1 - x)),
+      honestPopulationShare: ent ? honestGroups.reduce((a, g) => a + g.entities, 0) / ent : 0,
+    };
+  }
+  const copiesDetected: Record<string, number> = {};
+  const score: Record<string, { sum: number; n: number }> = {};
+  const reverts: Record<string, number> = {};
+  for (const r of runs) {
+    for (const [b, n] of Object.entries(r.copiesByBehaviour)) copiesDetected[b] = (copiesDetected[b] ?? 0) + n;
+    for (const [b, x] of Object.entries(r.scoreByBehaviour)) {
+      const acc = (score[b] ??= { sum: 0, n: 0 });
+      acc.sum += x.sum;
+      acc.n += x.n;
+    }
+    for (const [k, n] of Object.entries(r.reverts)) reverts[k] = (reverts[k] ?? 0) + n;
+  }
+  const meanScoreByBehaviour = Object.fromEntries(Object.entries(score).sort().map(([b, x]) => [b, x.n ? x.sum / x.n : NaN]));
+  return { seeds: runs.map((r) => r.seed), days, groups, honestVsAdversarial, copiesDetected, meanScoreByBehaviour, reverts, workload: runs[0]?.workload ?? {} };
+}
+
+const pct = (e: Estimate) => `${(e.mean * 100).toFixed(1)}%${e.ci95 ? ` ±${(e.ci95 * 100).toFixed(1)}` : ''}`;
+
+/** The short stdout table of `flock-lab run`. */
+export function kpiTable(s: Summary): string {
+  const head = ['role', 'behaviour', 'n', 'reward share', 'per-entity vs fair', 'APR', 'mean stake', 'Gini'];
+  const rows = s.groups.map((g) => [
+    g.role,
+    g.behaviour,
+    String(g.entities),
+    pct(g.rewardShare),
+    `${g.relativeRewardPerEntity.mean.toFixed(2)}×`,
+    pct(g.apr),
+    g.meanStake.mean.toFixed(0),
+    g.gini.mean.toFixed(3),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => r.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const out = [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
+  out.push('');
+  for (const [role, h] of Object.entries(s.honestVsAdversarial)) {
+    if (h.honestPopulationShare === 1) continue;
+    out.push(`${role}: honest ${pct(h.honestShare)} of rewards with ${(h.honestPopulationShare * 100).toFixed(0)}% of the ${role}s; adversarial ${pct(h.adversarialShare)}`);
+  }
+  const copies = Object.entries(s.copiesDetected);
+  if (copies.length) out.push(`copies detected: ${copies.map(([b, n]) => `${n} by ${b}`).join(', ')}`);
+  return out.join('\n');
+}

@@ -1,0 +1,11 @@
+/** Small statistics helpers on top of simple-statistics. */
+import * as ss from 'simple-statistics';
+
+export const mean = (xs: number[]): number => (xs.length ? ss.mean(xs) : NaN);
+export const sampleStandardDeviation = (xs: number[]): number => (xs.length > 1 ? ss.sampleStandardDeviation(xs) : 0);
+
+/** Two-sided 95 % Student-t critical value for `df` degrees of freedom. */
+export function tDistributionValue(df: number): number {
+  const table = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
+  return df <= table.length ? table[df - 1] : 1.96;
+}
