@@ -94,7 +94,7 @@ export class Validator implements AgentBase {
       if (taskId === undefined) {
         const waitOn = this.tasks[0];
         if (waitOn === undefined) {
-          yield DAY;
+          yield 600; // not staked in a task yet (or between tasks): look again in 10 minutes
           continue;
         }
         yield backend.nextArrival(waitOn);

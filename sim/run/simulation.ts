@@ -283,8 +283,11 @@ export function runSimulation(s: Scenario, opts: RunOptions): RunOutput {
           tm.uploadRewardResultsOnlyForValidators(ADMIN, id, va, valsPaid.map((v) => v.pctWith as bigint), v2 ? valsPaid.map((v) => v.pctWithout as bigint) : undefined),
         );
       }
-      if (env.now >= t.end) finalize(day, t);
     }
+    // Final uploads only after every task's daily upload: a final upload clears the task's
+    // stakes from the active weights, so a daily upload after it would divide the whole day's
+    // pot among fewer tasks and the manager would owe more than it minted (an invariant failure).
+    for (const t of tasks) if (!t.finished && env.now >= t.end) finalize(day, t);
     for (const p of d.poolManager.poolList) {
       const pool = d.w.contracts.get(p) as Pool;
       const hist = funding.get(p) ?? [];
