@@ -8,6 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { runSimulation, type RunOutput } from './simulation.js';
+import { createWorkload } from '../workloads/factory.js';
+import type { Workload } from '../workloads/types.js';
 import type { Scenario } from '../scenario/schema.js';
 import { resultsHash } from '../results/hash.js';
 import { summarize, type Summary } from '../results/kpi.js';
@@ -42,13 +44,19 @@ export function codeVersion(): { package: string; commit: string } {
 }
 
 /** Runs every seed in order (run index = position); results do not depend on which process runs which. */
-export function simulateSeeds(s: Scenario, seeds: number[], onProgress?: (done: number, total: number) => void): RunOutput[] {
+export function simulateSeeds(
+  s: Scenario,
+  seeds: number[],
+  onProgress?: (done: number, total: number) => void,
+  workloadFor?: (seed: number, run: number) => Workload | undefined,
+): RunOutput[] {
   const total = seeds.length * s.days;
   let done = 0;
   return seeds.map((seed, run) =>
     runSimulation(s, {
       seed,
       run,
+      workload: workloadFor?.(seed, run),
       onDay: () => onProgress?.(++done, total),
     }),
   );
@@ -61,7 +69,12 @@ export function hashRuns(runs: RunOutput[]): string {
 export async function runSet(o: RunSetOptions): Promise<RunSetResult> {
   const t0 = Date.now();
   const s = o.scenario;
-  const runs = simulateSeeds(s, o.seeds, o.onProgress);
+  const workloads = new Map<number, Workload>();
+  for (const [run, seed] of o.seeds.entries()) {
+    const w = await createWorkload(s, seed, run);
+    if (w) workloads.set(run, w);
+  }
+  const runs = simulateSeeds(s, o.seeds, o.onProgress, (_seed, run) => workloads.get(run));
   const hash = hashRuns(runs);
   const summary = summarize(runs, s.days);
   if (!o.out) return { dir: null, resultsHash: hash, summary, runs };

@@ -85,6 +85,8 @@ export interface RunOptions {
   /** Test hook: shuffles agent creation order; results must not change. */
   shuffleAgents?: boolean;
   onDay?: (day: number) => void;
+  /** The workload to score with (already initialised); defaults to the scenario's surrogate. */
+  workload?: Workload;
 }
 
 interface TaskState {
@@ -140,7 +142,7 @@ export function runSimulation(s: Scenario, opts: RunOptions): RunOutput {
   const chain = new Chain(d, env);
   applyParams(chain, s);
   const rng = makeRng(opts.seed, opts.run);
-  const workload: Workload = new SurrogateWorkload(s.workload);
+  const workload: Workload = opts.workload ?? new SurrogateWorkload(s.workload);
   const backend = new Backend(env, rng('backend/assignment'));
   const ctx: SimContext = { env, chain, scenario: s, seed: opts.seed, run: opts.run, workload, backend, start, rng };
   const off = offchainParams(s.offchain);
