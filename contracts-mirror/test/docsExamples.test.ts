@@ -3,30 +3,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ResultEvent, TraceResult, TraceStep } from '../replay/types.js';
-import { DAY, T0, e18, failures, run, trace, viewBig } from './traceKit.js';
+import { DAY, T0, e18, failures, run, trace, viewBig, Steps, expectAllOk, eventsOf, st } from './traceKit.js';
 
-class Steps {
-  readonly list: TraceStep[] = [];
-  add(s: TraceStep): number {
-    this.list.push(s);
-    return this.list.length - 1;
-  }
-}
 
-function expectAllOk(r: TraceResult): void {
-  expect(failures(r)).toEqual([]);
-  expect(r.ok).toBe(true);
-}
 
-function eventsOf(r: TraceResult, i: number): ResultEvent[] {
-  const s = r.steps.find((x) => x.i === i);
-  if (!s) throw new Error(`no result for step ${i}`);
-  if (!('events' in s)) throw new Error(`step ${i} has no events (status ${s.status})`);
-  return s.events;
-}
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const st = (r: TraceResult): any => r.state;
 
 describe("docs' delegator example on the V1 contracts", () => {
   /*

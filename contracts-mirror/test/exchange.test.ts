@@ -7,31 +7,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ResultEvent, TraceResult, TraceStep } from '../replay/types.js';
-import { DAY, T0, e18, failures, run, trace, viewBig } from './traceKit.js';
+import { DAY, T0, e18, failures, run, trace, viewBig, Steps, expectAllOk, eventsOf, st } from './traceKit.js';
 
 const ZERO = '0x0000000000000000000000000000000000000000';
 const T0_LOCK = 30 * DAY; // 2592000
 const T1_LOCK = 365 * DAY; // 31536000
 
-class Steps {
-  readonly list: TraceStep[] = [];
-  add(s: TraceStep): number {
-    this.list.push(s);
-    return this.list.length - 1;
-  }
-}
 
-function expectAllOk(r: TraceResult): void {
-  expect(failures(r)).toEqual([]);
-  expect(r.ok).toBe(true);
-}
 
-function eventsOf(r: TraceResult, i: number): ResultEvent[] {
-  const s = r.steps.find((x) => x.i === i);
-  if (!s) throw new Error(`no result for step ${i}`);
-  if (!('events' in s)) throw new Error(`step ${i} has no events (status ${s.status})`);
-  return s.events;
-}
 
 const tok = (contract: 'FLOCK' | 'gmFLOCK', from: string, to: string, value: bigint | string): ResultEvent => ({
   contract,
@@ -39,8 +22,6 @@ const tok = (contract: 'FLOCK' | 'gmFLOCK', from: string, to: string, value: big
   args: { from, to, value: value.toString() },
 });
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const st = (r: TraceResult): any => r.state;
 
 describe('getExchangeMultiplier (division by t1)', () => {
   it('returns base up to t0, the floored linear bonus above, and clamps at t1', () => {

@@ -6,27 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ResultEvent, TraceResult, TraceStep } from '../replay/types.js';
-import { T0, failures, run, trace, viewBig } from './traceKit.js';
+import { T0, failures, run, trace, viewBig, Steps, expectAllOk, eventsOf, st } from './traceKit.js';
 
-class Steps {
-  readonly list: TraceStep[] = [];
-  add(s: TraceStep): number {
-    this.list.push(s);
-    return this.list.length - 1;
-  }
-}
 
-function expectAllOk(r: TraceResult): void {
-  expect(failures(r)).toEqual([]);
-  expect(r.ok).toBe(true);
-}
 
-function eventsOf(r: TraceResult, i: number): ResultEvent[] {
-  const s = r.steps.find((x) => x.i === i);
-  if (!s) throw new Error(`no result for step ${i}`);
-  if (!('events' in s)) throw new Error(`step ${i} has no events (status ${s.status})`);
-  return s.events;
-}
 
 function findEvent(r: TraceResult, i: number, name: string): ResultEvent {
   const e = eventsOf(r, i).find((x) => x.name === name);
@@ -45,8 +28,6 @@ const taskEv = (name: string, args: Record<string, string | boolean>): ResultEve
   args,
 });
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const st = (r: TraceResult): any => r.state;
 
 const P0 = '1000000000000000000001'; // initial reward pool, 1000e18 + 1
 const ACCOUNTS = {

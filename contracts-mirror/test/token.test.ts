@@ -4,30 +4,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ResultEvent, TraceResult, TraceStep } from '../replay/types.js';
-import { DAY, T0, e18, failures, run, trace, viewBig } from './traceKit.js';
+import { DAY, T0, e18, failures, run, trace, viewBig, Steps, expectAllOk, eventsOf, st } from './traceKit.js';
 
 const ZERO = '0x0000000000000000000000000000000000000000';
 const MAX = (2n ** 256n - 1n).toString();
 
-class Steps {
-  readonly list: TraceStep[] = [];
-  add(s: TraceStep): number {
-    this.list.push(s);
-    return this.list.length - 1;
-  }
-}
 
-function expectAllOk(r: TraceResult): void {
-  expect(failures(r)).toEqual([]);
-  expect(r.ok).toBe(true);
-}
 
-function eventsOf(r: TraceResult, i: number): ResultEvent[] {
-  const s = r.steps.find((x) => x.i === i);
-  if (!s) throw new Error(`no result for step ${i}`);
-  if (!('events' in s)) throw new Error(`step ${i} has no events (status ${s.status})`);
-  return s.events;
-}
 
 function statusOf(r: TraceResult, i: number): string {
   const s = r.steps.find((x) => x.i === i);
@@ -46,8 +29,6 @@ const approval = (owner: string, spender: string, value: bigint | string): Resul
   args: { owner, spender, value: value.toString() },
 });
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const st = (r: TraceResult): any => r.state;
 
 describe('FLOCK basics and genesis', () => {
   it('has 18 decimals, name/symbol from initialize, genesis balances count as minted, genesis allowances are 2^256-1 to protocol contracts only', () => {

@@ -2,8 +2,9 @@
  * Small helpers for black-box tests that drive the mirror through traces (spec/traces.md),
  * so a test states the protocol call sequence exactly as a user would write it.
  */
+import { expect } from 'vitest';
 import { replayTrace } from '../replay/replay.js';
-import type { Protocol, Trace, TraceResult, TraceStep } from '../replay/types.js';
+import type { Protocol, ResultEvent, Trace, TraceResult, TraceStep } from '../replay/types.js';
 
 /** 2025-01-01T00:00:00Z, a UTC midnight; tests start here unless they say otherwise. */
 export const T0 = 1735689600;
@@ -37,3 +38,30 @@ export function viewBig(r: TraceResult, name: string): bigint {
 export function failures(r: TraceResult) {
   return r.steps.filter((s) => s.status === 'failed' || s.status === 'invariant');
 }
+
+/** Collects trace steps and returns each one's index, so assertions can name the step they check. */
+export class Steps {
+  readonly list: TraceStep[] = [];
+  add(s: TraceStep): number {
+    this.list.push(s);
+    return this.list.length - 1;
+  }
+}
+
+/** Every step behaved as written (failures print readably before the `ok` check). */
+export function expectAllOk(r: TraceResult): void {
+  expect(failures(r)).toEqual([]);
+  expect(r.ok).toBe(true);
+}
+
+/** The events of step `i` (which must be a call step). */
+export function eventsOf(r: TraceResult, i: number): ResultEvent[] {
+  const s = r.steps.find((x) => x.i === i);
+  if (!s) throw new Error(`no result for step ${i}`);
+  if (!('events' in s)) throw new Error(`step ${i} has no events (status ${s.status})`);
+  return s.events;
+}
+
+/** The result's state section, untyped for terse assertions. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const st = (r: TraceResult): any => r.state;

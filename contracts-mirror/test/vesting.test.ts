@@ -7,27 +7,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ResultEvent, TraceResult, TraceStep } from '../replay/types.js';
-import { DAY, T0, failures, run, trace, viewBig } from './traceKit.js';
+import { DAY, T0, failures, run, trace, viewBig, Steps, expectAllOk, eventsOf, st } from './traceKit.js';
 
-class Steps {
-  readonly list: TraceStep[] = [];
-  add(s: TraceStep): number {
-    this.list.push(s);
-    return this.list.length - 1;
-  }
-}
 
-function expectAllOk(r: TraceResult): void {
-  expect(failures(r)).toEqual([]);
-  expect(r.ok).toBe(true);
-}
 
-function eventsOf(r: TraceResult, i: number): ResultEvent[] {
-  const s = r.steps.find((x) => x.i === i);
-  if (!s) throw new Error(`no result for step ${i}`);
-  if (!('events' in s)) throw new Error(`step ${i} has no events (status ${s.status})`);
-  return s.events;
-}
 
 const flock = (from: string, to: string, value: bigint | string): ResultEvent => ({
   contract: 'FLOCK',
@@ -35,8 +18,6 @@ const flock = (from: string, to: string, value: bigint | string): ResultEvent =>
   args: { from, to, value: value.toString() },
 });
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const st = (r: TraceResult): any => r.state;
 
 // Three grants for bob, deposited in this order (grant indices 0, 1, 2):
 //  G0 = 333333333333333333333, start T0+5d, duration 0       -> fully vested at once, even before its start
