@@ -98,7 +98,8 @@ export function checkInvariants(d: Deployment): Violation | null {
   }
   if (d.exchange) {
     let locked = 0n;
-    for (const l of d.exchange.lockInfos.values()) locked += l.flockAmount;
+    // Open locks only: a claimed lock leaves its owner's list but keeps its lockInfoMap entry (contracts.md §3.2).
+    for (const ids of d.exchange.userLocksMap.values()) for (const id of ids) locked += d.exchange.lockInfos.get(id)?.flockAmount ?? 0n;
     const a = solvency('Exchange:FLOCK', flock.bal(d.exchange.address), locked);
     if (a) return a;
   }

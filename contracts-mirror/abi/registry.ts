@@ -341,6 +341,8 @@ const MINI_POOL_V1 = [
   ...POOL_COMMON,
   'function config() view returns (address)',
   'function owner() view returns (address)',
+  'function renounceOwnership()',
+  'function transferOwnership(address newOwner)',
   'function totalPastTemporalDelegation() view returns (uint256)',
   'function pastTemporalDelegationMap(address) view returns (uint256)',
   'function delegationMap(address) view returns (uint256 amount, uint256 since)',

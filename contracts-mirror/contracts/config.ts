@@ -43,11 +43,17 @@ export class Config extends AccessControlled {
     this.w.emit(this.address, 'AddressUpdated', sender, index, old, addr);
   }
 
+  /**
+   * Copies indexes 0..length−1 through setAddress. The source is only called inside the loop, so a
+   * length of 0 succeeds whatever `other` is; a source without `getAddress` reverts with no reason.
+   */
   copyFromOtherConfig(sender: Address, other: Address, length: bigint): void {
     this.onlyAdmin(sender);
-    const src = this.w.at<Config>(other);
-    require(src instanceof Config, '');
-    for (let i = 0n; i < length; i++) this.setAddress(sender, i, src.getAddress(this.address, i));
+    for (let i = 0n; i < length; i++) {
+      const src = this.w.at<Config>(other);
+      require(src instanceof Config, '');
+      this.setAddress(sender, i, src.getAddress(this.address, i));
+    }
   }
 }
 

@@ -1,9 +1,9 @@
 /** `gmFlockExchangeUpgradeable` (contracts.md §3.2, abi.md §5.2). */
 import { Rbac } from '../evm/accessControl.js';
-import { panic, require } from '../evm/revert.js';
+import { add, panic, require, sub } from '../evm/revert.js';
 import type { World } from '../evm/world.js';
 import { exchangeFee, exchangeMultiplier, gmFlockFor } from '../math/multiplier.js';
-import { ROLES, type Address } from '../units.js';
+import { ROLES, ZERO_ADDRESS, type Address } from '../units.js';
 import type { FlockToken } from './flockToken.js';
 import type { GmFlock } from './gmFlock.js';
 import { cfg, CFG } from './config.js';
@@ -21,6 +21,7 @@ export interface ExchangeState {
   t1: bigint;
   epsilon: bigint;
   base: bigint;
+  /** The id the next lock gets: ids start at 0. */
   currentLockInfoId: bigint;
   /** Basis points of 10 000. */
   protocolFee: bigint;
@@ -31,6 +32,7 @@ export class Exchange extends Rbac {
   readonly kind = 'Exchange';
   readonly s: ExchangeState = { t0: 0n, t1: 0n, epsilon: 0n, base: 0n, currentLockInfoId: 0n, protocolFee: 0n, config: '' };
   readonly userLocksMap = new Map<Address, bigint[]>();
+  /** Every lock ever filed: claims take ids out of `userLocksMap`, never out of this map. */
   readonly lockInfos = new Map<bigint, LockInfo>();
   readonly lockIndex = new Map<Address, Map<bigint, bigint>>();
 
@@ -67,7 +69,7 @@ export class Exchange extends Rbac {
     return l[Number(i)];
   }
   lockInfoMap(_s: Address, id: bigint): LockInfo {
-    return this.lockInfos.get(id) ?? { id: 0n, flockAmount: 0n, gmFlockAmount: 0n, unlockTime: 0n, beneficiary: '0x0000000000000000000000000000000000000000' };
+    return this.lockInfos.get(id) ?? { id: 0n, flockAmount: 0n, gmFlockAmount: 0n, unlockTime: 0n, beneficiary: ZERO_ADDRESS };
   }
   registered(_s: Address, _a: Address): boolean {
     return false;
@@ -101,29 +103,37 @@ export class Exchange extends Rbac {
     return exchangeMultiplier(this.s, lockPeriod);
   }
 
-  /** contracts.md §3.2: fee from the deposit, lock records the net FLOCK, gmFLOCK minted on the gross. */
+  /**
+   * contracts.md §3.2, abi.md §5.2. The deployed order: the lock is filed first (its id is the
+   * current `currentLockInfoId`, so ids start at 0, then the counter moves on), then the full
+   * deposit is pulled, the fee (even a zero one) goes to the FLOCK address, and gmFLOCK is minted
+   * on the gross amount. The lock records `flockAmount − fee`.
+   */
   exchangeFlock(sender: Address, flockAmount: bigint, lockPeriod: bigint, beneficiary: Address): void {
     if (!this.has(ROLES.DEFAULT_ADMIN_ROLE, sender)) beneficiary = sender;
     require(flockAmount > 0n, 'Amount must be greater than zero');
     require(lockPeriod > 0n, 'Lock-up period must be greater than zero');
     const gmAmount = gmFlockFor(this.s, flockAmount, lockPeriod);
-    const unlockTime = this.w.now + lockPeriod;
-    const flock = this.flock();
-    require(flock.transferFrom(this.address, sender, this.address, flockAmount), 'FLOCK transfer failed');
+    const unlockTime = add(this.w.now, lockPeriod);
     const fee = exchangeFee(flockAmount, this.s.protocolFee);
-    if (fee > 0n) require(flock.transfer(this.address, flock.address, fee), 'Fee transfer failed');
     const j = this.w.j;
-    const id = this.s.currentLockInfoId + 1n;
-    j.set(this.s, 'currentLockInfoId', id);
-    j.mset(this.lockInfos, id, { id, flockAmount: flockAmount - fee, gmFlockAmount: gmAmount, unlockTime, beneficiary });
+    const id = this.s.currentLockInfoId;
+    j.mset(this.lockInfos, id, { id, flockAmount: sub(flockAmount, fee), gmFlockAmount: gmAmount, unlockTime, beneficiary });
     const locks = this.locksOf(sender);
     j.push(locks, id);
     this.setIndex(sender, id, BigInt(locks.length - 1));
+    j.set(this.s, 'currentLockInfoId', add(id, 1n));
+    const flock = this.flock();
+    require(flock.transferFrom(this.address, sender, this.address, flockAmount), 'FLOCK transfer failed');
+    require(flock.transfer(this.address, flock.address, fee), 'Fee transfer failed');
     this.gm().mint(this.address, beneficiary, gmAmount);
     this.w.emit(this.address, 'FlockExchanged', sender, flockAmount, gmAmount, unlockTime, id);
   }
 
-  /** Sweeps the caller's matured locks; swap-pops without maintaining lockIndexMap (the deployed quirk). */
+  /**
+   * Sweeps the caller's matured locks (abi.md §5.2): each is swap-popped from the caller's list,
+   * without maintaining lockIndexMap (the deployed quirk). `lockInfoMap` keeps the entry.
+   */
   claimUnlockedFlock(sender: Address, timestamp: bigint): void {
     require(timestamp <= this.w.now, 'Cannot claim for future time');
     const locks = this.locksOf(sender);
@@ -131,12 +141,11 @@ export class Exchange extends Rbac {
     let totalFlock = 0n;
     let totalGm = 0n;
     for (let i = 0; i < locks.length; ) {
-      const info = this.lockInfos.get(locks[i])!;
+      const info = this.lockInfoMap(sender, locks[i]);
       if (info.unlockTime <= timestamp) {
-        totalFlock += info.flockAmount;
-        totalGm += info.gmFlockAmount;
+        totalFlock = add(totalFlock, info.flockAmount);
+        totalGm = add(totalGm, info.gmFlockAmount);
         this.w.emit(this.address, 'gmFlockClaimed', sender, info.flockAmount, info.gmFlockAmount, info.id);
-        j.mdelete(this.lockInfos, info.id);
         j.aset(locks, i, locks[locks.length - 1]);
         j.pop(locks);
       } else i++;
@@ -144,27 +153,30 @@ export class Exchange extends Rbac {
     this.payOut(sender, totalFlock, totalGm);
   }
 
+  /** By id: checks index, id, beneficiary and maturity in that order; keeps lockIndexMap in step. */
   claimUnlockedFlockByIds(sender: Address, ids: bigint[]): void {
     const locks = this.locksOf(sender);
     const j = this.w.j;
     let totalFlock = 0n;
     let totalGm = 0n;
     for (const id of ids) {
-      const index = this.lockIndex.get(sender)?.get(id) ?? 0n;
+      const index = this.lockIndexMap(sender, sender, id);
       require(index < BigInt(locks.length), 'Invalid lock index');
       require(locks[Number(index)] === id, 'Invalid lock ID at index');
-      const info = this.lockInfos.get(id)!;
+      const info = this.lockInfoMap(sender, id);
       require(info.beneficiary === sender, 'Not the beneficiary');
       require(info.unlockTime <= this.w.now, 'Cannot claim for future time');
-      totalFlock += info.flockAmount;
-      totalGm += info.gmFlockAmount;
-      this.w.emit(this.address, 'gmFlockClaimed', sender, info.flockAmount, info.gmFlockAmount, id);
-      const last = locks[locks.length - 1];
-      j.aset(locks, Number(index), last);
-      this.setIndex(sender, last, index);
+      totalFlock = add(totalFlock, info.flockAmount);
+      totalGm = add(totalGm, info.gmFlockAmount);
+      this.w.emit(this.address, 'gmFlockClaimed', sender, info.flockAmount, info.gmFlockAmount, info.id);
+      const lastIndex = locks.length - 1;
+      const last = locks[lastIndex];
+      if (Number(index) !== lastIndex) {
+        j.aset(locks, Number(index), last);
+        this.setIndex(sender, last, index);
+      }
       j.pop(locks);
       j.mdelete(this.lockIndex.get(sender)!, id);
-      j.mdelete(this.lockInfos, id);
     }
     this.payOut(sender, totalFlock, totalGm);
   }
@@ -173,7 +185,7 @@ export class Exchange extends Rbac {
     let totalFlock = 0n;
     let totalgmFlock = 0n;
     for (const id of this.userLocksMap.get(sender) ?? []) {
-      const info = this.lockInfos.get(id)!;
+      const info = this.lockInfoMap(sender, id);
       if (info.unlockTime <= timestamp) {
         totalFlock += info.flockAmount;
         totalgmFlock += info.gmFlockAmount;
@@ -186,8 +198,9 @@ export class Exchange extends Rbac {
     return [...(this.userLocksMap.get(user) ?? [])];
   }
 
+  /** Only the summed FLOCK is checked: a lock that redeems 0 FLOCK (100 % fee) cannot be claimed. */
   private payOut(user: Address, totalFlock: bigint, totalGm: bigint): void {
-    require(totalFlock > 0n || totalGm > 0n, 'No claimable tokens');
+    require(totalFlock > 0n, 'No claimable tokens');
     this.gm().burn(this.address, user, totalGm);
     require(this.flock().transfer(this.address, user, totalFlock), 'FLOCK transfer failed');
   }

@@ -6,7 +6,7 @@
  */
 import { Contract, type World } from '../evm/world.js';
 import { EnumerableSet } from '../evm/enumerableSet.js';
-import { div, require, sub } from '../evm/revert.js';
+import { add, div, mul, require, sub } from '../evm/revert.js';
 import { ZERO_ADDRESS, type Address } from '../units.js';
 import { cfg, CFG } from './config.js';
 import { claimFee } from '../math/rewardSplit.js';
@@ -63,14 +63,19 @@ abstract class PoolBase extends Contract {
     return this.claimable(s, d) + (this.claimed.get(d) ?? 0n);
   }
 
-  /** Pays `r − fee` to the delegator and `fee` to the FLOCK token's own address (both transfers always made). */
+  /**
+   * Pays `r − fee` to the delegator and `fee` to the FLOCK token's own address (both transfers
+   * always made), then books the net as claimed. `r − fee` is checked: a protocol fee above the
+   * percentage base underflows (panic 0x11), as in 0.8 Solidity.
+   */
   protected payClaim(d: Address, rewards: bigint, transferReason: string): bigint {
     const pm = this.poolManager();
     const fee = claimFee(rewards, pm.getProtocolFeePercentage(), pm.getPercentageBase());
+    const net = sub(rewards, fee);
     const flock = this.flock();
-    require(flock.transfer(this.address, d, rewards - fee), transferReason);
+    require(flock.transfer(this.address, d, net), transferReason);
     require(flock.transfer(this.address, flock.address, fee), transferReason);
-    this.w.j.mset(this.claimed, d, (this.claimed.get(d) ?? 0n) + rewards - fee);
+    this.w.j.mset(this.claimed, d, add(this.claimed.get(d) ?? 0n, net));
     return fee;
   }
 
@@ -110,6 +115,25 @@ export class MiniPoolV1 extends PoolBase {
   owner(): Address {
     return this.p.owner;
   }
+
+  /** OpenZeppelin 4 `Ownable` (abi.md §2.3, §8.2): the owner is the pool manager, which never calls these. */
+  renounceOwnership(sender: Address): void {
+    this.onlyOwner(sender);
+    this.setOwner(ZERO_ADDRESS);
+  }
+  transferOwnership(sender: Address, newOwner: Address): void {
+    this.onlyOwner(sender);
+    require(newOwner !== ZERO_ADDRESS, 'Ownable: new owner is the zero address');
+    this.setOwner(newOwner);
+  }
+  private onlyOwner(sender: Address): void {
+    require(sender === this.p.owner, 'Ownable: caller is not the owner');
+  }
+  private setOwner(next: Address): void {
+    const prev = this.p.owner;
+    this.w.j.set(this.p, 'owner', next);
+    this.w.emit(this.address, 'OwnershipTransferred', prev, next);
+  }
   totalPastTemporalDelegation(): bigint {
     return this.p.totalPastTemporalDelegation;
   }
@@ -141,17 +165,24 @@ export class MiniPoolV1 extends PoolBase {
     return this.p.totalPastTemporalDelegation + a.amount * (this.w.now - a.since);
   }
 
-  /** `(balance − totalDelegationAmount)·TW_d/TW_tot`, or 0 when the total weight is 0. */
+  /**
+   * `(balance − totalDelegationAmount)·TW_d/TW_tot`, or 0 when the total weight is 0. The surplus
+   * is computed (checked) before the zero test, as deployed.
+   */
   claimable(s: Address, d: Address): bigint {
+    const rewards = sub(this.flock().bal(this.address), this.p.totalDelegationAmount);
+    const mine = this.receiverTemporalDelegation(s, d);
     const total = this.totalTemporalDelegation();
     if (total === 0n) return 0n;
-    const rewards = sub(this.flock().bal(this.address), this.p.totalDelegationAmount);
-    return (rewards * this.receiverTemporalDelegation(s, d)) / total;
+    return div(mul(mine, rewards), total);
   }
 
+  /** `surplus·base·365 days/TW_tot` (contracts.md §4.4), or 0 when the total weight is 0. */
   interestPerYear(): bigint {
     const rewards = sub(this.flock().bal(this.address), this.p.totalDelegationAmount);
-    return div(rewards * this.poolManager().getPercentageBase() * 365n * 86_400n, this.totalTemporalDelegation());
+    const total = this.totalTemporalDelegation();
+    if (total === 0n) return 0n;
+    return div(mul(mul(rewards, this.poolManager().getPercentageBase()), 365n * 86_400n), total);
   }
 
   /** stand-ins.md §4 step 1: fold the delegator's weight to now, then change its amount. */
@@ -175,23 +206,24 @@ export class MiniPoolV1 extends PoolBase {
     require(this.flock().transferFrom(this.address, sender, this.address, amount), 'Transfer failed');
     const j = this.w.j;
     this.foldDelegator(sender, amount);
+    this.delegators.add(j, sender);
     this.foldTotal(amount);
     j.set(this.p, 'totalDelegationAmount', this.p.totalDelegationAmount + amount);
     j.mset(this.lastStake, sender, this.w.now);
-    this.delegators.add(j, sender);
     this.afterUpdate(sender, true);
     this.w.emit(this.address, 'Delegate', sender, this.p.user, amount);
   }
 
+  /** The deployed order: checks, the FLOCK transfer, then the folds (stand-ins.md §4). */
   undelegate(sender: Address, amount: bigint): void {
     require((this.lastStake.get(sender) ?? 0n) + 86_400n < this.w.now, "You can't undelegate before 1 day");
     require(this.amountOf(sender) >= amount, 'User has insufficient token delegated');
+    require(this.flock().transfer(this.address, sender, amount), 'transfer failed');
     const j = this.w.j;
     this.foldDelegator(sender, -amount);
     this.foldTotal(-amount);
     j.set(this.p, 'totalDelegationAmount', this.p.totalDelegationAmount - amount);
     if (this.amountOf(sender) === 0n) this.delegators.remove(j, sender);
-    require(this.flock().transfer(this.address, sender, amount), 'transfer failed');
     this.afterUpdate(sender, false);
     this.w.emit(this.address, 'Undelegate', sender, this.p.user, amount);
   }
@@ -204,7 +236,7 @@ export class MiniPoolV1 extends PoolBase {
     const j = this.w.j;
     this.foldDelegator(sender, 0n);
     this.foldTotal(0n);
-    j.set(this.p, 'totalPastTemporalDelegation', this.p.totalPastTemporalDelegation - (this.past.get(sender) ?? 0n));
+    j.set(this.p, 'totalPastTemporalDelegation', sub(this.p.totalPastTemporalDelegation, this.past.get(sender) ?? 0n));
     j.mset(this.past, sender, 0n);
     this.w.emit(this.address, 'Claim', sender, rewards - fee);
     this.w.emit(this.address, 'CollectFee', sender, fee);

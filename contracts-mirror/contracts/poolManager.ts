@@ -124,12 +124,15 @@ export class PoolManager extends Rbac {
   lastSigmaModificationTimestamp(_s: Address, user: Address): bigint {
     return this.lastSigmaChange.get(user) ?? 0n;
   }
-  /** V1 returns the stored σ; V2 clamps it into [minSigma, maxSigma] (contracts.md §4.4). */
+  /**
+   * V1 returns the stored σ; V2 clamps it into [minSigma, maxSigma] (contracts.md §4.4), testing
+   * the upper bound first, so maxSigma wins when minSigma > maxSigma.
+   */
   getPoolSigma(_s: Address, user: Address): bigint {
     const sigma = this.poolSigmasMap.get(user) ?? 0n;
     if (!this.v2) return sigma;
-    if (sigma < this.s.minSigma) return this.s.minSigma;
     if (sigma > this.s.maxSigma) return this.s.maxSigma;
+    if (sigma < this.s.minSigma) return this.s.minSigma;
     return sigma;
   }
   isPool(_s: Address, pool: Address): boolean {
@@ -167,7 +170,10 @@ export class PoolManager extends Rbac {
     return [...(this.delegatorToPools.get(d)?.values ?? [])];
   }
 
-  /** One pool per user, named `Pool:<user>`; V2 registers it on gmFLOCK. Does not stamp the σ cooldown. */
+  /**
+   * One pool per user, named `Pool:<user>`. V2 registers it on gmFLOCK right after deploying it,
+   * before the manager's own maps are written. Does not stamp the σ cooldown.
+   */
   createMiniPool(sender: Address, sigma: bigint): Address {
     require(sigma >= this.s.minSigma, 'Sigma too low');
     require(sigma <= this.s.maxSigma, 'Sigma too high');
@@ -175,13 +181,13 @@ export class PoolManager extends Rbac {
     const name = `Pool:${sender}`;
     const pool = this.v2 ? new MiniPoolV2(this.w, name, sender) : new MiniPoolV1(this.w, name, sender, this.address);
     this.w.deploy(pool);
+    if (this.v2) this.w.at<GmFlock>(cfg(this.w, CFG.GmFlockToken)).setRegistered(this.address, name, true);
     const j = this.w.j;
     j.mset(this.miniPoolsMap, sender, name);
     j.mset(this.poolToUserMap, name, sender);
     j.mset(this.poolSigmasMap, sender, sigma);
     j.push(this.poolList, name);
     j.push(this.userList, sender);
-    if (this.v2) this.w.at<GmFlock>(cfg(this.w, CFG.GmFlockToken)).setRegistered(this.address, name, true);
     this.w.emit(this.address, 'CreateMiniPool', sender, name, sigma);
     return name;
   }
@@ -197,8 +203,8 @@ export class PoolManager extends Rbac {
     }
     const last = this.lastSigmaChange.get(sender) ?? 0n;
     require(this.w.now - last > this.s.sigmaModificationCooldown, 'Too soon to modify again');
-    this.w.j.mset(this.poolSigmasMap, sender, sigma);
     this.w.j.mset(this.lastSigmaChange, sender, this.w.now);
+    this.w.j.mset(this.poolSigmasMap, sender, sigma);
     this.w.emit(this.address, 'SetPoolSigma', sender, sigma);
   }
 

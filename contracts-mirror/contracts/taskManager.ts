@@ -7,7 +7,7 @@
 import { Rbac } from '../evm/accessControl.js';
 import { EnumerableSet } from '../evm/enumerableSet.js';
 import { get2, set2 } from '../evm/journal.js';
-import { Revert, panic, require, sub } from '../evm/revert.js';
+import { Revert, add, mul, panic, require, sub } from '../evm/revert.js';
 import type { World } from '../evm/world.js';
 import { afterMint, MIN_MINT_SPACING } from '../math/emission.js';
 import {
@@ -18,7 +18,7 @@ import {
   sigmaSplit,
   taskPot,
   v1DelegatorCut,
-  v1NodeReward,
+  unlockedNodeShare,
 } from '../math/rewardSplit.js';
 import { DAY, ROLE, ROLES, ZERO_ADDRESS, type Address } from '../units.js';
 import { cfg, CFG } from './config.js';
@@ -109,6 +109,8 @@ export class TaskManager extends Rbac {
   readonly lockedRewards = new Map<bigint, bigint>();
   readonly latestNodes = new Map<bigint, bigint>();
   readonly latestValidators = new Map<bigint, bigint>();
+  /** task → validator → the delegators' cut of its last V1 validator upload (V2 never writes it). */
+  readonly latestDelegators = new Map<bigint, Map<Address, bigint>>();
   readonly taskRewardsMap = new Map<bigint, bigint>();
   readonly userRewardsMap = new Map<Address, bigint>();
   readonly taskValidatorList = new Map<bigint, Address[]>();
@@ -314,6 +316,9 @@ export class TaskManager extends Rbac {
   latestRewardForValidators(_s: Address, t: bigint): bigint {
     return this.latestValidators.get(t) ?? 0n;
   }
+  latestRewardForDelegators(_s: Address, t: bigint, u: Address): bigint {
+    return get2(this.latestDelegators, t, u) ?? 0n;
+  }
   userRewards(_s: Address, u: Address): bigint {
     return this.userRewardsMap.get(u) ?? 0n;
   }
@@ -351,9 +356,6 @@ export class TaskManager extends Rbac {
   taskStakes(): bigint {
     return 0n;
   }
-  latestRewardForDelegators(): bigint {
-    return 0n;
-  }
   delegatorStakes(): bigint {
     return 0n;
   }
@@ -381,27 +383,33 @@ export class TaskManager extends Rbac {
 
   /**
    * V2 σ freeze (contracts.md §4.2): true if the user is a node in an `activeTaskIds` task and
-   * `end − daysBefore·1d < now < end + daysAfter·1d`, both strict.
+   * `end − daysBefore·1d < now < end + daysAfter·1d`, both strict. The upper bound is tested
+   * first, so `end − daysBefore·1d` is only computed (and can only underflow) inside the window's
+   * upper bound.
    */
   isNodePoolFreezing(_s: Address, user: Address): boolean {
     const now = this.w.now;
     for (const t of this.activeTaskIdList) {
       if (!get2(this.nodeInTaskMap, t, user)) continue;
       const task = this.tasksMap.get(t)!;
-      const end = task.startTime + task.expectedDuration;
-      if (sub(end, this.s.daysToFreezeSigmaBefore * DAY) < now && now < end + this.s.daysToFreezeSigmaAfter * DAY) return true;
+      const end = add(task.startTime, task.expectedDuration);
+      if (add(end, mul(this.s.daysToFreezeSigmaAfter, DAY)) > now && sub(end, mul(this.s.daysToFreezeSigmaBefore, DAY)) < now) return true;
     }
     return false;
   }
 
   // ---- task lifecycle ----
-  /** abi.md §6 createTask: the creator's stake is recorded under the VALIDATOR role. */
+  /**
+   * abi.md §6 createTask: the creator's stake is pulled first, then the task is recorded, and a
+   * non-zero stake goes to StakeInfo under the VALIDATOR role.
+   */
   createTask(sender: Address, taskId: bigint, expectedDuration: bigint, taskName: string): void {
     this.asProtocolManager(sender);
     require(taskId !== 0n, 'Invalid task ID');
     require(expectedDuration > 0n && expectedDuration <= this.s.maxDuration, 'Invalid task duration');
     require((this.tasksMap.get(taskId)?.expectedDuration ?? 0n) === 0n, 'Task ID already exists');
-    const stakeAmount = (this.s.baseStakeAmount * expectedDuration) / DAY;
+    const stakeAmount = mul(this.s.baseStakeAmount, expectedDuration) / DAY;
+    require(this.stakeToken().transferFrom(this.address, sender, this.address, stakeAmount), 'Stake transfer failed');
     const j = this.w.j;
     j.mset(this.tasksMap, taskId, {
       id: taskId,
@@ -414,7 +422,6 @@ export class TaskManager extends Rbac {
     });
     j.push(this.taskIdList, taskId);
     if (this.v2) j.push(this.activeTaskIdList, taskId);
-    require(this.stakeToken().transferFrom(this.address, sender, this.address, stakeAmount), 'Stake transfer failed');
     if (stakeAmount > 0n) this.stakeInfo().addStakes(this.address, taskId, stakeAmount, ROLE.VALIDATOR, sender);
     this.w.emit(this.address, 'TaskCreated', taskId, sender, expectedDuration, stakeAmount);
   }
@@ -427,7 +434,12 @@ export class TaskManager extends Rbac {
     this.stake(sender, taskId, additional, ROLE.VALIDATOR);
   }
 
-  /** Shared body of the two stake functions (abi.md §6): the event carries the cumulative stake. */
+  /**
+   * Shared body of the two stake functions (abi.md §6, §7): the stake map grows before the
+   * minimum check and the pull; the event carries the cumulative stake. A first stake (cumulative
+   * = additional) lists the task: a node before StakeInfo.addStakes, a validator after it. V2
+   * marks `nodeInTask` on every node stake, after the reward-task set.
+   */
   private stake(sender: Address, taskId: bigint, additional: bigint, role: bigint): void {
     const asNode = role === ROLE.NODE;
     const task = this.tasksMap.get(taskId);
@@ -436,23 +448,24 @@ export class TaskManager extends Rbac {
     const other = asNode ? this.validatorStakesMap : this.nodeStakesMap;
     require((get2(other, taskId, sender) ?? 0n) === 0n, asNode ? 'Already staked as validator' : 'Already staked as node');
     const mine = asNode ? this.nodeStakesMap : this.validatorStakesMap;
-    const before = get2(mine, taskId, sender) ?? 0n;
-    const total = before + additional;
+    const j = this.w.j;
+    const total = add(get2(mine, taskId, sender) ?? 0n, additional);
+    set2(j, mine, taskId, sender, total);
     require(total >= (asNode ? this.s.minNodeStakes : this.s.validatorMinStake), 'Stake amount is less than minimum stake amount');
     require(this.stakeToken().transferFrom(this.address, sender, this.address, additional), 'Stake transfer failed');
-    const j = this.w.j;
-    set2(j, mine, taskId, sender, total);
-    if (before === 0n) {
-      if (asNode) {
-        j.push(listOf(j, this.nodeTaskList, sender), taskId);
-        if (this.v2) set2(j, this.nodeInTaskMap, taskId, sender, true);
-      } else {
+    const first = total === additional;
+    if (asNode) {
+      if (first) j.push(listOf(j, this.nodeTaskList, sender), taskId);
+      this.stakeInfo().addStakes(this.address, taskId, additional, role, sender);
+    } else {
+      this.stakeInfo().addStakes(this.address, taskId, additional, role, sender);
+      if (first) {
         j.push(listOf(j, this.validatorTaskList, sender), taskId);
         j.push(listOf(j, this.taskValidatorList, taskId), sender);
       }
     }
-    this.stakeInfo().addStakes(this.address, taskId, additional, role, sender);
     this.rewardTasksOf(sender).add(j, taskId);
+    if (asNode && this.v2) set2(j, this.nodeInTaskMap, taskId, sender, true);
     this.w.emit(this.address, asNode ? 'NodeStakeDeposited' : 'ValidatorStakeDeposited', taskId, sender, total);
   }
 
@@ -475,47 +488,58 @@ export class TaskManager extends Rbac {
     set2(j, mine, taskId, sender, 0n);
     this.stakeInfo().removeStakes(this.address, taskId, staked, role, sender);
     let amount = staked;
-    if (!asNode && !this.v2) amount = staked - claimFee(staked, this.s.validatorWithdrawalFeePercentage, this.s.rewardPercentageBase);
+    // V1 only; a fee above the base underflows (panic 0x11), as in the deployed 0.8 code.
+    if (!asNode && !this.v2) amount = sub(staked, claimFee(staked, this.s.validatorWithdrawalFeePercentage, this.s.rewardPercentageBase));
     require(this.stakeToken().transfer(this.address, sender, amount), 'Stake return failed');
     this.w.emit(this.address, asNode ? 'NodeStakeWithdrawn' : 'ValidatorStakeWithdrawn', taskId, sender, amount);
   }
 
-  /** contracts.md §4.1 claimRewards: no `> 0` check; the fee goes to the FLOCK token's own address. */
+  /**
+   * contracts.md §4.1 claimRewards: no `> 0` check; both transfers are always made, the fee to the
+   * FLOCK token's own address (a fee percentage above the base underflows: panic 0x11). Then the
+   * reward-task set is walked from its last entry to its first: the NODE, VALIDATOR and DELEGATOR
+   * unlocked rewards are zeroed and completed tasks removed (the walk order decides the set's
+   * order after swap-and-pop removals).
+   */
   claimRewards(sender: Address): void {
     const j = this.w.j;
     const rewards = this.userRewardsMap.get(sender) ?? 0n;
     const fee = claimFee(rewards, this.s.feePercentage, this.s.rewardPercentageBase);
+    const net = sub(rewards, fee);
     j.mset(this.userRewardsMap, sender, 0n);
-    const set = this.availableRewardTasks.get(sender);
-    if (set) {
-      for (const t of [...set.values]) {
-        for (const role of [ROLE.NODE, ROLE.VALIDATOR]) {
-          const key = `${t}|${sender}|${role}`;
-          if (this.unlockedByRole.has(key)) j.mset(this.unlockedByRole, key, 0n);
-        }
-        if (this.tasksMap.get(t)?.isCompleted) set.remove(j, t);
-      }
-    }
     const flock = this.flock();
-    require(flock.transfer(this.address, sender, rewards - fee), 'Reward transfer failed');
+    require(flock.transfer(this.address, sender, net), 'Reward transfer failed');
     require(flock.transfer(this.address, flock.address, fee), 'Fee transfer failed');
     if (this.v2) this.w.emit(this.address, 'CollectFee', sender, fee);
-    this.w.emit(this.address, 'RewardsClaimed', sender, rewards - fee);
+    this.w.emit(this.address, 'RewardsClaimed', sender, net);
+    const set = this.availableRewardTasks.get(sender);
+    if (!set) return;
+    for (let i = set.size; i > 0; i--) {
+      const t = set.values[i - 1];
+      for (const role of [ROLE.NODE, ROLE.VALIDATOR, ROLE.DELEGATOR]) {
+        const key = `${t}|${sender}|${role}`;
+        if (this.unlockedByRole.has(key)) j.mset(this.unlockedByRole, key, 0n);
+      }
+      if (this.tasksMap.get(t)?.isCompleted) set.remove(j, t);
+    }
   }
 
-  /** V1: mints `rewardTokenPerDay`. V2: 12 h spacing and decay every `dailyMintResetCount` mints (protocol.md §4.2). */
+  /**
+   * V1: mints `rewardTokenPerDay`. V2: 12 h spacing and decay every `dailyMintResetCount` mints
+   * (protocol.md §4.2); the mint timestamp is stamped after the mint.
+   */
   mintDailyReward(sender: Address): void {
     this.asRewardOperator(sender);
     const j = this.w.j;
     if (this.v2) {
-      require(this.w.now - this.s.lastMintTimestamp >= MIN_MINT_SPACING, 'Daily mint already done');
-      j.set(this.s, 'lastMintTimestamp', this.w.now);
+      require(sub(this.w.now, this.s.lastMintTimestamp) >= MIN_MINT_SPACING, 'Daily mint already done');
       const next = afterMint(this.s);
       j.set(this.s, 'currentDailyMintCount', next.currentDailyMintCount);
       j.set(this.s, 'rewardTokenPerDay', next.rewardTokenPerDay);
     }
     const amount = this.s.rewardTokenPerDay;
     this.flock().mint(this.address, this.address, amount);
+    if (this.v2) j.set(this.s, 'lastMintTimestamp', this.w.now);
     this.w.emit(this.address, 'MintDailyReward', amount);
   }
 
@@ -556,31 +580,37 @@ export class TaskManager extends Rbac {
     return taskPot(rArena, si.getTaskWeights(this.address, taskId, r), si.getTotalActiveTaskWeights(this.address, r));
   }
 
-  private poolFor(taskId: bigint, role: bigint, onlyValidators = false): { pot: bigint; n: bigint; v: bigint } {
+  /** §5.2: the node or validator pot of the day, after the γ split unless `onlyValidators`. */
+  private poolFor(taskId: bigint, role: bigint, onlyValidators = false): bigint {
     const si = this.stakeInfo();
     const t0 = this.taskPot(taskId, role);
+    if (onlyValidators) return t0;
     const n = si.getTotalNodeStakesPerTask(this.address, taskId);
     const v = si.getTotalValidatorStakesPerTask(this.address, taskId);
-    if (onlyValidators) return { pot: t0, n, v };
-    const pot = gammaSplit(t0, this.s.gamma, this.s.rewardPercentageBase, role === ROLE.NODE ? n : v, n, v);
-    return { pot, n, v };
+    return gammaSplit(t0, this.s.gamma, this.s.rewardPercentageBase, role === ROLE.NODE ? n : v, n, v);
   }
 
+  /** A participant's own reward: `unlockedRewardsByRole` first, then `userRewards`. */
   private credit(user: Address, taskId: bigint, role: bigint, amount: bigint): void {
     const j = this.w.j;
-    j.mset(this.userRewardsMap, user, (this.userRewardsMap.get(user) ?? 0n) + amount);
     const key = `${taskId}|${user}|${role}`;
-    j.mset(this.unlockedByRole, key, (this.unlockedByRole.get(key) ?? 0n) + amount);
+    j.mset(this.unlockedByRole, key, add(this.unlockedByRole.get(key) ?? 0n, amount));
+    j.mset(this.userRewardsMap, user, add(this.userRewardsMap.get(user) ?? 0n, amount));
   }
 
-  /** V1: the stake-ratio cut of protocol.md §2.7, pushed with approve + fundPool (reverts without a pool). */
+  /**
+   * V1 `distributeRewardToDelegators`: the stake-ratio cut of protocol.md §2.7, pushed with
+   * approve + fundPool (reverts without a pool); 0 and no call when the delegation is 0.
+   */
   private v1Cut(taskId: bigint, user: Address, reward: bigint, role: bigint): bigint {
+    const pm = this.poolManager();
+    const pool = pm.getMiniPool(this.address, user);
+    const sigma = pm.getPoolSigma(this.address, user);
     const d = this.stakeInfo().getDelegationTokenAmountForUser(this.address, user, taskId, role);
     if (d === 0n) return 0n;
     const own = role === ROLE.NODE ? this.nodeStakes(this.address, taskId, user) : this.validatorStakes(this.address, taskId, user);
-    const pm = this.poolManager();
-    const cut = v1DelegatorCut(reward, pm.getPoolSigma(this.address, user), d, own, this.s.rewardPercentageBase);
-    this.fundPool(pm.getMiniPool(this.address, user), cut);
+    const cut = v1DelegatorCut(reward, sigma, d, own, this.s.rewardPercentageBase);
+    this.fundPool(pool, cut);
     this.w.emit(this.address, 'UploadDelegatorRewardPerTaskPerUser', taskId, user, d, cut);
     return cut;
   }
@@ -602,39 +632,45 @@ export class TaskManager extends Rbac {
     return this.poolManager().getPoolSigma(this.address, user);
   }
 
+  /**
+   * §5.3. `latestRewardForNodes` and the event's `rewardAmount` are both `T_node − Σ delegator
+   * amounts` (V2 counts a participant's delegator amount even without a pool, where it stays in
+   * the manager); `nodeStake` is read after the loop.
+   */
   uploadRewardResultsForTrainingNodes(sender: Address, taskId: bigint, addrs: Address[], pw: bigint[], po?: bigint[]): void {
     this.asRewardOperator(sender);
     this.uploadChecks(taskId, addrs, pw, this.v2 ? po : undefined);
-    const { pot: tNode, n } = this.poolFor(taskId, ROLE.NODE);
+    const tNode = this.poolFor(taskId, ROLE.NODE);
     const s = this.s;
     const B = s.rewardPercentageBase;
     const j = this.w.j;
     if (this.v2) j.set(s, 'unlockedRewardPercentage', sub(B, s.lockedRewardPercentage));
-    j.mset(this.lockedRewards, taskId, (this.lockedRewards.get(taskId) ?? 0n) + lockedPart(s.lockedRewardPercentage, tNode, B));
+    j.mset(this.lockedRewards, taskId, add(this.lockedRewards.get(taskId) ?? 0n, lockedPart(s.lockedRewardPercentage, tNode, B)));
     let cuts = 0n;
     for (let i = 0; i < addrs.length; i++) {
       const user = addrs[i];
       let own: bigint;
       if (this.v2) {
-        const scaled = s.unlockedRewardPercentage * tNode;
-        const a = pctOf(scaled, pw[i], B * B);
-        const b = pctOf(scaled, po![i], B * B);
-        const [mine, deleg] = sigmaSplit(a, b, this.sigmaOf(user), B);
+        const sigma = this.sigmaOf(user);
+        const a = unlockedNodeShare(s.unlockedRewardPercentage, tNode, pw[i], B);
+        const b = unlockedNodeShare(s.unlockedRewardPercentage, tNode, po![i], B);
+        const [mine, deleg] = sigmaSplit(a, b, sigma, B);
         this.v2Distribute(taskId, user, deleg);
-        cuts += deleg;
+        cuts = add(cuts, deleg);
         own = mine;
       } else {
-        const reward = v1NodeReward(s.unlockedRewardPercentage, tNode, pw[i], B);
+        const reward = unlockedNodeShare(s.unlockedRewardPercentage, tNode, pw[i], B);
         const cut = this.v1Cut(taskId, user, reward, ROLE.NODE);
-        cuts += cut;
-        own = reward - cut;
+        own = sub(reward, cut);
+        cuts = add(cuts, cut);
       }
       this.credit(user, taskId, ROLE.NODE, own);
       this.w.emit(this.address, 'ParticipantRewarded', user, own, this.v2 ? 0n : taskId, ROLE.NODE);
     }
-    j.mset(this.latestNodes, taskId, sub(tNode, cuts));
-    j.mset(this.taskRewardsMap, taskId, (this.taskRewardsMap.get(taskId) ?? 0n) + tNode);
-    this.w.emit(this.address, 'UploadNodeRewardPerTask', taskId, n, tNode);
+    const net = sub(tNode, cuts);
+    j.mset(this.latestNodes, taskId, net);
+    j.mset(this.taskRewardsMap, taskId, add(this.taskRewardsMap.get(taskId) ?? 0n, tNode));
+    this.w.emit(this.address, 'UploadNodeRewardPerTask', taskId, this.stakeInfo().getTotalNodeStakesPerTask(this.address, taskId), net);
   }
 
   uploadRewardResultsForValidators(sender: Address, taskId: bigint, addrs: Address[], pw: bigint[], po?: bigint[]): void {
@@ -646,104 +682,131 @@ export class TaskManager extends Rbac {
     this.uploadValidators(sender, taskId, addrs, pw, po, true);
   }
 
+  /**
+   * §5.4. `latestRewardForValidators` is the whole pot, but the event's `rewardAmount` is the sum
+   * of what the validators themselves were credited (delegator cuts excluded). V1 also records
+   * each listed validator's delegator cut (0 without delegation) in `latestRewardForDelegators`.
+   */
   private uploadValidators(sender: Address, taskId: bigint, addrs: Address[], pw: bigint[], po: bigint[] | undefined, only: boolean): void {
     this.asRewardOperator(sender);
     this.uploadChecks(taskId, addrs, pw, this.v2 ? po : undefined);
-    const { pot: tVal, v } = this.poolFor(taskId, ROLE.VALIDATOR, only);
+    const tVal = this.poolFor(taskId, ROLE.VALIDATOR, only);
     const B = this.s.rewardPercentageBase;
+    const j = this.w.j;
+    let credited = 0n;
     for (let i = 0; i < addrs.length; i++) {
       const user = addrs[i];
       let own: bigint;
       if (this.v2) {
+        const sigma = this.sigmaOf(user);
         const a = pctOf(tVal, pw[i], B);
         const b = pctOf(tVal, po![i], B);
-        const [mine, deleg] = sigmaSplit(a, b, this.sigmaOf(user), B);
+        const [mine, deleg] = sigmaSplit(a, b, sigma, B);
         this.v2Distribute(taskId, user, deleg);
         own = mine;
       } else {
         const x = pctOf(tVal, pw[i], B);
-        own = x - this.v1Cut(taskId, user, x, ROLE.VALIDATOR);
+        const cut = this.v1Cut(taskId, user, x, ROLE.VALIDATOR);
+        own = sub(x, cut);
+        set2(j, this.latestDelegators, taskId, user, cut);
       }
       this.credit(user, taskId, ROLE.VALIDATOR, own);
+      credited = add(credited, own);
       this.w.emit(this.address, 'ParticipantRewarded', user, own, this.v2 ? 0n : taskId, ROLE.VALIDATOR);
     }
-    const j = this.w.j;
     j.mset(this.latestValidators, taskId, tVal);
-    j.mset(this.taskRewardsMap, taskId, (this.taskRewardsMap.get(taskId) ?? 0n) + tVal);
-    this.w.emit(this.address, 'UploadValidatorRewardPerTask', taskId, v, tVal);
+    j.mset(this.taskRewardsMap, taskId, add(this.taskRewardsMap.get(taskId) ?? 0n, tVal));
+    this.w.emit(this.address, 'UploadValidatorRewardPerTask', taskId, this.stakeInfo().getTotalValidatorStakesPerTask(this.address, taskId), credited);
   }
 
   /**
-   * Task end (contracts.md §5.3 Final): the locked pot is split by the percentages. V1 marks the
-   * task finished first and credits userRewards; V2 vests the node part and finishes last.
+   * Task end (contracts.md §5.3 Final): the locked pot L is split by the percentages.
+   * V1 marks the task finished first (its own checks decide the first reverts, then the array
+   * lengths), credits `userRewards` and `unlockedRewardsByRole` like a daily upload and emits
+   * `UploadNodeRewardPerTask(taskId, N, L − Σ cuts)`. V2 checks existence, the two lengths, then
+   * completion; vests each node's part (approve, then `depositReward`), emits
+   * `UploadFinalNodeRewardPerTask(taskId, N, L − Σ delegator amounts)` and finishes the task last.
    */
   uploadFinalRewardResultsForTrainingNodes(sender: Address, taskId: bigint, addrs: Address[], pw: bigint[], po?: bigint[]): void {
     this.asRewardOperator(sender);
-    const task = this.tasksMap.get(taskId);
-    require(task !== undefined, 'Task does not exist');
     if (this.v2) {
+      const task = this.tasksMap.get(taskId);
+      require(task !== undefined, 'Task does not exist');
       require(addrs.length === pw.length, 'Mismatched arrays length');
       require(addrs.length === po!.length, 'Mismatched arrays length');
       require(!task.isCompleted, 'Task already completed');
     } else {
-      require(!task.isCompleted, 'Task already completed');
+      this.markTaskAsFinished(taskId);
+      require(this.tasksMap.get(taskId)?.isCompleted === true, 'Task not completed');
       require(addrs.length === pw.length, 'Mismatched arrays length');
-      this.markTaskAsFinished(task);
     }
     const j = this.w.j;
     const s = this.s;
     const B = s.rewardPercentageBase;
     const locked = this.lockedRewards.get(taskId) ?? 0n;
-    const nodeStake = this.stakeInfo().getTotalNodeStakesPerTask(this.address, taskId);
+    let cuts = 0n;
     for (let i = 0; i < addrs.length; i++) {
       const user = addrs[i];
       if (this.v2) {
-        const [mine, deleg] = sigmaSplit(pctOf(locked, pw[i], B), pctOf(locked, po![i], B), this.sigmaOf(user), B);
+        const sigma = this.sigmaOf(user);
+        // σ = 0 keeps exactly the without-delegation share, which the split formula gives anyway.
+        const [mine, deleg] = sigmaSplit(pctOf(locked, pw[i], B), pctOf(locked, po![i], B), sigma, B);
         this.v2Distribute(taskId, user, deleg);
-        const vesting = this.w.at<Vesting>(s.linearVestingDepositor);
-        this.flock().approve(this.address, vesting.address, mine);
-        vesting.depositReward(this.address, user, mine, this.w.now, s.lockupRewardVestingPeriodInDays * DAY);
+        this.flock().approve(this.address, s.linearVestingDepositor, mine);
+        this.w.at<Vesting>(s.linearVestingDepositor).depositReward(this.address, user, mine, this.w.now, mul(s.lockupRewardVestingPeriodInDays, DAY));
+        cuts = add(cuts, deleg);
         this.w.emit(this.address, 'ParticipantRewarded', user, mine, taskId, ROLE.NODE);
       } else {
         const share = pctOf(locked, pw[i], B);
-        const own = share - this.v1Cut(taskId, user, share, ROLE.NODE);
-        j.mset(this.userRewardsMap, user, (this.userRewardsMap.get(user) ?? 0n) + own);
+        const cut = this.v1Cut(taskId, user, share, ROLE.NODE);
+        const own = sub(share, cut);
+        this.credit(user, taskId, ROLE.NODE, own);
+        cuts = add(cuts, cut);
         this.w.emit(this.address, 'ParticipantRewarded', user, own, taskId, ROLE.NODE);
       }
     }
+    const nodeStake = this.stakeInfo().getTotalNodeStakesPerTask(this.address, taskId);
+    this.w.emit(this.address, this.v2 ? 'UploadFinalNodeRewardPerTask' : 'UploadNodeRewardPerTask', taskId, nodeStake, sub(locked, cuts));
     j.mset(this.lockedRewards, taskId, 0n);
-    if (this.v2) {
-      this.w.emit(this.address, 'UploadFinalNodeRewardPerTask', taskId, nodeStake, locked);
-      this.markTaskAsFinished(task);
-    } else {
-      require(task.isCompleted, 'Task not completed');
-      this.w.emit(this.address, 'UploadNodeRewardPerTask', taskId, nodeStake, locked);
-    }
+    if (this.v2) this.markTaskAsFinished(taskId);
   }
 
-  /** isCompleted, StakeInfo.clearStakes, TaskFinished; V2 also stamps the time and prunes activeTaskIds. */
-  private markTaskAsFinished(task: Task): void {
+  /**
+   * Checks existence and completion, sets isCompleted, calls StakeInfo.clearStakes; V2 then
+   * stamps the time and prunes `activeTaskIds` finished more than 10 days ago (swap-pop).
+   * `TaskFinished` comes last.
+   */
+  private markTaskAsFinished(taskId: bigint): void {
+    const task = this.tasksMap.get(taskId);
+    require(task !== undefined, 'Task does not exist');
+    require(!task.isCompleted, 'Task already completed');
     const j = this.w.j;
     j.set(task, 'isCompleted', true);
-    if (this.v2) j.mset(this.taskFinishedTs, task.id, this.w.now);
-    this.stakeInfo().clearStakes(this.address, task.id);
-    this.w.emit(this.address, 'TaskFinished', task.id);
-    if (!this.v2) return;
-    const list = this.activeTaskIdList;
-    for (let i = 0; i < list.length; ) {
-      const ts = this.taskFinishedTs.get(list[i]) ?? 0n;
-      if (ts !== 0n && this.w.now - ts > TEN_DAYS) {
-        j.aset(list, i, list[list.length - 1]);
-        j.pop(list);
-      } else i++;
+    this.stakeInfo().clearStakes(this.address, taskId);
+    if (this.v2) {
+      j.mset(this.taskFinishedTs, taskId, this.w.now);
+      const list = this.activeTaskIdList;
+      for (let i = 0; i < list.length; ) {
+        const ts = this.taskFinishedTs.get(list[i]) ?? 0n;
+        if (ts !== 0n && add(ts, TEN_DAYS) < this.w.now) {
+          j.aset(list, i, list[list.length - 1]);
+          j.pop(list);
+        } else i++;
+      }
     }
+    this.w.emit(this.address, 'TaskFinished', taskId);
   }
 
-  /** Pool callback (abi.md §6): re-tallies the owner's delegation in StakeInfo. */
+  /**
+   * Pool callback (abi.md §6): resolves the user's pool, checks that the caller is a pool,
+   * re-tallies the user's delegation in StakeInfo and reports the user's pool's total.
+   */
   afterDelegationUpdate(sender: Address, user: Address): void {
-    require(this.poolManager().isPool(this.address, sender), 'Not a pool');
+    const pm = this.poolManager();
+    const pool = pm.getMiniPool(this.address, user);
+    require(pm.isPool(this.address, sender), 'Not a pool');
     this.stakeInfo().retallyDelegation(this.address, user);
-    this.w.emit(this.address, 'DelegationAmountChanged', user, this.w.at<Pool>(sender).getTotalDelegationAmount());
+    this.w.emit(this.address, 'DelegationAmountChanged', user, this.w.at<Pool>(pool).getTotalDelegationAmount());
   }
 
   /**

@@ -1,8 +1,8 @@
 /** `LinearVestingRewards` (contracts.md §4.5, abi.md §11.2): where V2 final node rewards vest. */
 import { AccessControlled } from '../evm/accessControl.js';
-import { require } from '../evm/revert.js';
+import { add, require } from '../evm/revert.js';
 import type { World } from '../evm/world.js';
-import { vestedAt, type Grant } from '../math/vesting.js';
+import { dueAt, type Grant } from '../math/vesting.js';
 import { MAX_UINT128, ROLES, ZERO_ADDRESS, type Address } from '../units.js';
 import type { Erc20 } from '../evm/erc20.js';
 
@@ -49,14 +49,14 @@ export class Vesting extends AccessControlled {
     let total = 0n;
     for (let i = 0; i < list.length; ) {
       const g = list[i];
-      const due = vestedAt(g, this.w.now) - g.claimed;
+      const due = dueAt(g, this.w.now);
       let claimed = g.claimed;
       if (due > 0n) {
         claimed += due;
-        total += due;
+        total = add(total, due);
         j.aset(list, i, { ...g, claimed });
       }
-      if (claimed === g.amount) {
+      if (claimed >= g.amount) {
         j.aset(list, i, list[list.length - 1]);
         j.pop(list);
       } else i++;
@@ -81,9 +81,10 @@ export class Vesting extends AccessControlled {
     return this.claimableAt(s, user, this.w.now);
   }
 
+  /** Σ over active grants of what vested by `ts` beyond what was claimed; a `ts` before the last claim adds 0, never a negative. */
   claimableAt(_s: Address, user: Address, ts: bigint): bigint {
     let sum = 0n;
-    for (const g of this.grants.get(user) ?? []) sum += vestedAt(g, ts) - g.claimed;
+    for (const g of this.grants.get(user) ?? []) sum = add(sum, dueAt(g, ts));
     return sum;
   }
 }

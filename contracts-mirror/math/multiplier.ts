@@ -3,7 +3,7 @@
  * `base` if lockPeriod ≤ t0, else `epsilon·(min(lockPeriod, t1) − t0) / t1 + base`.
  * It divides by t1, not t1 − t0 (contracts.md §8 item 7).
  */
-import { div, mul } from '../evm/revert.js';
+import { add, div, mul } from '../evm/revert.js';
 
 export interface ExchangeParams {
   t0: bigint;
@@ -15,7 +15,7 @@ export interface ExchangeParams {
 export function exchangeMultiplier(p: ExchangeParams, lockPeriod: bigint): bigint {
   if (lockPeriod <= p.t0) return p.base;
   const capped = lockPeriod > p.t1 ? p.t1 : lockPeriod;
-  return div(mul(p.epsilon, capped - p.t0), p.t1) + p.base;
+  return add(div(mul(p.epsilon, capped - p.t0), p.t1), p.base);
 }
 
 /** gmFLOCK minted for a deposit: `flockAmount·multiplier/base`, on the gross amount (before the fee). */

@@ -2,7 +2,7 @@
  * The AI Arena reward arithmetic of contracts.md §5, as pure functions. Every `/` is a Solidity
  * floor division in the order the contract evaluates it; checked arithmetic panics as 0.8 does.
  */
-import { div, mul, sub } from '../evm/revert.js';
+import { add, div, mul, sub } from '../evm/revert.js';
 
 /** §5.2: a task's share of the AI Arena pot, `R_arena·w_t/W`. */
 export function taskPot(rArena: bigint, taskWeight: bigint, totalWeight: bigint): bigint {
@@ -14,7 +14,7 @@ export function taskPot(rArena: bigint, taskWeight: bigint, totalWeight: bigint)
  * `side` is N for the node pool and V for the validator pool.
  */
 export function gammaSplit(t0: bigint, gamma: bigint, base: bigint, side: bigint, n: bigint, v: bigint): bigint {
-  const f = gamma + div(mul(sub(base, 2n * gamma), side), n + v);
+  const f = add(gamma, div(mul(sub(base, mul(2n, gamma)), side), add(n, v)));
   return div(mul(t0, f), base);
 }
 
@@ -23,9 +23,12 @@ export function lockedPart(lockedPct: bigint, tNode: bigint, base: bigint): bigi
   return div(mul(lockedPct, tNode), base);
 }
 
-/** §5.3 V1: a node's unlocked daily reward, `unlockedRewardPercentage·T_node·p/(B·B)`. */
-export function v1NodeReward(unlockedPct: bigint, tNode: bigint, pct: bigint, base: bigint): bigint {
-  return div(mul(mul(unlockedPct, tNode), pct), base * base);
+/**
+ * §5.3: a node's unlocked daily share, `unlockedRewardPercentage·T_node·p/(B·B)`, every product
+ * checked. V1 applies it to the node's percentage; V2 to each of the two percentages (a and b).
+ */
+export function unlockedNodeShare(unlockedPct: bigint, tNode: bigint, pct: bigint, base: bigint): bigint {
+  return div(mul(mul(unlockedPct, tNode), pct), mul(base, base));
 }
 
 /**
@@ -33,7 +36,7 @@ export function v1NodeReward(unlockedPct: bigint, tNode: bigint, pct: bigint, ba
  * with d the participant's captured delegation.
  */
 export function v1DelegatorCut(reward: bigint, sigma: bigint, delegation: bigint, ownStake: bigint, base: bigint): bigint {
-  return div(div(mul(mul(sub(base, sigma), reward), delegation), delegation + ownStake), base);
+  return div(div(mul(mul(sub(base, sigma), reward), delegation), add(delegation, ownStake)), base);
 }
 
 /**
@@ -42,8 +45,9 @@ export function v1DelegatorCut(reward: bigint, sigma: bigint, delegation: bigint
  * Returns [participant, delegators].
  */
 export function sigmaSplit(a: bigint, b: bigint, sigma: bigint, base: bigint): [bigint, bigint] {
-  const own = div(mul(sub(a, b), sigma), base) + b;
-  return [own, a - own];
+  const own = add(div(mul(sub(a, b), sigma), base), b);
+  // σ above the base makes own > a: the deployed `a − own` underflows (panic 0x11).
+  return [own, sub(a, own)];
 }
 
 /** A ppm share of `amount` scaled by `scale`: `amount·pct/scale` (scale B, or B·B with a factor folded in). */
