@@ -77,6 +77,7 @@ export abstract class Erc20 extends AccessControlled {
   protected beforeTokenTransfer(_from: Address, _to: Address, _amount: bigint): void {}
 
   protected approveInternal(owner: Address, spender: Address, amount: bigint): void {
+    nonNegative(amount);
     require(owner !== ZERO_ADDRESS, 'ERC20: approve from the zero address');
     require(spender !== ZERO_ADDRESS, 'ERC20: approve to the zero address');
     let m = this.allowances.get(owner);
@@ -97,6 +98,7 @@ export abstract class Erc20 extends AccessControlled {
   }
 
   transferInternal(from: Address, to: Address, amount: bigint): void {
+    nonNegative(amount);
     require(from !== ZERO_ADDRESS, 'ERC20: transfer from the zero address');
     require(to !== ZERO_ADDRESS, 'ERC20: transfer to the zero address');
     this.beforeTokenTransfer(from, to, amount);
@@ -109,6 +111,7 @@ export abstract class Erc20 extends AccessControlled {
   }
 
   protected mintInternal(account: Address, amount: Wei | bigint): void {
+    nonNegative(amount);
     require(account !== ZERO_ADDRESS, 'ERC20: mint to the zero address');
     this.beforeTokenTransfer(ZERO_ADDRESS, account, amount);
     const j = this.w.j;
@@ -118,6 +121,7 @@ export abstract class Erc20 extends AccessControlled {
   }
 
   protected burnInternal(account: Address, amount: bigint): void {
+    nonNegative(amount);
     require(account !== ZERO_ADDRESS, 'ERC20: burn from the zero address');
     this.beforeTokenTransfer(account, ZERO_ADDRESS, amount);
     const bal = this.balances.get(account) ?? 0n;
@@ -128,4 +132,9 @@ export abstract class Erc20 extends AccessControlled {
     j.set(this.t, 'burned', this.t.burned + amount);
     this.w.emit(this.address, 'Transfer', account, ZERO_ADDRESS, amount);
   }
+}
+
+/** A uint256 is never negative: a negative amount here is a bug in the mirror, not a revert. */
+function nonNegative(amount: bigint): void {
+  if (amount < 0n) throw new Error(`mirror bug: negative token amount ${amount}`);
 }
