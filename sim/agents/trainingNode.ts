@@ -18,7 +18,11 @@ export interface TrainingNodeSpec {
   stake: bigint;
   sigma: bigint;
   claimEveryDays: number;
+  sigmaStrategy: 'fixed' | 'adaptive';
 }
+
+/** Step of the adaptive σ strategy, ppm. */
+const SIGMA_STEP = 50_000n;
 
 export class TrainingNode implements AgentBase {
   readonly role = 'node' as const;
@@ -60,6 +64,34 @@ export class TrainingNode implements AgentBase {
     lockForGm(this.ctx, this.name, this.spec.stake);
     this.ctx.chain.tx('createMiniPool', () => this.ctx.chain.d.poolManager.createMiniPool(this.name, this.spec.sigma));
     this.scheduleClaims();
+    if (this.spec.sigmaStrategy === 'adaptive') {
+      const { env } = this.ctx;
+      const week = 7 * DAY;
+      const tick = () => {
+        this.adaptSigma();
+        env.at(env.now + week, tick);
+      };
+      env.at(env.now + week * (0.5 + this.rng.next() * 0.5), tick);
+    }
+  }
+
+  /**
+   * Adaptive σ: a pool that draws less delegation than the median pool gives delegators more
+   * (σ − 50 000 ppm), one that draws more keeps more (σ + 50 000). Reverts inside the cooldown or
+   * the freeze window around task end are part of the game and are only counted.
+   */
+  private adaptSigma(): void {
+    const { poolManager: pm, w } = this.ctx.chain.d;
+    const delegationOf = (pool: string) => (w.contracts.get(pool) as unknown as { getTotalDelegationAmount(): bigint }).getTotalDelegationAmount();
+    const all = pm.poolList.map(delegationOf).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    if (all.length === 0) return;
+    const median = all[all.length >> 1];
+    const mine = delegationOf(pm.getMiniPool(this.name, this.name));
+    const now = pm.poolSigmas(this.name, this.name);
+    let next = mine < median ? now - SIGMA_STEP : now + SIGMA_STEP;
+    if (next < 0n) next = 0n;
+    if (next > 1_000_000n) next = 1_000_000n;
+    if (next !== now) this.ctx.chain.tx('setMiniPoolSigma', () => pm.setMiniPoolSigma(this.name, next));
   }
 
   join(taskId: number): boolean {

@@ -81,6 +81,8 @@ export interface Summary {
   meanScoreByBehaviour: Record<string, number>;
   reverts: Record<string, number>;
   workload: Record<string, unknown>;
+  /** One line per adversarial group: how its reward per entity compares with a fair share. */
+  findings: string[];
 }
 
 const HONEST = new Set(['honest', 'delegator']);
@@ -140,7 +142,14 @@ export function summarize(runs: RunOutput[], days: number): Summary {
     for (const [k, n] of Object.entries(r.reverts)) reverts[k] = (reverts[k] ?? 0) + n;
   }
   const meanScoreByBehaviour = Object.fromEntries(Object.entries(score).sort().map(([b, x]) => [b, x.n ? x.sum / x.n : NaN]));
-  return { seeds: runs.map((r) => r.seed), days, groups, honestVsAdversarial, copiesDetected, meanScoreByBehaviour, reverts, workload: runs[0]?.workload ?? {} };
+  const findings = groups
+    .filter((g) => !HONEST.has(g.behaviour))
+    .map((g) => {
+      const e = g.relativeRewardPerEntity;
+      const verdict = e.mean - e.ci95 > 1 ? 'pays more than a fair share' : e.mean + e.ci95 < 1 ? 'pays less than a fair share' : 'is not distinguishable from a fair share';
+      return `${g.role} ${g.behaviour}: ${e.mean.toFixed(3)}× a fair per-entity reward${e.ci95 ? ` (95% CI ±${e.ci95.toFixed(3)}, ${e.perSeed.length} seeds)` : ''}: ${verdict}`;
+    });
+  return { seeds: runs.map((r) => r.seed), days, groups, honestVsAdversarial, copiesDetected, meanScoreByBehaviour, reverts, workload: runs[0]?.workload ?? {}, findings };
 }
 
 const pct = (e: Estimate) => `${(e.mean * 100).toFixed(1)}%${e.ci95 ? ` ±${(e.ci95 * 100).toFixed(1)}` : ''}`;
@@ -166,6 +175,7 @@ export function kpiTable(s: Summary): string {
     if (h.honestPopulationShare === 1) continue;
     out.push(`${role}: honest ${pct(h.honestShare)} of rewards with ${(h.honestPopulationShare * 100).toFixed(0)}% of the ${role}s; adversarial ${pct(h.adversarialShare)}`);
   }
+  for (const f of s.findings) out.push(f);
   const copies = Object.entries(s.copiesDetected);
   if (copies.length) out.push(`copies detected: ${copies.map(([b, n]) => `${n} by ${b}`).join(', ')}`);
   return out.join('\n');

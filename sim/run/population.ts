@@ -53,6 +53,7 @@ export function populate(ctx: SimContext, s: Scenario, market: PoolMarket, shuff
           stake: toWei(each),
           sigma: sigmaOf(entity, P.nodes.sigma),
           claimEveryDays: P.nodes.claimEveryDays,
+          sigmaStrategy: P.nodes.sigmaStrategy,
         }),
       );
     }

@@ -349,8 +349,24 @@ export function runSimulation(s: Scenario, opts: RunOptions): RunOutput {
     });
   };
 
+  const creator = rng('creator');
+  let nextTaskId = s.tasks.length;
+  /** Poisson draw (Knuth) from the task creator's stream. */
+  const poisson = (lambda: number) => {
+    const limit = Math.exp(-lambda);
+    let k = 0;
+    for (let p = creator.next(); p > limit; p *= creator.next()) k++;
+    return k;
+  };
   const openTasks = (day: number) => {
     const starting = s.tasks.map((spec, i) => ({ spec, id: i + 1 })).filter((x) => x.spec.startDay === day);
+    if (s.randomTasks) {
+      const r = s.randomTasks;
+      for (let k = poisson(r.perDay); k > 0; k--) {
+        const durationDays = r.durationDays.min + creator.int(r.durationDays.max - r.durationDays.min + 1);
+        starting.push({ spec: { startDay: day, durationDays, type: r.type }, id: ++nextTaskId });
+      }
+    }
     if (starting.length === 0) return;
     const created: TaskState[] = [];
     for (const { spec, id } of starting) {

@@ -49,7 +49,7 @@ export const OffchainParamsSchema = z
   })
   .strict();
 
-export const NodeBehaviour = z.enum(['honest', 'lazy', 'copycat', 'sybil']);
+export const NodeBehaviour = z.enum(['honest', 'lazy', 'copycat', 'sybil', 'oversized']);
 export const ValidatorBehaviour = z.enum(['honest', 'lazy', 'colluding', 'noisy']);
 
 const mixOf = <T extends string>(names: readonly T[]) =>
@@ -68,6 +68,10 @@ export const Populations = z
         sigma: z.object({ min: ppm, max: ppm }).strict().default({ min: 400_000, max: 900_000 }).describe('σ drawn uniformly per pool'),
         mix: mixOf(NodeBehaviour.options).default({ honest: 1 }),
         sybilIdentities: z.number().int().min(2).default(3).describe('identities a sybil splits its stake over'),
+        sigmaStrategy: z
+          .enum(['fixed', 'adaptive'])
+          .default('fixed')
+          .describe('fixed: keep the drawn σ; adaptive: weekly, lower σ by 50 000 ppm while the pool draws less delegation than the median pool, raise it otherwise'),
         claimEveryDays: z.number().int().min(1).default(7),
       })
       .strict(),
@@ -93,7 +97,8 @@ export const Populations = z
   })
   .strict();
 
-export const Workload = z
+/** The surrogate score model (sim/workloads/surrogate.ts); `calibration` points at a fitted file. */
+export const SurrogateWorkloadSchema = z
   .object({
     mode: z.literal('surrogate').default('surrogate'),
     baseBpc: z.number().gt(0).default(2.2).describe('BPC of the untrained base model'),
@@ -103,9 +108,51 @@ export const Workload = z
     evalNoise: z.number().min(0).default(0.005).describe('honest validator measurement noise (BPC)'),
     noisyEvalNoise: z.number().min(0).default(0.05).describe('noisy validators evaluate a subsample'),
     collusionBias: z.number().min(0).default(0.3).describe('BPC a colluding validator shaves off its friends'),
+    calibration: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('calibration JSON written by `flock-lab calibrate` (path relative to the working directory); its fit replaces the distributions above, except collusionBias and skillSpread'),
   })
-  .strict()
+  .strict();
+
+const fraction = z.object({ min: share, max: share }).strict().refine((r) => r.min <= r.max, { message: 'min must be ≤ max' });
+
+/** Real TensorFlow.js training and validation (sim/workloads/real/). */
+export const RealWorkloadSchema = z
+  .object({
+    mode: z.literal('real'),
+    task: z.enum(['lm-bpc', 'tabular']).default('lm-bpc').describe('task type of every task in the run: character LM scored in BPC, or tabular classification scored in cross-entropy'),
+    backend: z.enum(['wasm', 'cpu']).default('wasm').describe('TensorFlow.js backend (wasm: one thread)'),
+    maxParams: z.number().int().min(1).default(50_000).describe('the task’s max_params; a larger model scores 999.0'),
+    epochs: z.number().gt(0).default(2).describe('compute budget: passes over the shard per day at skill 1 (skill s trains (0.25 + 0.75·s) of it)'),
+    width: z.number().int().min(1).default(64).describe('compute budget: hidden units of the MLP'),
+    context: z.number().int().min(1).max(64).default(8).describe('characters of context (language task)'),
+    batchSize: z.number().int().min(1).default(128),
+    learningRate: z.number().gt(0).default(0.01).describe('Adam learning rate'),
+    oversizeFactor: z.number().gt(1).default(4).describe('oversized nodes train a model this many times wider'),
+    shardSize: z
+      .object({ min: z.number().int().min(1), max: z.number().int().min(1) })
+      .strict()
+      .refine((r) => r.min <= r.max, { message: 'min must be ≤ max' })
+      .default({ min: 3000, max: 12_000 })
+      .describe('examples in a node’s local shard (characters or rows), drawn uniformly per node'),
+    shardNoise: fraction.default({ min: 0, max: 0.3 }).describe('share of a shard corrupted (random characters or labels), drawn uniformly per node'),
+    evalSize: z.number().int().min(1).default(4000).describe('examples in each held-out set (A and B)'),
+    noisySubsample: share.default(0.05).describe('share of the held-out set a noisy validator evaluates'),
+    lazyReport: fraction.default({ min: 0.5, max: 1 }).describe('lazy validators report a uniform draw in this range × the base model’s score'),
+    collusionBias: z.number().min(0).default(0.3).describe('score a colluding validator shaves off its friends (and adds to others)'),
+    skillSpread: z.number().min(0).default(0.2),
+    dataSeed: z.number().int().min(0).default(0).describe('seeds the task’s data source and held-out sets (the same for every run seed)'),
+  })
+  .strict();
+
+export const Workload = z
+  .discriminatedUnion('mode', [SurrogateWorkloadSchema, RealWorkloadSchema])
   .default({ mode: 'surrogate', baseBpc: 2.2, honestGain: 0.6, skillSpread: 0.2, nodeNoise: 0.03, evalNoise: 0.005, noisyEvalNoise: 0.05, collusionBias: 0.3 });
+
+export type SurrogateWorkloadConfig = z.output<typeof SurrogateWorkloadSchema>;
+export type RealWorkloadConfig = z.output<typeof RealWorkloadSchema>;
 
 export const TaskSpec = z
   .object({
@@ -127,11 +174,25 @@ export const ScenarioSchema = z
     offchain: OffchainParamsSchema.default(OffchainParamsSchema.parse({})),
     workload: Workload,
     tasks: z.array(TaskSpec).min(1).default([{ startDay: 0, durationDays: 30, type: 'lm-bpc' }]),
+    /** Extra tasks the task creator opens at random: a Poisson number per day (protocol.md §1.2 step 1). */
+    randomTasks: z
+      .object({
+        perDay: z.number().min(0).max(10),
+        durationDays: z.object({ min: z.number().int().min(1), max: z.number().int().min(1) }).strict(),
+        type: z.string().default('lm-bpc'),
+      })
+      .strict()
+      .optional(),
     populations: Populations,
   })
   .strict()
   .superRefine((s, ctx) => {
     const maxDays = 30;
+    if (s.randomTasks) {
+      const d = s.randomTasks.durationDays;
+      if (d.max > maxDays) ctx.addIssue({ code: 'custom', path: ['randomTasks', 'durationDays', 'max'], message: `a task lasts at most maxDuration = ${maxDays} days` });
+      if (d.min > d.max) ctx.addIssue({ code: 'custom', path: ['randomTasks', 'durationDays'], message: 'min must be ≤ max' });
+    }
     s.tasks.forEach((t, i) => {
       if (t.durationDays > maxDays)
         ctx.addIssue({ code: 'custom', path: ['tasks', i, 'durationDays'], message: `a task lasts at most maxDuration = ${maxDays} days` });
