@@ -14,6 +14,7 @@ const ACCESS = [
   'function revokeRole(bytes32 role, address account)',
   'function renounceRole(bytes32 role, address account)',
   'function isAdmin(address account) view returns (bool)',
+  'function supportsInterface(bytes4 interfaceId) view returns (bool)',
   'event RoleGranted(bytes32 indexed role, address indexed account, address indexed sender)',
   'event RoleRevoked(bytes32 indexed role, address indexed account, address indexed sender)',
   'event RoleAdminChanged(bytes32 indexed role, bytes32 indexed previousAdminRole, bytes32 indexed newAdminRole)',

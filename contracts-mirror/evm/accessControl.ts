@@ -46,6 +46,11 @@ export abstract class AccessControlled extends Contract {
     return this.has(ROLES.DEFAULT_ADMIN_ROLE, account);
   }
 
+  /** ERC-165 as OZ 4.9 AccessControl answers it: IAccessControl and IERC165. */
+  supportsInterface(_sender: Address, interfaceId: string): boolean {
+    return interfaceId === '0x7965db0b' || interfaceId === '0x01ffc9a7';
+  }
+
   DEFAULT_ADMIN_ROLE(): string {
     return ROLES.DEFAULT_ADMIN_ROLE;
   }

@@ -65,8 +65,10 @@ export function convertArg(p: ParamType, v: unknown, field: string, step?: numbe
     if (typeof v !== 'string') throw new TraceError(field, `expected a string, got ${JSON.stringify(v)}`, step);
     return v;
   }
-  if (t === 'bytes32') {
-    if (typeof v !== 'string' || !/^0x[0-9a-fA-F]{64}$/.test(v)) throw new TraceError(field, `expected 0x + 64 hex digits, got ${JSON.stringify(v)}`, step);
+  const fixed = /^bytes(\d+)$/.exec(t);
+  if (fixed) {
+    const digits = 2 * Number(fixed[1]);
+    if (typeof v !== 'string' || !new RegExp(`^0x[0-9a-fA-F]{${digits}}$`).test(v)) throw new TraceError(field, `expected 0x + ${digits} hex digits for ${t}, got ${JSON.stringify(v)}`, step);
     return v.toLowerCase();
   }
   throw new TraceError(field, `parameter type ${t} is not supported in traces`, step);

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { replayCommand } from './replay.js';
 import { registerBench } from './bench.js';
 import { registerRun } from './run.js';
+import { registerCalibrate } from './calibrate.js';
 
 const program = new Command();
 program
@@ -27,6 +28,7 @@ program
 
 registerRun(program);
 registerBench(program);
+registerCalibrate(program);
 
 try {
   await program.parseAsync();

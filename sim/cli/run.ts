@@ -52,7 +52,8 @@ export async function runCommand(file: string, f: RunFlags): Promise<number> {
       onProgress: (done, total) => bar?.update(done, { seed: seeds[Math.min(seeds.length - 1, Math.floor((done - 1) / scenario.days))] }) ?? void total,
     });
     bar?.stop();
-    process.stdout.write(`${scenario.name}: ${seeds.length} seed(s) × ${scenario.days} days, ${r.summary.workload.mode ?? 'surrogate'} workload\n\n`);
+    const cal = (r.summary.workload.calibration as { path?: string } | null | undefined)?.path;
+    process.stdout.write(`${scenario.name}: ${seeds.length} seed(s) × ${scenario.days} days, ${r.summary.workload.mode ?? 'surrogate'} workload${cal ? ` (calibration ${cal})` : ''}\n\n`);
     process.stdout.write(kpiTable(r.summary) + '\n\n');
     process.stdout.write(`results: ${r.dir}\nresultsHash: ${r.resultsHash}\n`);
     return 0;

@@ -175,6 +175,8 @@ export function kpiTable(s: Summary): string {
     if (h.honestPopulationShare === 1) continue;
     out.push(`${role}: honest ${pct(h.honestShare)} of rewards with ${(h.honestPopulationShare * 100).toFixed(0)}% of the ${role}s; adversarial ${pct(h.adversarialShare)}`);
   }
+  const scores = Object.entries(s.meanScoreByBehaviour).filter(([, x]) => Number.isFinite(x));
+  if (scores.length) out.push(`mean consensus score (BPC, lower is better) by node behaviour: ${scores.map(([b, x]) => `${b} ${x.toFixed(3)}`).join(', ')}`);
   for (const f of s.findings) out.push(f);
   const copies = Object.entries(s.copiesDetected);
   if (copies.length) out.push(`copies detected: ${copies.map(([b, n]) => `${n} by ${b}`).join(', ')}`);

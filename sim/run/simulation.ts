@@ -15,7 +15,7 @@ import { Backend } from '../offchain/backend.js';
 import { scoreTaskDay, finalPercentagesByAddress, type Stake } from '../offchain/pipeline.js';
 import { offchainParams } from '../offchain/params.js';
 import { dropZeroShares } from '../offchain/percentages.js';
-import { SurrogateWorkload } from '../workloads/surrogate.js';
+import { SurrogateWorkload, type SurrogateParams } from '../workloads/surrogate.js';
 import type { Submission, Workload } from '../workloads/types.js';
 import { Chain } from './chain.js';
 import { makeRng, toWei, type AgentBase, type SimContext } from '../agents/context.js';
@@ -142,7 +142,8 @@ export function runSimulation(s: Scenario, opts: RunOptions): RunOutput {
   const chain = new Chain(d, env);
   applyParams(chain, s);
   const rng = makeRng(opts.seed, opts.run);
-  const workload: Workload = opts.workload ?? new SurrogateWorkload(s.workload);
+  if (!opts.workload && s.workload.mode !== 'surrogate') throw new Error(`a '${s.workload.mode}' workload must be created with createWorkload() and passed as opts.workload`);
+  const workload: Workload = opts.workload ?? new SurrogateWorkload(s.workload as SurrogateParams);
   const backend = new Backend(env, rng('backend/assignment'));
   const ctx: SimContext = { env, chain, scenario: s, seed: opts.seed, run: opts.run, workload, backend, start, rng };
   const off = offchainParams(s.offchain);
@@ -179,19 +180,20 @@ export function runSimulation(s: Scenario, opts: RunOptions): RunOutput {
   };
   for (const v of validators) if (v.behaviour === 'colluding') v.friendHashes = () => todaysFriendHashes;
   // Sybil identities of one entity submit variants of one model trained by the entity.
+  // (Surrogate only: a real workload trains the entity's model itself.)
+  const surrogate = workload instanceof SurrogateWorkload ? workload : null;
   for (const [, ids] of entities) {
-    if (ids.length < 2) continue;
+    if (ids.length < 2 || !surrogate) continue;
     const er = rng(`entity:${ids[0].entity}/model`);
     let day = -1;
     let q = 0;
-    const p = s.workload;
     const skill = ids[0].spec.skill;
     for (const n of ids)
       n.sharedModel = () => {
         const today = Math.floor((env.now - start) / DAY);
         if (today !== day) {
           day = today;
-          q = p.baseBpc - p.honestGain * skill + er.normal(0, p.nodeNoise);
+          q = surrogate.modelQuality(skill, er);
         }
         return q;
       };

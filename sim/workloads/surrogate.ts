@@ -2,9 +2,16 @@
  * The surrogate score model: seeded per-behaviour distributions that stand in for real training
  * and validation until the TensorFlow.js workloads run (issue 4), and at scales they cannot reach.
  * Quality is in BPC (lower is better, workloads.md §3.2).
+ *
+ * With a calibration (`flock-lab calibrate`, sim/workloads/calibration.ts) the distributions come
+ * from the fit to real workloads instead: lazy nodes submit the measured base-model score, honest
+ * ones `intercept − slope·skill + N(0, residualSd)`, validators add the measured noise, lazy
+ * validators draw from the measured range. `collusionBias` stays the scenario's.
+ * Oversized nodes (over SURROGATE_MAX_PARAMS) get 999.0 from every validator that evaluates.
  */
 import { createHash } from 'node:crypto';
-import type { EvalRequest, TrainRequest, Workload } from './types.js';
+import type { LoadedCalibration, SurrogateFit } from './calibration.js';
+import { FAILURE_SCORE, type EvalRequest, type Rng, type TrainRequest, type Workload } from './types.js';
 
 export interface SurrogateParams {
   baseBpc: number;
@@ -18,12 +25,41 @@ export interface SurrogateParams {
 
 const BASE_HASH = createHash('sha256').update('flock-lab:base-model').digest('hex');
 
+/** The surrogate task's max_params; its models have 1,000,000 parameters, oversized ones 4×. */
+export const SURROGATE_MAX_PARAMS = 1_000_000;
+const OVERSIZED_PARAMS = 4 * SURROGATE_MAX_PARAMS;
+
 export class SurrogateWorkload implements Workload {
   readonly mode = 'surrogate' as const;
-  constructor(readonly p: SurrogateParams) {}
+  /** The fitted distributions, when a calibration file is in use. */
+  readonly fit: SurrogateFit | null;
+
+  constructor(
+    readonly p: SurrogateParams,
+    readonly calibration?: LoadedCalibration,
+  ) {
+    this.fit = calibration?.file.fit ?? null;
+  }
 
   describe(): Record<string, unknown> {
-    return { mode: 'surrogate', calibration: null, params: { ...this.p } };
+    if (!this.calibration) return { mode: 'surrogate', calibration: null, params: { ...this.p } };
+    const c = this.calibration;
+    return {
+      mode: 'surrogate',
+      calibration: { path: c.path, sha256: c.sha256, scenario: c.file.scenario, createdWith: c.file.createdWith, fit: c.file.fit },
+      params: { ...this.p },
+    };
+  }
+
+  /** An honest model's quality at `skill` (used for sybil entities' shared models too). */
+  modelQuality(skill: number, rng: Rng): number {
+    const f = this.fit;
+    if (f) return f.honest.intercept - f.honest.slope * skill + rng.normal(0, f.honest.residualSd);
+    return this.p.baseBpc - this.p.honestGain * skill + rng.normal(0, this.p.nodeNoise);
+  }
+
+  private get baseScore(): number {
+    return this.fit ? this.fit.base : this.p.baseBpc;
   }
 
   /**
@@ -31,13 +67,18 @@ export class SurrogateWorkload implements Workload {
    * Copycat: the copied model unchanged. Sybil identities: a shared model with a distinct hash.
    */
   train(r: TrainRequest) {
-    const p = this.p;
     if (r.copyOf) return { hash: r.copyOf.hash, params: r.copyOf.params, trueScore: r.copyOf.trueScore };
-    if (r.node.behaviour === 'lazy' || r.node.behaviour === 'copycat') return { hash: BASE_HASH, params: 1_000_000, trueScore: p.baseBpc };
-    const quality = r.sharedQuality ?? p.baseBpc - p.honestGain * r.node.skill + r.rng.normal(0, p.nodeNoise);
-    const trueScore = Math.max(0.05, quality + (r.sharedQuality !== undefined ? r.rng.normal(0, p.nodeNoise / 10) : 0));
+    if (r.node.behaviour === 'lazy' || r.node.behaviour === 'copycat') return { hash: BASE_HASH, params: SURROGATE_MAX_PARAMS, trueScore: this.baseScore };
+    if (r.node.behaviour === 'oversized') {
+      // Trains a model over max_params: a perfect evaluation reports the failure value.
+      const hash = createHash('sha256').update(`${r.node.name}/${r.taskId}/${r.day}/oversized`).digest('hex');
+      return { hash, params: OVERSIZED_PARAMS, trueScore: FAILURE_SCORE };
+    }
+    const noise = this.fit ? this.fit.honest.residualSd : this.p.nodeNoise;
+    const quality = r.sharedQuality ?? this.modelQuality(r.node.skill, r.rng);
+    const trueScore = Math.max(0.05, quality + (r.sharedQuality !== undefined ? r.rng.normal(0, noise / 10) : 0));
     const hash = createHash('sha256').update(`${r.node.name}/${r.taskId}/${r.day}/${trueScore}`).digest('hex');
-    return { hash, params: 1_000_000, trueScore };
+    return { hash, params: SURROGATE_MAX_PARAMS, trueScore };
   }
 
   /**
@@ -48,13 +89,23 @@ export class SurrogateWorkload implements Workload {
   evaluate(r: EvalRequest): number {
     const p = this.p;
     const truth = r.submission.trueScore;
+    const f = this.fit;
+    if (r.validator.behaviour === 'lazy') {
+      if (f) return f.validators.lazyMin + (f.validators.lazyMax - f.validators.lazyMin) * r.rng.next();
+      return p.baseBpc - p.honestGain * r.rng.next();
+    }
+    // Every evaluating validator counts parameters first (workloads.md §3.3).
+    if (r.submission.params > SURROGATE_MAX_PARAMS) return FAILURE_SCORE;
+    if (f) {
+      const sd = r.validator.behaviour === 'noisy' ? f.validators.noisySd : f.validators.honestSd;
+      const bias = r.validator.behaviour === 'colluding' ? ((r.friendHashes?.has(r.submission.hash) ?? false) ? -p.collusionBias : p.collusionBias) : 0;
+      return truth + bias + r.rng.normal(0, sd);
+    }
     switch (r.validator.behaviour) {
       case 'honest':
         return truth + r.rng.normal(0, p.evalNoise);
       case 'noisy':
         return truth + r.rng.normal(0, p.noisyEvalNoise);
-      case 'lazy':
-        return p.baseBpc - p.honestGain * r.rng.next();
       case 'colluding': {
         const friend = r.friendHashes?.has(r.submission.hash) ?? false;
         return truth + (friend ? -p.collusionBias : p.collusionBias) + r.rng.normal(0, p.evalNoise);

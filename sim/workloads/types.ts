@@ -25,7 +25,8 @@ export interface Submission {
 
 export interface NodeProfile {
   name: string;
-  behaviour: 'honest' | 'lazy' | 'copycat' | 'sybil';
+  /** oversized: trains a model over the task's max_params (scored 999.0, workloads.md §3.3). */
+  behaviour: 'honest' | 'lazy' | 'copycat' | 'sybil' | 'oversized';
   /** 0…1; how much of the achievable improvement the node's training reaches. */
   skill: number;
 }
@@ -58,6 +59,8 @@ export interface EvalRequest {
 
 export interface Workload {
   readonly mode: 'surrogate' | 'real';
+  /** Asynchronous setup (a TensorFlow.js backend), awaited once before the run; train/evaluate stay synchronous. */
+  init?(): Promise<void>;
   /** What produced the scores, for the run manifest and report. */
   describe(): Record<string, unknown>;
   train(req: TrainRequest): Omit<Submission, 'id' | 'node' | 'taskId' | 'day' | 'at'>;

@@ -1,0 +1,37 @@
+/**
+ * The validator's score (workloads.md §3.2, §3.3): bits per character for language tasks, mean
+ * cross-entropy for tabular ones, and the 999.0 failure value for an oversized model, empty data
+ * or a non-finite loss. Lower is better.
+ */
+import { FAILURE_SCORE } from '../types.js';
+
+/**
+ * workloads.md §3.2, literally:
+ * `bpc = eval_loss_nats_per_token * total_target_tokens / ln(2) / total_target_bytes`.
+ * §3.3: 999.0 when the target has zero bytes or the loss is NaN or infinite.
+ */
+export function bitsPerCharacter(evalLossNatsPerToken: number, totalTargetTokens: number, totalTargetBytes: number): number {
+  if (!(totalTargetBytes > 0) || !(totalTargetTokens > 0)) return FAILURE_SCORE;
+  if (!Number.isFinite(evalLossNatsPerToken)) return FAILURE_SCORE;
+  const bpc = (evalLossNatsPerToken * totalTargetTokens) / Math.LN2 / totalTargetBytes;
+  return Number.isFinite(bpc) ? bpc : FAILURE_SCORE;
+}
+
+/** `bppl = 2^bpc` (workloads.md §3.2); the failure value passes through. */
+export function bppl(bpc: number): number {
+  return bpc === FAILURE_SCORE ? FAILURE_SCORE : 2 ** bpc;
+}
+
+/** Mean loss in nats (the tabular tasks' score), with the same failure cases. */
+export function meanLoss(totalLossNats: number, examples: number): number {
+  if (!(examples > 0) || !Number.isFinite(totalLossNats)) return FAILURE_SCORE;
+  return totalLossNats / examples;
+}
+
+/** UTF-8 length of one Unicode code point. */
+export function utf8Length(codePoint: number): number {
+  return codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
+}
+
+/** The token/byte ratio below which workloads.md §3.3 logs potential tokenizer gaming. */
+export const TOKEN_BYTE_RATIO_WARNING = 0.1;
