@@ -119,6 +119,7 @@ export function deployProtocol(opts: GenesisOptions): Deployment {
     exchange!.setExchangeParams(a, 30n * DAY, 365n * DAY, 21_900n, 10_000n);
     exchange!.setProtocolFee(a, 0n);
   });
+  if (opts.aiArenaSlashing) must(w, 'slashing hook', () => taskManager.setSlashingEnabled(a, true));
 
   w.logs = logs;
   return { w, flock, config, taskManager, stakeInfo, poolManager, flTaskManager, gmFlock, exchange, vesting };

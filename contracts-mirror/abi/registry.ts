@@ -173,6 +173,7 @@ const TASK_VIEWS = [
   'function mintDailyReward()',
   'function afterDelegationUpdate(address user)',
   'function slash(uint256 taskId, address user, uint256 ppm)',
+  'function setSlashingEnabled(bool enabled)',
   'event TaskCreated(uint256 indexed taskId, address indexed creator, uint256 expectedDuration, uint256 stakeAmount)',
   'event NodeStakeDeposited(uint256 indexed taskId, address indexed node, uint256 amount)',
   'event NodeStakeWithdrawn(uint256 indexed taskId, address indexed node, uint256 amount)',

@@ -1,7 +1,7 @@
 /** `FlockConfig` / `FlockConfigV2` address book (abi.md §3): every contract resolves the others through it at call time. */
 import { AccessControlled } from '../evm/accessControl.js';
 import { Revert, require } from '../evm/revert.js';
-import type { World } from '../evm/world.js';
+import type { Contract, World } from '../evm/world.js';
 import { ROLES, ZERO_ADDRESS, type Address } from '../units.js';
 
 /** Config index layout (abi.md §3.3). V1 and V2 differ from index 5 on. */
@@ -57,7 +57,10 @@ export class Config extends AccessControlled {
   }
 }
 
-/** The address at config index `i`, as the contracts' ConfigHelper resolves it. */
-export function cfg(w: World, i: bigint): Address {
-  return w.at<Config>(w.configAddress).addresses.get(i) ?? ZERO_ADDRESS;
+/**
+ * The address at config index `i` in the config contract `c` itself points at, as the contracts'
+ * ConfigHelper resolves it at call time (abi.md §3.4), so a `setConfig` takes effect.
+ */
+export function cfg(c: Contract, i: bigint): Address {
+  return c.w.at<Config>(c.configOf()).addresses.get(i) ?? ZERO_ADDRESS;
 }

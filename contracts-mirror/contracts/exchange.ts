@@ -1,6 +1,6 @@
 /** `gmFlockExchangeUpgradeable` (contracts.md §3.2, abi.md §5.2). */
 import { Rbac } from '../evm/accessControl.js';
-import { add, panic, require, sub } from '../evm/revert.js';
+import { Revert, add, panic, require, sub } from '../evm/revert.js';
 import type { World } from '../evm/world.js';
 import { exchangeFee, exchangeMultiplier, gmFlockFor } from '../math/multiplier.js';
 import { ROLES, ZERO_ADDRESS, type Address } from '../units.js';
@@ -48,13 +48,16 @@ export class Exchange extends Rbac {
   }
 
   private flock(): FlockToken {
-    return this.w.at(cfg(this.w, CFG.FlockToken));
+    return this.w.at(cfg(this, CFG.FlockToken));
   }
   private gm(): GmFlock {
-    return this.w.at(cfg(this.w, CFG.GmFlockToken));
+    return this.w.at(cfg(this, CFG.GmFlockToken));
   }
 
   config(): Address {
+    return this.s.config;
+  }
+  override configOf(): Address {
     return this.s.config;
   }
   currentLockInfoId(): bigint {
@@ -65,7 +68,8 @@ export class Exchange extends Rbac {
   }
   userLocks(_s: Address, user: Address, i: bigint): bigint {
     const l = this.userLocksMap.get(user) ?? [];
-    if (i >= BigInt(l.length)) panic(0x32);
+    // A public array getter past the end reverts with no data (no panic code).
+    if (i >= BigInt(l.length)) throw new Revert('');
     return l[Number(i)];
   }
   lockInfoMap(_s: Address, id: bigint): LockInfo {

@@ -4,7 +4,7 @@
  */
 import { AccessControlled } from '../evm/accessControl.js';
 import { Contract, type World } from '../evm/world.js';
-import { require } from '../evm/revert.js';
+import { add, require } from '../evm/revert.js';
 import { owedFor, roundReward, slashAmounts } from '../math/flRound.js';
 import { ROLES, ZERO_ADDRESS, type Address } from '../units.js';
 import { cfg, CFG } from './config.js';
@@ -32,7 +32,7 @@ export class FLTaskManager extends AccessControlled {
     const task = this.w.deploy(new FLTask(this.w, `FLTask:${taskId}`, this.address, taskId, rounds, minStake, slashPpm));
     this.w.j.mset(this.byId, taskId, task.address);
     this.w.j.push(this.taskList, task.address);
-    this.w.at<Erc20>(cfg(this.w, CFG.FlockToken)).transferFrom(this.address, sender, task.address, initialPool);
+    this.w.at<Erc20>(cfg(this, CFG.FlockToken)).transferFrom(this.address, sender, task.address, initialPool);
     this.w.j.set(task.s, 'rewardPool', initialPool);
     this.w.emit(this.address, 'FLTaskCreated', taskId, task.address);
   }
@@ -104,7 +104,7 @@ export class FLTask extends Contract {
   }
 
   private flock(): Erc20 {
-    return this.w.at(cfg(this.w, CFG.FlockToken));
+    return this.w.at(cfg(this, CFG.FlockToken));
   }
   private onlyAdmin(sender: Address): void {
     require(this.w.at<FLTaskManager>(this.manager).isManagerAdmin(sender), 'Restricted to admins');
@@ -133,7 +133,7 @@ export class FLTask extends Contract {
   }
 
   stake(sender: Address, amount: bigint): void {
-    const total = (this.stakes.get(sender) ?? 0n) + amount;
+    const total = add(this.stakes.get(sender) ?? 0n, amount);
     require(total >= this.s.minStakeThreshold, 'Stake below threshold');
     this.flock().transferFrom(this.address, sender, this.address, amount);
     this.w.j.mset(this.stakes, sender, total);

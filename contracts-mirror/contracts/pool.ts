@@ -20,18 +20,27 @@ abstract class PoolBase extends Contract {
   readonly lastStake = new Map<Address, bigint>();
   abstract readonly p: { user: Address; totalDelegationAmount: bigint };
 
-  constructor(w: World, address: Address) {
+  constructor(
+    w: World,
+    address: Address,
+    /** The config the pool manager passed at creation; the pool resolves its peers through it. */
+    readonly poolConfig: Address,
+  ) {
     super(w, address);
   }
 
+  override configOf(): Address {
+    return this.poolConfig;
+  }
+
   protected flock(): Erc20 {
-    return this.w.at(cfg(this.w, CFG.FlockToken));
+    return this.w.at(cfg(this, CFG.FlockToken));
   }
   protected poolManager(): PoolManager {
-    return this.w.at(cfg(this.w, CFG.PoolManager));
+    return this.w.at(cfg(this, CFG.PoolManager));
   }
   protected mainManager(): TaskManager {
-    return this.w.at(cfg(this.w, CFG.MainManager));
+    return this.w.at(cfg(this, CFG.MainManager));
   }
 
   user(): Address {
@@ -53,7 +62,7 @@ abstract class PoolBase extends Contract {
     return this.claimed.get(d) ?? 0n;
   }
   config(): Address {
-    return this.w.configAddress;
+    return this.poolConfig;
   }
   abstract claimable(sender: Address, d: Address): bigint;
   abstract amountOf(d: Address): bigint;
@@ -106,8 +115,8 @@ export class MiniPoolV1 extends PoolBase {
   readonly past = new Map<Address, bigint>();
   readonly delegation = new Map<Address, Temporal>();
 
-  constructor(w: World, address: Address, user: Address, owner: Address) {
-    super(w, address);
+  constructor(w: World, address: Address, user: Address, owner: Address, config: Address) {
+    super(w, address, config);
     this.p = { user, owner, totalDelegationAmount: 0n, totalPastTemporalDelegation: 0n, activeTotal: { amount: 0n, since: 0n } };
     w.emit(address, 'OwnershipTransferred', ZERO_ADDRESS, owner);
   }
@@ -272,13 +281,13 @@ export class MiniPoolV2 extends PoolBase {
   readonly accounts = new Map<Address, ShareAccount>();
   readonly lastClaim = new Map<Address, bigint>();
 
-  constructor(w: World, address: Address, user: Address) {
-    super(w, address);
+  constructor(w: World, address: Address, user: Address, config: Address) {
+    super(w, address, config);
     this.p = { user, totalDelegationAmount: 0n, accRewardPerShare: 0n, unallocated: 0n };
   }
 
   private gm(): Erc20 {
-    return this.w.at(cfg(this.w, CFG.GmFlockToken));
+    return this.w.at(cfg(this, CFG.GmFlockToken));
   }
 
   accRewardPerShare(): bigint {

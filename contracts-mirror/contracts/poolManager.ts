@@ -71,6 +71,10 @@ export class PoolManager extends Rbac {
     }
   }
 
+  override configOf(): Address {
+    return this.s.config;
+  }
+
   private asManager(sender: Address): void {
     if (this.v2) this.onlyProtocolManager(sender);
     else this.onlyAdmin(sender);
@@ -179,9 +183,9 @@ export class PoolManager extends Rbac {
     require(sigma <= this.s.maxSigma, 'Sigma too high');
     require(!this.miniPoolsMap.has(sender), 'Already created');
     const name = `Pool:${sender}`;
-    const pool = this.v2 ? new MiniPoolV2(this.w, name, sender) : new MiniPoolV1(this.w, name, sender, this.address);
+    const pool = this.v2 ? new MiniPoolV2(this.w, name, sender, this.s.config) : new MiniPoolV1(this.w, name, sender, this.address, this.s.config);
     this.w.deploy(pool);
-    if (this.v2) this.w.at<GmFlock>(cfg(this.w, CFG.GmFlockToken)).setRegistered(this.address, name, true);
+    if (this.v2) this.w.at<GmFlock>(cfg(this, CFG.GmFlockToken)).setRegistered(this.address, name, true);
     const j = this.w.j;
     j.mset(this.miniPoolsMap, sender, name);
     j.mset(this.poolToUserMap, name, sender);
@@ -198,7 +202,7 @@ export class PoolManager extends Rbac {
     require(sigma <= this.s.maxSigma, 'Sigma too high');
     require(this.miniPoolsMap.has(sender), 'Not created');
     if (this.v2) {
-      const tm = this.w.at<TaskManager>(cfg(this.w, CFG.MainManager));
+      const tm = this.w.at<TaskManager>(cfg(this, CFG.MainManager));
       require(!tm.isNodePoolFreezing(this.address, sender), 'Node pool is freezing');
     }
     const last = this.lastSigmaChange.get(sender) ?? 0n;

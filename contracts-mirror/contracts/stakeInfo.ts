@@ -47,7 +47,7 @@ export class StakeInfo extends Contract {
     return this.w.protocol === 'v1' ? CFG.StakeInfoV1 : CFG.StakeInfoV2;
   }
   private onlyMainManager(sender: Address): void {
-    require(sender === cfg(this.w, CFG.MainManager), 'StakeInfo: caller is not the main manager');
+    require(sender === cfg(this, CFG.MainManager), 'StakeInfo: caller is not the main manager');
   }
   private side(t: bigint, role: bigint): SideTotals {
     const m = role === ROLE.NODE ? this.node : this.validator;
@@ -70,7 +70,7 @@ export class StakeInfo extends Contract {
     set2(j, userMap, user, t, (get2(userMap, user, t) ?? 0n) + stakes);
     // Membership follows the task manager's own stake maps, which it writes before calling
     // here, so a creator's stake never makes the creator's pool count (stand-ins.md §2).
-    const tm = this.w.at<TaskManager>(cfg(this.w, CFG.MainManager));
+    const tm = this.w.at<TaskManager>(cfg(this, CFG.MainManager));
     const staked = role === ROLE.NODE ? tm.getNodeStakes(this.address, t, user) : tm.getValidatorStakes(this.address, t, user);
     const members = role === ROLE.NODE ? this.nodeMember : this.validatorMember;
     if (staked > 0n && !get2(members, user, t)) {
@@ -106,7 +106,7 @@ export class StakeInfo extends Contract {
 
   retallyDelegation(sender: Address, user: Address): void {
     this.onlyMainManager(sender);
-    const pm = this.w.at<PoolManager>(cfg(this.w, CFG.PoolManager));
+    const pm = this.w.at<PoolManager>(cfg(this, CFG.PoolManager));
     const pool = pm.getMiniPool(this.address, user);
     const now = pool === ZERO_ADDRESS ? 0n : this.w.at<{ getTotalDelegationAmount(): bigint } & Contract>(pool).getTotalDelegationAmount();
     const old = this.delegation.get(user) ?? 0n;
@@ -173,6 +173,6 @@ export class StakeInfo extends Contract {
       if (!m) continue;
       for (const [t, x] of m) if (this.active.has(t)) total += x;
     }
-    this.w.at<TaskManager>(cfg(this.w, CFG.MainManager)).setTotalStakes(this.address, user, total);
+    this.w.at<TaskManager>(cfg(this, CFG.MainManager)).setTotalStakes(this.address, user, total);
   }
 }

@@ -67,6 +67,8 @@ export interface TaskManagerParams {
   lockupRewardVestingPeriodInDays: bigint;
   linearVestingDepositor: Address;
   config: Address;
+  /** The optional AI Arena slashing hook (stand-ins.md §7.2); genesis turns it on for traces that ask. */
+  slashingEnabled: boolean;
 }
 
 const TEN_DAYS = 10n * DAY;
@@ -100,6 +102,7 @@ export class TaskManager extends Rbac {
     lockupRewardVestingPeriodInDays: 0n,
     linearVestingDepositor: ZERO_ADDRESS,
     config: ZERO_ADDRESS,
+    slashingEnabled: false,
   };
   readonly tasksMap = new Map<bigint, Task>();
   readonly taskIdList: bigint[] = [];
@@ -153,17 +156,17 @@ export class TaskManager extends Rbac {
 
   // ---- wiring (abi.md §3.5) ----
   private flock(): FlockToken {
-    return this.w.at(cfg(this.w, CFG.FlockToken));
+    return this.w.at(cfg(this, CFG.FlockToken));
   }
   /** V1 stakes FLOCK, V2 stakes gmFLOCK (contracts.md §4.2). */
   private stakeToken(): Erc20 {
-    return this.w.at(cfg(this.w, this.v2 ? CFG.GmFlockToken : CFG.FlockToken));
+    return this.w.at(cfg(this, this.v2 ? CFG.GmFlockToken : CFG.FlockToken));
   }
   private stakeInfo(): StakeInfo {
-    return this.w.at(cfg(this.w, this.v2 ? CFG.StakeInfoV2 : CFG.StakeInfoV1));
+    return this.w.at(cfg(this, this.v2 ? CFG.StakeInfoV2 : CFG.StakeInfoV1));
   }
   private poolManager(): PoolManager {
-    return this.w.at(cfg(this.w, CFG.PoolManager));
+    return this.w.at(cfg(this, CFG.PoolManager));
   }
 
   // ---- access (contracts.md §2): V1 is onlyAdmin everywhere ----
@@ -264,9 +267,14 @@ export class TaskManager extends Rbac {
     this.asDaoAdmin(sender);
     require(this.flock().transfer(this.address, to, amount), 'Token transfer failed');
   }
+  /** Turns the slashing hook on or off (admin only; genesis calls it for `"aiArenaSlashing": true`). */
+  setSlashingEnabled(sender: Address, enabled: boolean) {
+    this.onlyAdmin(sender);
+    this.w.j.set(this.s, 'slashingEnabled', enabled);
+  }
   /** Only StakeInfo may report a user's total (abi.md §6). */
   setTotalStakes(sender: Address, user: Address, total: bigint) {
-    require(sender === cfg(this.w, this.v2 ? CFG.StakeInfoV2 : CFG.StakeInfoV1), 'Only stake info contract can call this function');
+    require(sender === cfg(this, this.v2 ? CFG.StakeInfoV2 : CFG.StakeInfoV1), 'Only stake info contract can call this function');
     this.w.j.mset(this.totalStakesMap, user, total);
   }
 
@@ -275,6 +283,9 @@ export class TaskManager extends Rbac {
     return ZERO_ADDRESS;
   }
   config(): Address {
+    return this.s.config;
+  }
+  override configOf(): Address {
     return this.s.config;
   }
   tasks(_s: Address, id: bigint): Task {
@@ -546,7 +557,7 @@ export class TaskManager extends Rbac {
   /** protocol.md §2.2: each FL task gets `R·S_f/(S_arena + Σ S_fl)`; the sum is kept for the uploads. */
   transferRewardsToFLTasks(sender: Address): void {
     this.asProtocolManager(sender);
-    const flTasks = this.w.at<FLTaskManager>(cfg(this.w, CFG.TaskManager)).getTasks();
+    const flTasks = this.w.at<FLTaskManager>(cfg(this, CFG.TaskManager)).getTasks();
     const stakes = flTasks.map((f) => this.w.at<FLTask>(f).getTotalStakes());
     let total = this.stakeInfo().getTotalActiveTaskStakes(this.address, ROLE.NODE_VALIDATOR);
     for (const x of stakes) total += x;
@@ -815,7 +826,7 @@ export class TaskManager extends Rbac {
    */
   slash(sender: Address, taskId: bigint, user: Address, ppmAmount: bigint): void {
     this.asProtocolManager(sender);
-    require(this.w.aiArenaSlashing, 'Slashing disabled');
+    require(this.s.slashingEnabled, 'Slashing disabled');
     const node = this.nodeStakes(sender, taskId, user);
     const role = node > 0n ? ROLE.NODE : ROLE.VALIDATOR;
     const staked = node > 0n ? node : this.validatorStakes(sender, taskId, user);
@@ -840,7 +851,8 @@ export class TaskManager extends Rbac {
 }
 
 function at<T>(arr: T[], i: bigint): T {
-  if (i >= BigInt(arr.length)) panic(0x32);
+  // A public array getter past the end reverts with no data (no panic code).
+  if (i >= BigInt(arr.length)) throw new Revert('');
   return arr[Number(i)];
 }
 

@@ -25,6 +25,11 @@ export abstract class Contract {
     readonly w: World,
     readonly address: Address,
   ) {}
+
+  /** The config contract this contract resolves its peers through (its stored `config`). */
+  configOf(): Address {
+    return this.w.configAddress;
+  }
 }
 
 export type TxResult = { ok: true; value: unknown } | { ok: false; reason: string };
@@ -75,10 +80,10 @@ export class World {
       this.j.commit();
       return { ok: true, value };
     } catch (e) {
-      if (!(e instanceof Revert)) throw e;
+      const reason = revertReasonOf(e);
       this.j.revertTo(cp);
       if (this.logs) this.logs.length = logCp;
-      return { ok: false, reason: e.reason };
+      return { ok: false, reason };
     }
   }
 
@@ -89,13 +94,23 @@ export class World {
     try {
       return { ok: true, value: fn() };
     } catch (e) {
-      if (!(e instanceof Revert)) throw e;
-      return { ok: false, reason: e.reason };
+      return { ok: false, reason: revertReasonOf(e) };
     } finally {
       this.j.revertTo(cp);
       if (this.logs) this.logs.length = logCp;
     }
   }
+}
+
+/**
+ * A Revert's reason. Calling a function a contract does not have is, in the EVM, a call that
+ * reverts with no data (no fallback); in the mirror it is a TypeError on the missing method, so
+ * that one shape maps to `""`. Anything else is a bug and propagates.
+ */
+function revertReasonOf(e: unknown): string {
+  if (e instanceof Revert) return e.reason;
+  if (e instanceof TypeError && /is not a function|Cannot read properties of undefined/.test(e.message)) return '';
+  throw e;
 }
 
 const hexCache = new Map<string, string>();

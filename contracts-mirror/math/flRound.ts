@@ -4,6 +4,7 @@
  * `roundReward·proportion/(100·1e18)` with `proportion = stake·1e18·100/Σ eligible stake`.
  */
 import { E18 } from '../units.js';
+import { mul } from '../evm/revert.js';
 
 export function roundReward(rewardPool: bigint, roundsLeft: bigint): bigint {
   return rewardPool / roundsLeft;
@@ -16,7 +17,7 @@ export function owedFor(reward: bigint, stake: bigint, totalEligible: bigint): b
 
 /** Slash: `s = min(roundStake·pct/1e6, stake)`; 9/10 of it back to the pool, the rest to the caller. */
 export function slashAmounts(roundStake: bigint, slashPpm: bigint, stake: bigint): { slashed: bigint; toPool: bigint; toCaller: bigint } {
-  const want = (roundStake * slashPpm) / 1_000_000n;
+  const want = mul(roundStake, slashPpm) / 1_000_000n;
   const slashed = want < stake ? want : stake;
   const toPool = (slashed * 9n) / 10n;
   return { slashed, toPool, toCaller: slashed - toPool };

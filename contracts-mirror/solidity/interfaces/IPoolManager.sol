@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.20;
+
+/// `IFlockPoolManager` (abi.md §12), extended with the V2 getters (abi.md §1.4 item 3). The V1
+/// pool manager implements only the first six.
+interface IPoolManager {
+    function getMiniPool(address user) external view returns (address);
+
+    function getPoolSigma(address _user) external view returns (uint256);
+
+    function isPool(address _pool) external view returns (bool);
+
+    function getPercentageBase() external view returns (uint256);
+
+    function getProtocolFeePercentage() external view returns (uint256);
+
+    function addDelegatorToPool(address _delegator) external;
+
+    // ---- V2 only ----
+    function getClaimableRewardPercentage() external view returns (uint256);
+
+    function getDelegationCoolDown() external view returns (uint256);
+
+    function getClaimCoolDown() external view returns (uint256);
+}

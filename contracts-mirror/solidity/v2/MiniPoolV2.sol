@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.20;
+
+import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet.sol";
+import {IFlockConfig} from "../interfaces/IFlockConfig.sol";
+import {ConfigHelper} from "../interfaces/ConfigHelper.sol";
+import {IFlockToken, IGmFlock} from "../interfaces/ITokens.sol";
+import {IPoolManager} from "../interfaces/IPoolManager.sol";
+
+/// The V2 delegation pool stand-in, `FlockMiniPoolV2` (stand-ins.md §3, A-pool-v2-views): a
+/// share-based vault with gmFLOCK principal and FLOCK rewards, an accumulator per share scaled by
+/// P = 1e18, and `unallocated` for FLOCK funded while the principal is 0, so a newcomer never
+/// shares rewards funded before it joined. Every division floors.
+/// Mirror: contracts-mirror/contracts/pool.ts `MiniPoolV2`.
+contract MiniPoolV2 {
+    using EnumerableSet for EnumerableSet.AddressSet;
+    using ConfigHelper for IFlockConfig;
+
+    uint256 private constant P = 1e18;
+
+    struct DelegationInfo {
+        uint256 amount;
+        uint256 since;
+    }
+
+    struct ShareAccount {
+        uint256 amount;
+        uint256 accLast;
+        uint256 pending;
+    }
+
+    address public user;
+    uint256 public totalDelegationAmount;
+    uint256 public accRewardPerShare;
+    uint256 public unallocated;
+    mapping(address => uint256) public lastStakeTimestamp;
+    mapping(address => uint256) public lastClaimTimestamp;
+    mapping(address => uint256) public claimedRewards;
+
+    IFlockConfig private immutable _config;
+    mapping(address => ShareAccount) private _accounts;
+    EnumerableSet.AddressSet private _delegators;
+
+    event Delegate(address indexed _delegator, address indexed _user, uint256 _amount);
+    event Undelegate(address indexed _delegator, address indexed _user, uint256 _amount);
+    event Claim(address indexed _delegator, uint256 _amount);
+    event CollectFee(address indexed _delegator, uint256 _amount);
+    event Fund(uint256 _amount);
+
+    constructor(address _user, address _flockConfig) {
+        user = _user;
+        _config = IFlockConfig(_flockConfig);
+    }
+
+    function _flock() private view returns (IFlockToken) {
+        return _config.getFlockToken();
+    }
+
+    function _gm() private view returns (IGmFlock) {
+        return _config.getGmFlockToken();
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /// Gross, before the fee: `pending + amount·(acc − accLast)/P`.
+    function claimable(address _delegator) public view returns (uint256) {
+        ShareAccount storage a = _accounts[_delegator];
+        return a.pending + (a.amount * (accRewardPerShare - a.accLast)) / P;
+    }
+
+    /// `(amount, since = lastStakeTimestamp)`.
+    function delegationOf(address _delegator) external view returns (DelegationInfo memory) {
+        return DelegationInfo({amount: _accounts[_delegator].amount, since: lastStakeTimestamp[_delegator]});
+    }
+
+    function getTotalDelegationAmount() external view returns (uint256) {
+        return totalDelegationAmount;
+    }
+
+    /// Delegators with a non-zero amount, in order of first delegation (swap-and-pop removal).
+    function getDelegators() external view returns (address[] memory) {
+        return _delegators.values();
+    }
+
+    function totalRewardForDelegator(address _delegator) external view returns (uint256) {
+        return claimable(_delegator) + claimedRewards[_delegator];
+    }
+
+    // ------------------------------------------------------------------ accounting
+
+    /// Settle(d): `pending += amount·(acc − accLast)/P`, then `accLast = acc`.
+    function _settle(address d) private returns (ShareAccount storage a) {
+        a = _accounts[d];
+        uint256 acc = accRewardPerShare;
+        a.pending = a.pending + (a.amount * (acc - a.accLast)) / P;
+        a.accLast = acc;
+    }
+
+    /// Pulls x FLOCK; with no principal it waits in `unallocated`, else it (and whatever waited)
+    /// goes to the accumulator. `x = 0` is allowed.
+    function fundPool(uint256 _reward) external {
+        require(_flock().transferFrom(msg.sender, address(this), _reward), "Transfer failed");
+        if (totalDelegationAmount == 0) {
+            unallocated += _reward;
+        } else {
+            accRewardPerShare += ((_reward + unallocated) * P) / totalDelegationAmount;
+            unallocated = 0;
+        }
+        emit Fund(_reward);
+    }
+
+    function delegate(uint256 _amount) external {
+        require(_amount > 0, "Amount must be greater than zero");
+        require(_gm().transferFrom(msg.sender, address(this), _amount), "Transfer failed");
+        ShareAccount storage a = _settle(msg.sender);
+        a.amount += _amount;
+        totalDelegationAmount += _amount;
+        lastStakeTimestamp[msg.sender] = block.timestamp;
+        _delegators.add(msg.sender);
+        _config.getMainManager().afterDelegationUpdate(user);
+        _config.getPoolManager().addDelegatorToPool(msg.sender);
+        emit Delegate(msg.sender, user, _amount);
+    }
+
+    /// Locked until `lastStakeTimestamp + poolDelegatorCoolDown < now` (strict).
+    function undelegate(uint256 _amount) external {
+        uint256 cooldown = _config.getPoolManager().getDelegationCoolDown();
+        require(_after(lastStakeTimestamp[msg.sender], cooldown), "You can't undelegate before 1 day");
+        require(_amount <= _accounts[msg.sender].amount, "User has insufficient token delegated");
+        require(_gm().transfer(msg.sender, _amount), "transfer failed");
+        ShareAccount storage a = _settle(msg.sender);
+        a.amount -= _amount;
+        totalDelegationAmount -= _amount;
+        if (a.amount == 0) _delegators.remove(msg.sender);
+        _config.getMainManager().afterDelegationUpdate(user);
+        emit Undelegate(msg.sender, user, _amount);
+    }
+
+    /// r = claimable; the optional claim cooldown; `r − fee` to the delegator, `fee` to the FLOCK
+    /// token's address (both always); then settle, `pending = 0` and the claim bookkeeping.
+    function claimRewards() external {
+        uint256 r = claimable(msg.sender);
+        require(r > 0, "No rewards to claim");
+        IPoolManager pm = _config.getPoolManager();
+        uint256 cd = pm.getClaimCoolDown();
+        if (cd > 0) require(_after(lastClaimTimestamp[msg.sender], cd), "Too soon to claim");
+        uint256 fee = (r * pm.getProtocolFeePercentage()) / pm.getPercentageBase();
+        uint256 net = r - fee;
+        IFlockToken flock = _flock();
+        require(flock.transfer(msg.sender, net), "transfer failed");
+        require(flock.transfer(address(flock), fee), "transfer failed");
+        claimedRewards[msg.sender] += net;
+        ShareAccount storage a = _settle(msg.sender);
+        a.pending = 0;
+        lastClaimTimestamp[msg.sender] = block.timestamp;
+        emit Claim(msg.sender, net);
+        emit CollectFee(msg.sender, fee);
+    }
+
+    /// `last + cooldown < now` in unbounded integers, as the mirror evaluates it (`last ≤ now`
+    /// always holds, so the difference cannot underflow).
+    function _after(uint256 last, uint256 cooldown) private view returns (bool) {
+        return block.timestamp > last && block.timestamp - last > cooldown;
+    }
+}
