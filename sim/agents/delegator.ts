@@ -72,6 +72,12 @@ export class Delegator implements AgentBase {
     env.at(env.now + DAY * (1 + this.rng.next()), daily);
   }
 
+  /** Takes over a delegation already placed in `pool` (a genesis read from a chain). */
+  adopt(pool: string): void {
+    this.pool = pool;
+    this.joinedSigma = this.market.sigma(pool);
+  }
+
   /** The best pool by eAPY; ties (e.g. no history yet) are broken at random by the agent's stream. */
   private best(exclude: string | null): { pool: string; apy: number } | null {
     let top: { pool: string; apy: number }[] = [];
@@ -85,6 +91,7 @@ export class Delegator implements AgentBase {
   }
 
   private choose(): void {
+    if (this.pool) return; // already delegating (an adopted genesis delegation)
     const b = this.best(null);
     if (b) this.delegateTo(b.pool);
   }

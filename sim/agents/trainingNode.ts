@@ -19,6 +19,8 @@ export interface TrainingNodeSpec {
   sigma: bigint;
   claimEveryDays: number;
   sigmaStrategy: 'fixed' | 'adaptive';
+  /** Whether the node runs a delegation pool (default true; false for a genesis node without one). */
+  pool?: boolean;
 }
 
 /** Step of the adaptive σ strategy, ppm. */
@@ -62,9 +64,9 @@ export class TrainingNode implements AgentBase {
   /** Day 0: get the stake token and open a pool with the node's σ. */
   setup(): void {
     lockForGm(this.ctx, this.name, this.spec.stake);
-    this.ctx.chain.tx('createMiniPool', () => this.ctx.chain.d.poolManager.createMiniPool(this.name, this.spec.sigma));
+    if (this.spec.pool !== false) this.ctx.chain.tx('createMiniPool', () => this.ctx.chain.d.poolManager.createMiniPool(this.name, this.spec.sigma));
     this.scheduleClaims();
-    if (this.spec.sigmaStrategy === 'adaptive') {
+    if (this.spec.sigmaStrategy === 'adaptive' && this.spec.pool !== false) {
       const { env } = this.ctx;
       const week = 7 * DAY;
       const tick = () => {

@@ -19,6 +19,8 @@ export interface ValidatorSpec {
   stake: bigint;
   sigma: bigint;
   claimEveryDays: number;
+  /** Whether the validator runs a delegation pool (default true; false for a genesis validator without one). */
+  pool?: boolean;
 }
 
 export class Validator implements AgentBase {
@@ -57,7 +59,7 @@ export class Validator implements AgentBase {
 
   setup(): void {
     lockForGm(this.ctx, this.name, this.spec.stake);
-    this.ctx.chain.tx('createMiniPool', () => this.ctx.chain.d.poolManager.createMiniPool(this.name, this.spec.sigma));
+    if (this.spec.pool !== false) this.ctx.chain.tx('createMiniPool', () => this.ctx.chain.d.poolManager.createMiniPool(this.name, this.spec.sigma));
     const every = this.spec.claimEveryDays * DAY;
     const tick = () => {
       claimManagerAndVesting(this.ctx, this);

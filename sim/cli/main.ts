@@ -6,7 +6,9 @@ import { readFileSync } from 'node:fs';
 import { replayCommand } from './replay.js';
 import { registerBench } from './bench.js';
 import { registerRun } from './run.js';
+import { registerParity } from './parity.js';
 import { registerCalibrate } from './calibrate.js';
+import { registerChain } from './chain.js';
 
 const program = new Command();
 program
@@ -20,15 +22,18 @@ program
   .command('replay')
   .description('Run an action trace (spec/traces.md) and print the result JSON.\nExit 0: every step behaved as written; 1: a step failed or an invariant broke; 2: the trace is invalid.')
   .argument('<trace>', 'trace JSON file (format flock-trace/1)')
-  .option('--engine <engine>', 'engine to run the trace on: mirror', 'mirror')
+  .option('--engine <engine>', 'engine to run the trace on: mirror, or evm (the reference Solidity in an in-process EVM)', 'mirror')
+  .option('--artifacts <dir>', 'with --engine evm: compiled contracts (<Name>.json with abi and bytecode) to use instead of the reference ones')
   .option('-o, --out <file>', 'also write the result JSON to this file')
-  .action((trace: string, opts: { engine: string; out?: string }) => {
-    process.exitCode = replayCommand(trace, opts);
+  .action(async (trace: string, opts: { engine: string; out?: string; artifacts?: string }) => {
+    process.exitCode = await replayCommand(trace, opts);
   });
 
 registerRun(program);
 registerBench(program);
+registerParity(program);
 registerCalibrate(program);
+registerChain(program);
 
 try {
   await program.parseAsync();

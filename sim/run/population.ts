@@ -3,7 +3,7 @@
  * (largest remainder) and assigned through a seeded shuffle; every per-agent draw (skill, stake,
  * σ) comes from a stream named after the agent, so no draw depends on creation order.
  */
-import type { Scenario } from '../scenario/schema.js';
+import type { Genesis, Scenario } from '../scenario/schema.js';
 import { toWei, type SimContext } from '../agents/context.js';
 import { TrainingNode } from '../agents/trainingNode.js';
 import { Validator } from '../agents/validator.js';
@@ -89,4 +89,138 @@ export function populate(ctx: SimContext, s: Scenario, market: PoolMarket, shuff
     r.shuffle(delegators);
   }
   return { nodes, validators, delegators, entities };
+}
+
+/**
+ * Who is what in a genesis (see populateFromGenesis): training nodes, validators and delegators
+ * by address, and each address's total node and validator stake (wei).
+ */
+export function genesisRoles(g: Genesis) {
+  const add = (m: Map<string, bigint>, k: string, x: bigint) => m.set(k, (m.get(k) ?? 0n) + x);
+  const nodeStake = new Map<string, bigint>();
+  const valStake = new Map<string, bigint>();
+  for (const st of g.stakes) add(st.role === 'node' ? nodeStake : valStake, st.address, BigInt(st.amount));
+  const nodes = new Set(nodeStake.keys());
+  const validators = new Set([...valStake.keys()].filter((a) => !nodes.has(a)));
+  for (const p of g.pools) if (!nodes.has(p.owner) && !validators.has(p.owner)) (p.role === 'validator' ? validators : nodes).add(p.owner);
+  const delegators = new Set(g.delegations.map((d) => d.delegator).filter((a) => !nodes.has(a) && !validators.has(a)));
+  return { nodes, validators, delegators, nodeStake, valStake };
+}
+
+/** Where each genesis stake and delegation goes: to the agent that manages it, or placed passively. */
+export interface GenesisPlacement {
+  stakes: { taskId: number; address: string; role: 'node' | 'validator'; amount: bigint; agent: TrainingNode | Validator | null }[];
+  delegations: { delegator: string; owner: string; amount: bigint; agent: Delegator | null }[];
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The populations of a run that starts from `s.genesis` (a chain snapshot): exactly its
+ * participants, named by their lowercase 0x addresses, with their stakes and σ as read.
+ * - Training nodes: every address with a node stake, and every pool owner that has no stake and
+ *   is not known as a validator. Validators: addresses with validator stakes only, and pool owners
+ *   known as validators. Delegators: every other address that delegates.
+ * - Behaviours: the scenario's mixes, allocated exactly over the sorted addresses and shuffled by
+ *   the same seeded streams as drawn populations (a 'sybil' keeps its one identity). Skills are
+ *   drawn from the per-agent streams as usual.
+ * - An agent's stake is its total direct stake (node stakes for nodes, validator stakes for
+ *   validators); one with none holds the scenario's minimum stake, to join later tasks. A
+ *   delegator's agent manages its largest delegation (ties: the smaller owner address); its other
+ *   delegations, the delegations of nodes and validators, and the validator stakes of addresses
+ *   that are nodes are placed on the chain without an agent managing them.
+ */
+export function populateFromGenesis(ctx: SimContext, s: Scenario, market: PoolMarket, shuffle: boolean) {
+  const g = s.genesis;
+  if (!g) throw new Error('populateFromGenesis: the scenario has no genesis');
+  const { rng } = ctx;
+  const P = s.populations;
+  const { nodes: nodeSet, validators: valSet, nodeStake, valStake } = genesisRoles(g);
+  const poolOf = new Map(g.pools.map((p) => [p.owner, p]));
+  /** σ as the chain's getPoolSigma reports it: clamped into the σ bounds (contracts.md §4.4). */
+  const sigmaOf = (owner: string) => {
+    const raw = poolOf.get(owner)?.sigma ?? 0;
+    const b = g.sigmaBounds;
+    return BigInt(b ? Math.min(b.max, Math.max(b.min, raw)) : raw);
+  };
+
+  const nodeBehaviours = rng('population/nodes').shuffle(allocate(nodeSet.size, P.nodes.mix));
+  const nodes: TrainingNode[] = [];
+  const entities = new Map<string, TrainingNode[]>();
+  [...nodeSet].sort(cmp).forEach((name, i) => {
+    const behaviour = nodeBehaviours[i];
+    const pool = poolOf.get(name);
+    const n = new TrainingNode(ctx, {
+      name,
+      entity: name,
+      behaviour: behaviour as TrainingNode['behaviour'],
+      skill: behaviour === 'lazy' ? 0 : clamp01(0.7 + rng(`skill:${name}`).normal(0, s.workload.skillSpread)),
+      stake: nodeStake.get(name) ?? toWei(s.params.minNodeStakes),
+      sigma: sigmaOf(name),
+      claimEveryDays: P.nodes.claimEveryDays,
+      sigmaStrategy: P.nodes.sigmaStrategy,
+      pool: pool !== undefined,
+    });
+    nodes.push(n);
+    entities.set(name, [n]);
+  });
+
+  const valBehaviours = rng('population/validators').shuffle(allocate(valSet.size, P.validators.mix));
+  const validators = [...valSet].sort(cmp).map((name, i) => {
+    const pool = poolOf.get(name);
+    return new Validator(ctx, {
+      name,
+      behaviour: valBehaviours[i] as Validator['behaviour'],
+      stake: valStake.get(name) ?? toWei(s.params.validatorMinStake),
+      sigma: sigmaOf(name),
+      claimEveryDays: P.validators.claimEveryDays,
+      pool: pool !== undefined,
+    });
+  });
+
+  const byDelegator = new Map<string, { owner: string; amount: bigint }[]>();
+  for (const dl of g.delegations) {
+    const list = byDelegator.get(dl.delegator) ?? [];
+    list.push({ owner: dl.owner, amount: BigInt(dl.amount) });
+    byDelegator.set(dl.delegator, list);
+  }
+  for (const list of byDelegator.values()) list.sort((a, b) => (a.amount > b.amount ? -1 : a.amount < b.amount ? 1 : cmp(a.owner, b.owner)));
+  const delegatorOf = new Map<string, Delegator>();
+  const delegators = [...byDelegator.keys()]
+    .filter((a) => !nodeSet.has(a) && !valSet.has(a))
+    .sort(cmp)
+    .map((name) => {
+      const d = new Delegator(
+        ctx,
+        { name, stake: byDelegator.get(name)![0].amount, claimEveryDays: P.delegators.claimEveryDays, rebalanceThreshold: P.delegators.rebalanceThreshold },
+        market,
+      );
+      delegatorOf.set(name, d);
+      return d;
+    });
+
+  const nodeByName = new Map(nodes.map((n) => [n.name, n]));
+  const valByName = new Map(validators.map((v) => [v.name, v]));
+  const placement: GenesisPlacement = {
+    stakes: [...g.stakes]
+      .sort((a, b) => a.taskId - b.taskId || cmp(a.role, b.role) || cmp(a.address, b.address))
+      .map((st) => ({
+        taskId: st.taskId,
+        address: st.address,
+        role: st.role,
+        amount: BigInt(st.amount),
+        agent: (st.role === 'node' ? nodeByName.get(st.address) : valByName.get(st.address)) ?? null,
+      })),
+    delegations: [...byDelegator.keys()].sort(cmp).flatMap((delegator) =>
+      byDelegator.get(delegator)!.map((x, i) => ({ delegator, owner: x.owner, amount: x.amount, agent: i === 0 ? (delegatorOf.get(delegator) ?? null) : null })),
+    ),
+  };
+
+  if (shuffle) {
+    const r = rng('test/shuffle-creation');
+    r.shuffle(nodes);
+    r.shuffle(validators);
+    r.shuffle(delegators);
+  }
+  return { nodes, validators, delegators, entities, placement };
 }

@@ -22,7 +22,8 @@ import { makeRng, toWei, type AgentBase, type SimContext } from '../agents/conte
 import { TrainingNode } from '../agents/trainingNode.js';
 import { Validator } from '../agents/validator.js';
 import { Delegator, type PoolMarket } from '../agents/delegator.js';
-import { populate } from './population.js';
+import { populate, populateFromGenesis, type GenesisPlacement } from './population.js';
+import { lockForGm } from '../agents/locking.js';
 
 export interface AgentRow {
   run: number;
@@ -129,6 +130,37 @@ function applyParams(chain: Chain, s: Scenario): void {
   must('setSigmaModificationCooldown', () => pm.setSigmaModificationCooldown(ADMIN, BigInt(Math.round(p.sigmaCooldownDays * DAY))));
 }
 
+/**
+ * A genesis read from a chain (scenario `genesis`): the exact emission state replaces the
+ * rounded `params` values, and the pool manager gets the chain's σ bounds.
+ */
+function applyGenesisParams(chain: Chain, s: Scenario): void {
+  const g = s.genesis;
+  if (!g) return;
+  const { taskManager: tm, poolManager: pm } = chain.d;
+  const must = (label: string, fn: () => unknown) => {
+    const r = chain.tx(label, fn);
+    if (!r.ok) throw new SimulationError(0, `genesis parameter ${label}`, { reason: r.reason ?? '' });
+  };
+  if (g.emission) {
+    const e = g.emission;
+    if (s.protocol === 'v2') {
+      must('setMaxRewardTokenPerDay', () => tm.setMaxRewardTokenPerDay(ADMIN, BigInt(e.maxRewardTokenPerDay)));
+      must('setRewardParameters', () => tm.setRewardParameters(ADMIN, BigInt(s.params.lockedRewardPercentage), 1_000_000n, BigInt(e.rewardTokenPerDay)));
+      must('setCurrentDailyMintCount', () => tm.setCurrentDailyMintCount(ADMIN, BigInt(e.currentDailyMintCount)));
+    } else {
+      must('setRewardTokenPerDay', () => tm.setRewardTokenPerDay(ADMIN, BigInt(e.rewardTokenPerDay)));
+    }
+  }
+  if (g.sigmaBounds) {
+    must('setMinSigma', () => pm.setMinSigma(ADMIN, BigInt(g.sigmaBounds!.min)));
+    must('setMaxSigma', () => pm.setMaxSigma(ADMIN, BigInt(g.sigmaBounds!.max)));
+  }
+}
+
+/** The longest task the simulation's task manager accepts (maxDuration of genesis.ts). */
+const MAX_TASK_SECONDS = 30 * DAY;
+
 function poolOf(d: Deployment, owner: string): Pool | null {
   const a = d.poolManager.getMiniPool(ADMIN, owner);
   return a === ZERO_ADDRESS ? null : (d.w.contracts.get(a) as Pool);
@@ -141,6 +173,7 @@ export function runSimulation(s: Scenario, opts: RunOptions): RunOutput {
   d.w.logs = null;
   const chain = new Chain(d, env);
   applyParams(chain, s);
+  applyGenesisParams(chain, s);
   const rng = makeRng(opts.seed, opts.run);
   if (!opts.workload && s.workload.mode !== 'surrogate') throw new Error(`a '${s.workload.mode}' workload must be created with createWorkload() and passed as opts.workload`);
   const workload: Workload = opts.workload ?? new SurrogateWorkload(s.workload as SurrogateParams);
@@ -165,7 +198,9 @@ export function runSimulation(s: Scenario, opts: RunOptions): RunOutput {
     },
   };
 
-  const pop = populate(ctx, s, market, opts.shuffleAgents ?? false);
+  const pop: ReturnType<typeof populate> & { placement: GenesisPlacement | null } = s.genesis
+    ? populateFromGenesis(ctx, s, market, opts.shuffleAgents ?? false)
+    : { ...populate(ctx, s, market, opts.shuffleAgents ?? false), placement: null };
   const { nodes, validators, delegators, entities } = pop;
   const agents: AgentBase[] = [...nodes, ...validators, ...delegators].sort(byName);
 
@@ -199,7 +234,7 @@ export function runSimulation(s: Scenario, opts: RunOptions): RunOutput {
       };
   }
 
-  for (const a of agents) env.at(start + 60 + rng(`setup:${a.name}`).next() * 600, () => (a as TrainingNode | Validator | Delegator).setup());
+  if (!pop.placement) for (const a of agents) env.at(start + 60 + rng(`setup:${a.name}`).next() * 600, () => (a as TrainingNode | Validator | Delegator).setup());
 
   const tasks: TaskState[] = [];
   const agentRows: AgentRow[] = [];
@@ -322,8 +357,9 @@ export function runSimulation(s: Scenario, opts: RunOptions): RunOutput {
     );
     fail(day, `uploadFinalRewardResultsForTrainingNodes(task ${t.id})`, r);
     t.finished = true;
-    for (const n of t.nodes) env.at(env.now + 3600 + rng(`withdraw:${n.name}`).next() * 3600, () => n.withdraw(t.id));
-    for (const v of t.validators) env.at(env.now + 3600 + rng(`withdraw:${v.name}`).next() * 3600, () => v.leave(t.id));
+    // Withdraw within minutes, before agents join a task opening the same day (20–50 min after 00:00).
+    for (const n of t.nodes) env.at(env.now + 60 + rng(`withdraw:${n.name}`).next() * 600, () => n.withdraw(t.id));
+    for (const v of t.validators) env.at(env.now + 60 + rng(`withdraw:${v.name}`).next() * 600, () => v.leave(t.id));
   };
 
   const record = (day: number, counts: Pick<DayRow, 'submissions' | 'copiesDetected' | 'invalidSubmissions'>) => {
@@ -351,8 +387,57 @@ export function runSimulation(s: Scenario, opts: RunOptions): RunOutput {
     });
   };
 
+  /**
+   * Day 0, 00:00, before anything else: the genesis tasks with their remaining duration, every
+   * agent's setup (stake token, pool with its σ), the exact stakes (the minimum stakes are
+   * lifted meanwhile, since the chain may hold stakes made under lower minimums) and delegations.
+   */
+  const placeGenesis = (plan: GenesisPlacement) => {
+    const g = s.genesis!;
+    const tm = d.taskManager;
+    const must = (label: string, fn: () => unknown) => fail(0, `genesis: ${label}`, chain.tx(label, fn));
+    for (const t of [...g.tasks].sort((a, b) => a.id - b.id)) {
+      const duration = Math.min(MAX_TASK_SECONDS, Math.max(1, t.startTime + t.expectedDuration - start));
+      must(`createTask(${t.id})`, () => tm.createTask(ADMIN, BigInt(t.id), BigInt(duration), t.name));
+      tasks.push({ id: t.id, end: start + duration, nodes: [], validators: [], days: [], finished: false });
+    }
+    for (const a of agents) (a as TrainingNode | Validator | Delegator).setup();
+    const mins = [tm.s.minNodeStakes, tm.s.validatorMinStake] as const;
+    const setMins = (node: bigint, validator: bigint) => {
+      if (s.protocol === 'v2') must('setMinStakes', () => tm.setMinStakes(ADMIN, node, validator));
+      else {
+        must('setMinNodeStakes', () => tm.setMinNodeStakes(ADMIN, node));
+        must('setValidatorMinStake', () => tm.setValidatorMinStake(ADMIN, validator));
+      }
+    };
+    setMins(0n, 0n);
+    for (const st of plan.stakes) {
+      const id = BigInt(st.taskId);
+      if (!st.agent) lockForGm(ctx, st.address, st.amount);
+      must(`${st.role} stake of ${st.address} in task ${st.taskId}`, () =>
+        st.role === 'node' ? tm.stakeTokensForTrainingNodes(st.address, id, st.amount) : tm.stakeTokensForValidators(st.address, id, st.amount),
+      );
+      if (!st.agent) continue;
+      st.agent.tasks.push(st.taskId);
+      const t = tasks.find((x) => x.id === st.taskId)!;
+      if (st.agent instanceof TrainingNode) t.nodes.push(st.agent);
+      else t.validators.push(st.agent);
+    }
+    setMins(...mins);
+    for (const dl of plan.delegations) {
+      const pool = poolOf(d, dl.owner);
+      if (!pool) throw new SimulationError(0, 'genesis delegation', { delegator: dl.delegator, owner: dl.owner, reason: 'the owner has no pool' });
+      if (!dl.agent) lockForGm(ctx, dl.delegator, dl.amount);
+      must(`delegation of ${dl.delegator} to ${dl.owner}`, () => pool.delegate(dl.delegator, dl.amount));
+      dl.agent?.adopt(pool.address);
+    }
+  };
+  if (pop.placement) placeGenesis(pop.placement);
+
   const creator = rng('creator');
-  let nextTaskId = s.tasks.length;
+  /** Scenario tasks take ids after the genesis tasks' (none without a genesis). */
+  const idBase = s.genesis ? Math.max(0, ...s.genesis.tasks.map((t) => t.id)) : 0;
+  let nextTaskId = idBase + s.tasks.length;
   /** Poisson draw (Knuth) from the task creator's stream. */
   const poisson = (lambda: number) => {
     const limit = Math.exp(-lambda);
@@ -361,7 +446,7 @@ export function runSimulation(s: Scenario, opts: RunOptions): RunOutput {
     return k;
   };
   const openTasks = (day: number) => {
-    const starting = s.tasks.map((spec, i) => ({ spec, id: i + 1 })).filter((x) => x.spec.startDay === day);
+    const starting = s.tasks.map((spec, i) => ({ spec, id: idBase + i + 1 })).filter((x) => x.spec.startDay === day);
     if (s.randomTasks) {
       const r = s.randomTasks;
       for (let k = poisson(r.perDay); k > 0; k--) {

@@ -1,0 +1,580 @@
+/**
+ * `flock-lab chain snapshot`: reads the state of a deployed FLock V2 network, read-only, through
+ * ethers v6, and writes it as a scenario that `flock-lab run` accepts: `params` from the chain,
+ * plus a `genesis` section (sim/scenario/schema.ts GenesisSchema) with the chain id, block,
+ * timestamp and the exact tasks, stakes, pools, σ and delegations.
+ *
+ * Read-only by construction: the provider refuses every JSON-RPC method but eth_chainId,
+ * eth_blockNumber, eth_getBlockByNumber, eth_getCode, eth_call and eth_getLogs (and records the
+ * ones it is asked for); nothing here creates a signer. Every call is pinned to one block.
+ *
+ * What it reads (contracts.md §4.2, §4.4; abi.md §3, §7, §9):
+ * - parameters: the task manager's emission, γ, λ, fee, stake minimums, decay and vesting
+ *   settings; the pool manager's fee, σ bounds and cooldowns; the exchange's fee;
+ * - the active tasks (`activeTaskIds(i)`, `tasks(id)`; completed ones are skipped);
+ * - the stakes: candidates from `NodeStakeDeposited`/`ValidatorStakeDeposited` logs and
+ *   `taskValidators`, then `nodeStakes`/`validatorStakes` at the block, checked against
+ *   StakeInfo's per-task totals (pool owners are tried too when those disagree);
+ * - the pools (`getUsers`, `getMiniPool`, `getPoolSigma`; `getPools` as a check), their delegators (`getDelegators`, or
+ *   the pools' `Delegate` logs) and `delegationOf`;
+ * - the emission state (mint count, last mint, supply, minted, the manager's balance).
+ * Failures are SnapshotErrors with the reason: RPC unreachable, wrong chain id, no contract code
+ * at an address, a block that does not exist, a contract that does not answer.
+ */
+import { FetchRequest, JsonRpcProvider, Network, formatUnits, getAddress, isError, toQuantity, type JsonRpcPayload, type JsonRpcResult, type Log } from 'ethers';
+import { abiOf } from '../abi/registry.js';
+import { CFG } from '../contracts/config.js';
+import { ScenarioSchema, type Genesis, type ScenarioInput } from '../../sim/scenario/schema.js';
+import { genesisRoles } from '../../sim/run/population.js';
+
+/** The contracts a snapshot reads, by their trace names. */
+export const SNAPSHOT_CONTRACTS = ['TaskManager', 'PoolManager', 'FLOCK', 'gmFLOCK', 'Exchange', 'StakeInfo', 'Vesting', 'Config'] as const;
+export type SnapshotContract = (typeof SNAPSHOT_CONTRACTS)[number];
+export type AddressSet = Partial<Record<SnapshotContract, string>>;
+
+const KIND: Record<SnapshotContract, string> = {
+  TaskManager: 'TaskManagerV2',
+  PoolManager: 'PoolManagerV2',
+  FLOCK: 'FLOCK',
+  gmFLOCK: 'gmFLOCK',
+  Exchange: 'Exchange',
+  StakeInfo: 'StakeInfo',
+  Vesting: 'Vesting',
+  Config: 'Config',
+};
+
+/** Base mainnet (chain 8453), contracts.md §7: the proxies. */
+export const BASE_MAINNET = {
+  chainId: 8453,
+  addresses: {
+    FLOCK: '0x5aB3D4c385B400F3aBB49e80DE2fAF6a88A7B691',
+    gmFLOCK: '0x781dd21D8430E4e267aF5713E01332742f5CAD24',
+    Exchange: '0xe1fa4592b7a35ff6cef65fdec5e13a1f48fc6123',
+    Config: '0x64e5450bbddea04199fbbf1ca5c22a10701e4997',
+    PoolManager: '0x5c415570e4a9c49e64ea640180f91161b47a1502',
+    StakeInfo: '0x1b964b3df82238b404afd7db1c10b9c0c29f1f98',
+    TaskManager: '0x29d4ecea4b1fcac239bf4b4dc3b42829c2e69fed',
+    Vesting: '0xf360886bb80eb1efc413c4e89566e6c59d752b53',
+  } satisfies Record<SnapshotContract, string>,
+};
+
+/** The only JSON-RPC methods a snapshot may use. */
+export const READ_ONLY_METHODS: ReadonlySet<string> = new Set(['eth_chainId', 'eth_blockNumber', 'eth_getBlockByNumber', 'eth_getCode', 'eth_call', 'eth_getLogs']);
+
+/** A failure with a reason for the user (the CLI exits 2). */
+export class SnapshotError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SnapshotError';
+  }
+}
+
+export interface SnapshotOptions {
+  rpc: string;
+  /** Block to read at (default: the latest block when the snapshot starts). */
+  block?: number;
+  /** Resolve every contract through this config's `getAddress(i)` (abi.md §3.3, V2 layout). */
+  configAddress?: string;
+  /** Addresses that override the defaults (and the config's), by contract name. */
+  addresses?: AddressSet;
+  /** First block scanned for stake and delegation logs (default: the task manager's creation block, else 0). */
+  fromBlock?: number;
+  /** Expected chain id (default 8453, or any for a node on a loopback address). */
+  chainId?: number;
+  /** Days the written scenario simulates (default 30). */
+  days?: number;
+  name?: string;
+  /** Blocks per eth_getLogs request (default 10,000; halved on errors). */
+  logChunk?: number;
+  /** Timeout of one request (default 30 s). */
+  timeoutMs?: number;
+  /** Called with every JSON-RPC method the snapshot asks for, before it is sent. */
+  onRequest?: (method: string) => void;
+}
+
+export interface SnapshotResult {
+  /** The scenario to write (validated by ScenarioSchema). */
+  scenario: ScenarioInput & { genesis: Genesis };
+  /** Every JSON-RPC method asked for, in order. */
+  methods: string[];
+  warnings: string[];
+}
+
+/** A JSON-RPC provider that refuses anything but reads, and records what it is asked for. */
+class ReadOnlyProvider extends JsonRpcProvider {
+  constructor(
+    req: FetchRequest,
+    network: Network,
+    private readonly record: (method: string) => void,
+  ) {
+    super(req, network, { staticNetwork: network, batchMaxCount: 10 });
+  }
+
+  override async _send(payload: JsonRpcPayload | JsonRpcPayload[]): Promise<JsonRpcResult[]> {
+    for (const p of Array.isArray(payload) ? payload : [payload]) {
+      this.record(p.method);
+      if (!READ_ONLY_METHODS.has(p.method)) throw new SnapshotError(`refused JSON-RPC method ${p.method}: a snapshot only reads`);
+    }
+    return super._send(payload);
+  }
+}
+
+function isLoopback(url: URL): boolean {
+  const h = url.hostname.replace(/^\[|\]$/g, '');
+  return h === '127.0.0.1' || h === 'localhost' || h === '::1';
+}
+
+/** The URL without its path and query (which may hold an API key). */
+function shown(url: URL): string {
+  return `${url.protocol}//${url.host}${url.pathname !== '/' || url.search ? '/…' : ''}`;
+}
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (x: T, i: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+const lower = (a: string) => a.toLowerCase();
+const DAY = 86_400;
+
+/** Parses an address file: `{ "TaskManager": "0x…", … }` with the names of SNAPSHOT_CONTRACTS. */
+export function parseAddressFile(raw: unknown, file: string): AddressSet {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new SnapshotError(`${file}: expected a JSON object of contract name → address`);
+  const out: AddressSet = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (k === 'FLTaskManager') continue; // written by the exercise script; not read by a snapshot
+    if (!(SNAPSHOT_CONTRACTS as readonly string[]).includes(k)) throw new SnapshotError(`${file}: unknown contract "${k}" (expected ${SNAPSHOT_CONTRACTS.join(', ')})`);
+    if (typeof v !== 'string' || !/^0x[0-9a-fA-F]{40}$/.test(v)) throw new SnapshotError(`${file}: ${k}: not an address: ${JSON.stringify(v)}`);
+    out[k as SnapshotContract] = v;
+  }
+  return out;
+}
+
+export async function takeSnapshot(o: SnapshotOptions): Promise<SnapshotResult> {
+  const methods: string[] = [];
+  const warnings: string[] = [];
+  const record = (m: string) => {
+    methods.push(m);
+    o.onRequest?.(m);
+  };
+  const timeoutMs = o.timeoutMs ?? 30_000;
+
+  // ---- the endpoint and its chain id (a plain fetch: ethers would retry an unreachable node forever) ----
+  let url: URL;
+  try {
+    url = new URL(o.rpc);
+  } catch {
+    throw new SnapshotError(`--rpc ${o.rpc}: not a URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new SnapshotError(`--rpc ${shown(url)}: only http(s) JSON-RPC endpoints are supported`);
+  let chainId: number;
+  {
+    record('eth_chainId');
+    let body: { result?: string; error?: { message?: string } };
+    try {
+      const res = await fetch(o.rpc, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: [] }),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      const text = await res.text();
+      try {
+        body = JSON.parse(text);
+      } catch {
+        throw new Error(`HTTP ${res.status}: not a JSON-RPC answer`);
+      }
+    } catch (e) {
+      const err = e as Error & { cause?: { code?: string; message?: string } };
+      const why = err.name === 'TimeoutError' ? `no answer within ${timeoutMs / 1000} s` : (err.cause?.message ?? err.cause?.code ?? err.message);
+      throw new SnapshotError(`RPC unreachable at ${shown(url)}: ${why}`);
+    }
+    if (body.error || typeof body.result !== 'string') throw new SnapshotError(`RPC at ${shown(url)} did not answer eth_chainId: ${body.error?.message ?? 'no result'}`);
+    chainId = Number(body.result);
+  }
+  const expected = o.chainId ?? (isLoopback(url) ? undefined : BASE_MAINNET.chainId);
+  if (expected !== undefined && chainId !== expected)
+    throw new SnapshotError(`wrong chain id: the RPC at ${shown(url)} is on chain ${chainId}, expected ${expected}${o.chainId === undefined ? ' (Base mainnet; pass --chain-id to read another chain)' : ''}`);
+
+  const req = new FetchRequest(o.rpc);
+  req.timeout = timeoutMs;
+  const provider = new ReadOnlyProvider(req, Network.from(chainId), record);
+  try {
+    return await readAll(o, provider, chainId, url, methods, warnings);
+  } catch (e) {
+    if (e instanceof SnapshotError) throw e;
+    throw new SnapshotError(`reading the chain failed: ${(e as Error).message.split('\n')[0]}`);
+  } finally {
+    provider.destroy();
+  }
+}
+
+async function readAll(o: SnapshotOptions, provider: ReadOnlyProvider, chainId: number, url: URL, methods: string[], warnings: string[]): Promise<SnapshotResult> {
+  // ---- the block ----
+  const latest = Number(await provider.send('eth_blockNumber', []));
+  const block = o.block ?? latest;
+  if (!Number.isInteger(block) || block < 0) throw new SnapshotError(`--block ${o.block}: expected a block number ≥ 0`);
+  if (block > latest) throw new SnapshotError(`--block ${block} does not exist yet: the chain is at block ${latest}`);
+  const header = (await provider.send('eth_getBlockByNumber', [toQuantity(block), false])) as { timestamp: string } | null;
+  if (!header) throw new SnapshotError(`block ${block} not found on ${shown(url)}`);
+  const timestamp = Number(header.timestamp);
+  const tag = toQuantity(block);
+
+  // ---- reads pinned to the block ----
+  const call = async (kind: string, addr: string, fn: string, args: unknown[] = []): Promise<unknown> => {
+    const iface = abiOf(kind);
+    const data = iface.encodeFunctionData(fn, args);
+    const ret = await provider.send('eth_call', [{ to: addr, data }, tag]);
+    const out = iface.decodeFunctionResult(fn, ret as string);
+    return out.length === 1 ? out[0] : out;
+  };
+  /** null when the contract reverts or does not have the function. */
+  const tryCall = async (kind: string, addr: string, fn: string, args: unknown[] = []): Promise<unknown | null> => {
+    try {
+      return await call(kind, addr, fn, args);
+    } catch (e) {
+      if (isError(e, 'CALL_EXCEPTION') || isError(e, 'BAD_DATA') || /revert|invalid opcode|execution reverted/i.test((e as Error).message)) return null;
+      throw e;
+    }
+  };
+  const codeAt = async (addr: string) => (await provider.send('eth_getCode', [addr, tag])) as string;
+
+  // ---- addresses: defaults, the config's, the file's ----
+  let addrs: AddressSet = {};
+  if (o.configAddress) {
+    const cfg = o.configAddress;
+    if (!/^0x[0-9a-fA-F]{40}$/.test(cfg)) throw new SnapshotError(`--config-address ${cfg}: not an address`);
+    if ((await codeAt(cfg)) === '0x') throw new SnapshotError(`no contract code at the config ${cfg} (block ${block})`);
+    const entry = async (i: bigint) => {
+      const a = (await tryCall('Config', cfg, 'getAddress', [i])) as string | null;
+      if (a === null) throw new SnapshotError(`the config at ${cfg} does not answer getAddress(${i}) at block ${block}: is it a FlockConfig?`);
+      return /^0x0{40}$/i.test(a) ? undefined : a;
+    };
+    addrs = {
+      Config: cfg,
+      TaskManager: await entry(CFG.MainManager),
+      PoolManager: await entry(CFG.PoolManager),
+      FLOCK: await entry(CFG.FlockToken),
+      gmFLOCK: await entry(CFG.GmFlockToken),
+      StakeInfo: await entry(CFG.StakeInfoV2),
+      Exchange: await entry(CFG.Exchange),
+    };
+  } else {
+    addrs = { ...BASE_MAINNET.addresses };
+  }
+  addrs = { ...addrs, ...(o.addresses ?? {}) };
+  if (!addrs.TaskManager) throw new SnapshotError('no task manager address (the config has no MainManager entry, index 0)');
+  if (!addrs.PoolManager) throw new SnapshotError('no pool manager address (the config has no PoolManager entry, index 1)');
+  const TM = addrs.TaskManager;
+  if (o.configAddress && !o.addresses?.Vesting && (await codeAt(TM)) !== '0x') {
+    const v = (await tryCall('TaskManagerV2', TM, 'linearVestingDepositor')) as string | null;
+    if (v && !/^0x0{40}$/i.test(v)) addrs.Vesting = v;
+  }
+  for (const name of SNAPSHOT_CONTRACTS) {
+    const a = addrs[name];
+    if (a === undefined) continue;
+    if (!/^0x[0-9a-fA-F]{40}$/.test(a)) throw new SnapshotError(`${name}: not an address: ${a}`);
+    if ((await codeAt(a)) === '0x') throw new SnapshotError(`no contract code at the ${name} address ${a} on chain ${chainId} at block ${block}`);
+  }
+  const PM = addrs.PoolManager;
+  const tm = (fn: string, args: unknown[] = []) => tryCall('TaskManagerV2', TM, fn, args);
+  const pm = (fn: string, args: unknown[] = []) => tryCall('PoolManagerV2', PM, fn, args);
+  const must = async <T>(what: string, p: Promise<unknown>): Promise<T> => {
+    const v = await p;
+    if (v === null) throw new SnapshotError(`${what} did not answer at block ${block}: is it a FLock V2 contract?`);
+    return v as T;
+  };
+  const n = (x: unknown) => (x === null ? null : Number(x as bigint));
+  const s = (x: unknown) => (x === null ? null : (x as bigint).toString());
+
+  // ---- parameters and emission ----
+  const tmNames = [
+    'rewardTokenPerDay', 'maxRewardTokenPerDay', 'gamma', 'lockedRewardPercentage', 'unlockedRewardPercentage', 'rewardPercentageBase', 'feePercentage',
+    'minNodeStakes', 'validatorMinStake', 'maxDuration', 'baseStakeAmount', 'dailyMintResetCount', 'dailyMintDecayPercentage', 'currentDailyMintCount',
+    'lastMintTimestamp', 'daysToFreezeSigmaBefore', 'daysToFreezeSigmaAfter', 'lockupRewardVestingPeriodInDays', 'flTaskRewardAmountDaily',
+  ] as const;
+  const tmv: Record<string, bigint | null> = {};
+  for (const [i, v] of (await mapLimit(tmNames, 8, (f) => tm(f))).entries()) tmv[tmNames[i]] = v as bigint | null;
+  for (const f of ['rewardTokenPerDay', 'maxRewardTokenPerDay', 'gamma', 'lockedRewardPercentage', 'feePercentage', 'minNodeStakes', 'validatorMinStake', 'currentDailyMintCount', 'lastMintTimestamp'])
+    if (tmv[f] === null) throw new SnapshotError(`the task manager at ${TM} does not answer ${f}() at block ${block}: is it FlockTaskManagerV2?`);
+  const pmNames = ['protocolFeePercentage', 'minSigma', 'maxSigma', 'sigmaModificationCooldown', 'rewardPercentageBase', 'poolDelegatorCoolDown', 'poolClaimCoolDown', 'claimableRewardPercentage'] as const;
+  const pmv: Record<string, bigint | null> = {};
+  for (const [i, v] of (await mapLimit(pmNames, 8, (f) => pm(f))).entries()) pmv[pmNames[i]] = v as bigint | null;
+  for (const f of ['protocolFeePercentage', 'minSigma', 'maxSigma', 'sigmaModificationCooldown'])
+    if (pmv[f] === null) throw new SnapshotError(`the pool manager at ${PM} does not answer ${f}() at block ${block}: is it FlockPoolManagerV2?`);
+  const ex = addrs.Exchange;
+  const exchangeFee = ex ? ((await tryCall('Exchange', ex, 'protocolFee')) as bigint | null) : null;
+  if (ex && exchangeFee === null) warnings.push(`the exchange at ${ex} does not answer protocolFee(); the exchange fee is taken as 0`);
+  const state: Record<string, Record<string, string | number | boolean | null>> = {
+    TaskManager: Object.fromEntries(tmNames.map((f) => [f, s(tmv[f])])),
+    PoolManager: Object.fromEntries(pmNames.map((f) => [f, s(pmv[f])])),
+  };
+  if (ex)
+    state.Exchange = {
+      protocolFee: s(exchangeFee),
+      currentLockInfoId: s(await tryCall('Exchange', ex, 'currentLockInfoId')),
+      multiplierAt30Days: s(await tryCall('Exchange', ex, 'getExchangeMultiplier', [30n * 86_400n])),
+      multiplierAt365Days: s(await tryCall('Exchange', ex, 'getExchangeMultiplier', [365n * 86_400n])),
+    };
+  if (addrs.FLOCK) {
+    const F = addrs.FLOCK;
+    state.FLOCK = {
+      totalSupply: s(await tryCall('FLOCK', F, 'totalSupply')),
+      currentMinted: s(await tryCall('FLOCK', F, 'currentMinted')),
+      maxTotalSupply: s(await tryCall('FLOCK', F, 'maxTotalSupply')),
+      balanceOfTaskManager: s(await tryCall('FLOCK', F, 'balanceOf', [TM])),
+      feesAwaitingBurn: s(await tryCall('FLOCK', F, 'balanceOf', [F])),
+    };
+  }
+  if (addrs.gmFLOCK) state.gmFLOCK = { totalSupply: s(await tryCall('gmFLOCK', addrs.gmFLOCK, 'totalSupply')) };
+  if (tmv.rewardPercentageBase !== null && tmv.rewardPercentageBase !== 1_000_000n)
+    warnings.push(`the task manager's rewardPercentageBase is ${tmv.rewardPercentageBase}, not 1000000; the simulation uses 1000000`);
+
+  // ---- logs: where stakes and delegations came from ----
+  let fromBlock = o.fromBlock;
+  if (fromBlock === undefined) fromBlock = await creationBlock(provider, TM, block, warnings);
+  const chunk0 = Math.max(1, o.logChunk ?? 10_000);
+  const getLogs = async (address: string | string[], topic0: string): Promise<Log[]> => {
+    const out: Log[] = [];
+    let chunk = chunk0;
+    for (let a = fromBlock!; a <= block; ) {
+      const b = Math.min(block, a + chunk - 1);
+      try {
+        out.push(...(await provider.getLogs({ address, topics: [topic0], fromBlock: a, toBlock: b })));
+        a = b + 1;
+      } catch (e) {
+        if (e instanceof SnapshotError || chunk === 1) throw e;
+        chunk = Math.max(1, Math.floor(chunk / 2)); // the node limits the range or the result size
+      }
+    }
+    return out;
+  };
+  const tmAbi = abiOf('TaskManagerV2');
+  const topicOf = (kind: string, ev: string) => abiOf(kind).getEvent(ev)!.topicHash;
+  const nodeLogs = await getLogs(TM, tmAbi.getEvent('NodeStakeDeposited')!.topicHash);
+  const valLogs = await getLogs(TM, tmAbi.getEvent('ValidatorStakeDeposited')!.topicHash);
+  const topicAddress = (t: string) => lower(getAddress('0x' + t.slice(26)));
+  const roleHint = new Map<string, 'node' | 'validator'>();
+  const candidates = { node: new Map<number, Set<string>>(), validator: new Map<number, Set<string>>() };
+  const addCandidate = (role: 'node' | 'validator', task: number, who: string) => {
+    const m = candidates[role];
+    if (!m.has(task)) m.set(task, new Set());
+    m.get(task)!.add(lower(who));
+  };
+  for (const [role, logs] of [['node', nodeLogs], ['validator', valLogs]] as const) {
+    for (const l of logs) {
+      const task = Number(BigInt(l.topics[1]));
+      const who = topicAddress(l.topics[2]);
+      addCandidate(role, task, who);
+      if (!roleHint.has(who)) roleHint.set(who, role);
+    }
+  }
+
+  // ---- active tasks ----
+  const enumerate = async (kind: string, addr: string, fn: string, prefix: unknown[] = []): Promise<unknown[]> => {
+    const out: unknown[] = [];
+    for (let i = 0; i < 100_000; i += 8) {
+      const got = await Promise.all(Array.from({ length: 8 }, (_, k) => tryCall(kind, addr, fn, [...prefix, BigInt(i + k)])));
+      const end = got.indexOf(null);
+      out.push(...(end < 0 ? got : got.slice(0, end)));
+      if (end >= 0) return out;
+    }
+    throw new SnapshotError(`${fn} has more than 100000 entries`);
+  };
+  const activeIds = [...new Set(((await enumerate('TaskManagerV2', TM, 'activeTaskIds')) as bigint[]).map((x) => x))];
+  type TaskRow = Genesis['tasks'][number];
+  const tasks: TaskRow[] = [];
+  let completed = 0;
+  for (const idBig of activeIds) {
+    const t = (await must<unknown[]>(`tasks(${idBig}) of the task manager`, tm('tasks', [idBig]))) as unknown as [bigint, boolean, string, bigint, bigint, bigint, string];
+    if (t[1]) {
+      completed++;
+      continue;
+    }
+    if (idBig > BigInt(Number.MAX_SAFE_INTEGER)) throw new SnapshotError(`task id ${idBig} is too large for a scenario`);
+    tasks.push({ id: Number(idBig), name: t[6], creator: lower(t[2]), startTime: Number(t[3]), expectedDuration: Math.max(1, Number(t[4])), stakeAmount: t[5].toString() });
+  }
+  tasks.sort((a, b) => a.id - b.id);
+  for (const t of tasks) for (const v of (await enumerate('TaskManagerV2', TM, 'taskValidators', [BigInt(t.id)])) as string[]) addCandidate('validator', t.id, v);
+
+  // ---- pools ----
+  const users = ((await must<string[]>(`getUsers() of the pool manager at ${PM}`, pm('getUsers'))) as string[]).map(lower);
+  const poolRows = await mapLimit(users, 8, async (owner) => {
+    const pool = lower((await must<string>(`getMiniPool(${owner})`, pm('getMiniPool', [owner]))) as string);
+    const sigma = Number(await must<bigint>(`getPoolSigma(${owner})`, pm('getPoolSigma', [owner])));
+    const total = (await tryCall('MiniPoolV2', pool, 'getTotalDelegationAmount')) as bigint | null;
+    return { owner, pool, sigma, total };
+  });
+  const listed = (await pm('getPools')) as string[] | null;
+  if (listed !== null) {
+    const a = listed.map(lower).sort();
+    const b = poolRows.map((p) => p.pool).sort();
+    if (a.join() !== b.join()) warnings.push(`the pool manager lists ${a.length} pool(s) in getPools() but its ${users.length} user(s) own ${b.length}; the users' pools were read`);
+  }
+
+  // ---- stakes ----
+  type StakeRow = Genesis['stakes'][number];
+  const stakes: StakeRow[] = [];
+  const readStakes = async (role: 'node' | 'validator', task: number, who: Iterable<string>, have: Set<string>) => {
+    const list = [...who].filter((a) => !have.has(a)).sort();
+    const amounts = await mapLimit(list, 8, (a) => must<bigint>(`${role}Stakes(${task}, ${a})`, tm(role === 'node' ? 'nodeStakes' : 'validatorStakes', [BigInt(task), a])));
+    list.forEach((a, i) => {
+      have.add(a);
+      if (amounts[i] > 0n) stakes.push({ taskId: task, address: a, role, amount: amounts[i].toString() });
+    });
+  };
+  const SI = addrs.StakeInfo;
+  for (const t of tasks) {
+    for (const role of ['node', 'validator'] as const) {
+      const have = new Set<string>();
+      await readStakes(role, t.id, candidates[role].get(t.id) ?? [], have);
+      const sum = () => stakes.filter((x) => x.taskId === t.id && x.role === role).reduce((a, x) => a + BigInt(x.amount), 0n);
+      // StakeInfo's per-task total (stand-ins.md §2: validator stake includes the creator's stake).
+      let total: bigint | null = null;
+      if (SI) total = (await tryCall('StakeInfo', SI, role === 'node' ? 'getTotalNodeStakesPerTask' : 'getTotalValidatorStakesPerTask', [BigInt(t.id)])) as bigint | null;
+      if (total === null) continue;
+      const expected = role === 'validator' ? total - BigInt(t.stakeAmount) : total;
+      if (sum() !== expected) {
+        await readStakes(role, t.id, users, have); // stakers the logs missed (a --from-block after their stake)
+        if (sum() !== expected)
+          warnings.push(`task ${t.id}: the ${role} stakes found sum to ${sum()} wei, StakeInfo reports ${expected}; some stakers were not found (try a lower --from-block)`);
+      }
+    }
+  }
+  stakes.sort((a, b) => a.taskId - b.taskId || (a.role < b.role ? -1 : a.role > b.role ? 1 : 0) || (a.address < b.address ? -1 : 1));
+
+  // ---- delegations ----
+  type DelegationRow = Genesis['delegations'][number];
+  const delegations: DelegationRow[] = [];
+  let fromLogs: Map<string, Set<string>> | null = null;
+  const delegatorsOf = async (pool: string): Promise<string[]> => {
+    const listed = (await tryCall('MiniPoolV2', pool, 'getDelegators')) as string[] | null;
+    if (listed !== null) return listed.map(lower);
+    if (!fromLogs) {
+      // The live pool need not have getDelegators (abi.md §9.2): find delegators from Delegate logs.
+      fromLogs = new Map();
+      const pools = poolRows.map((p) => p.pool);
+      for (let i = 0; i < pools.length; i += 100)
+        for (const l of await getLogs(pools.slice(i, i + 100), topicOf('MiniPoolV2', 'Delegate'))) {
+          const p = lower(l.address);
+          if (!fromLogs.has(p)) fromLogs.set(p, new Set());
+          fromLogs.get(p)!.add(topicAddress(l.topics[1]));
+        }
+    }
+    return [...(fromLogs.get(pool) ?? [])];
+  };
+  for (const p of poolRows) {
+    const ds = (await delegatorsOf(p.pool)).sort();
+    const amounts = await mapLimit(ds, 8, async (dlg) => {
+      const r = (await tryCall('MiniPoolV2', p.pool, 'delegationOf', [dlg])) as { amount: bigint } | null;
+      if (r === null) throw new SnapshotError(`the pool ${p.pool} of ${p.owner} does not answer delegationOf(${dlg}) at block ${block}`);
+      return r.amount;
+    });
+    let sum = 0n;
+    ds.forEach((dlg, i) => {
+      sum += amounts[i];
+      if (amounts[i] > 0n) delegations.push({ delegator: dlg, owner: p.owner, amount: amounts[i].toString() });
+    });
+    if (p.total !== null && sum !== p.total) warnings.push(`pool ${p.pool} of ${p.owner}: delegations found sum to ${sum} wei, the pool holds ${p.total}`);
+  }
+  delegations.sort((a, b) => (a.delegator < b.delegator ? -1 : a.delegator > b.delegator ? 1 : a.owner < b.owner ? -1 : 1));
+
+  const staked = new Map<string, 'node' | 'validator'>();
+  for (const st of stakes) if (!staked.has(st.address) || st.role === 'node') staked.set(st.address, st.role);
+  const pools: Genesis['pools'] = poolRows
+    .map((p) => {
+      const role = staked.get(p.owner) ?? roleHint.get(p.owner);
+      return { owner: p.owner, address: p.pool, sigma: p.sigma, ...(role ? { role } : {}), totalDelegation: (p.total ?? 0n).toString() };
+    })
+    .sort((a, b) => (a.owner < b.owner ? -1 : 1));
+
+  // ---- the scenario ----
+  const tokens = (x: bigint) => Number(formatUnits(x, 18));
+  const genesis: Genesis = {
+    chainId,
+    block,
+    timestamp,
+    addresses: Object.fromEntries(SNAPSHOT_CONTRACTS.filter((k) => addrs[k] !== undefined).map((k) => [k, lower(addrs[k]!)])),
+    emission: {
+      rewardTokenPerDay: tmv.rewardTokenPerDay!.toString(),
+      maxRewardTokenPerDay: tmv.maxRewardTokenPerDay!.toString(),
+      currentDailyMintCount: n(tmv.currentDailyMintCount)!,
+      lastMintTimestamp: n(tmv.lastMintTimestamp)!,
+    },
+    sigmaBounds: { min: n(pmv.minSigma)!, max: n(pmv.maxSigma)! },
+    tasks,
+    stakes,
+    pools,
+    delegations,
+    state,
+  };
+  const roles = genesisRoles(genesis);
+  const params: Record<string, number> = {
+    rewardTokenPerDay: tokens(tmv.rewardTokenPerDay!),
+    maxRewardTokenPerDay: tokens(tmv.maxRewardTokenPerDay!),
+    gamma: Number(tmv.gamma),
+    lockedRewardPercentage: Number(tmv.lockedRewardPercentage),
+    feePercentage: Number(tmv.feePercentage),
+    protocolFeePercentage: Number(pmv.protocolFeePercentage),
+    minNodeStakes: tokens(tmv.minNodeStakes!),
+    validatorMinStake: tokens(tmv.validatorMinStake!),
+    sigmaCooldownDays: Number(pmv.sigmaModificationCooldown) / DAY,
+    exchangeFeeBps: Number(exchangeFee ?? 0n),
+  };
+  if (tmv.dailyMintResetCount !== null) params.dailyMintResetCount = Number(tmv.dailyMintResetCount);
+  if (tmv.dailyMintDecayPercentage !== null) params.dailyMintDecayPercentage = Number(tmv.dailyMintDecayPercentage);
+  if (tmv.lockupRewardVestingPeriodInDays !== null) params.vestingDays = Number(tmv.lockupRewardVestingPeriodInDays);
+  if (completed > 0) warnings.push(`${completed} task(s) in activeTaskIds are completed and were skipped`);
+
+  const scenario = {
+    name: o.name ?? `snapshot-${chainId}-${block}`,
+    description: `State of chain ${chainId} at block ${block} (${new Date(timestamp * 1000).toISOString()}), read by flock-lab chain snapshot.`,
+    protocol: 'v2' as const,
+    start: new Date(Math.floor(timestamp / DAY) * DAY * 1000).toISOString().slice(0, 10),
+    days: o.days ?? 30,
+    seeds: [1],
+    params,
+    tasks: [],
+    populations: {
+      nodes: { count: roles.nodes.size, mix: { honest: 1 } },
+      validators: { count: roles.validators.size, mix: { honest: 1 } },
+      delegators: { count: roles.delegators.size },
+    },
+    genesis,
+  };
+  const check = ScenarioSchema.safeParse(scenario);
+  if (!check.success)
+    throw new SnapshotError(`the chain's state does not fit a scenario:\n${check.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+  return { scenario: scenario as SnapshotResult['scenario'], methods, warnings };
+}
+
+/**
+ * The first block where `addr` has code (a binary search over eth_getCode at past blocks), so
+ * that log scans start at the deployment; 0 when the node keeps no historical state (a warning).
+ */
+async function creationBlock(provider: JsonRpcProvider, addr: string, block: number, warnings: string[]): Promise<number> {
+  const has = async (b: number) => ((await provider.send('eth_getCode', [addr, toQuantity(b)])) as string) !== '0x';
+  try {
+    let lo = 0;
+    let hi = block; // has(hi) is known
+    if (await has(0)) return 0;
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (await has(mid)) hi = mid;
+      else lo = mid;
+    }
+    return hi;
+  } catch (e) {
+    if (e instanceof SnapshotError) throw e;
+    warnings.push(`the node could not tell when the task manager was deployed (${(e as Error).message.split('\n')[0]}); logs are scanned from block 0 (pass --from-block to start later)`);
+    return 0;
+  }
+}
