@@ -108,8 +108,9 @@ describe('a simulation that starts from a genesis', () => {
     const day1 = out.agentRows.filter((r) => r.day === 1);
     expect(day1.find((r) => r.agent === n2)!.stake).toBe(1000n * E18);
     // + the agents free when the day-1 task opens: the pool owner without a stake (3000, the
-    // minimum) and v2, whose task-7 stake came back minutes after that task's final upload (4000).
-    expect(out.dayRows[1].staked).toBe(total(s.genesis!.stakes.filter((x) => x.taskId === T)) + 3000n * E18 + 4000n * E18);
+    // minimum), and v2 (4000) and nv (3000, as a node), whose task-7 stakes came back minutes
+    // after that task's final upload (nv's validator stake in T is placed passively, no agent).
+    expect(out.dayRows[1].staked).toBe(total(s.genesis!.stakes.filter((x) => x.taskId === T)) + (3000n + 4000n + 3000n) * E18);
     expect(out.reverts).not.toHaveProperty('stakeTokensForValidators');
   });
 
