@@ -348,7 +348,7 @@ export class MiniPoolV2 extends PoolBase {
 
   undelegate(sender: Address, x: bigint): void {
     const cooldown = this.poolManager().getDelegationCoolDown();
-    require((this.lastStake.get(sender) ?? 0n) + cooldown < this.w.now, "You can't undelegate before 1 day");
+    require(add(this.lastStake.get(sender) ?? 0n, cooldown) < this.w.now, "You can't undelegate before 1 day");
     require(x <= this.amountOf(sender), 'User has insufficient token delegated');
     require(this.gm().transfer(this.address, sender, x), 'transfer failed');
     const j = this.w.j;
@@ -365,7 +365,7 @@ export class MiniPoolV2 extends PoolBase {
     const r = this.claimable(sender, sender);
     require(r > 0n, 'No rewards to claim');
     const cd = this.poolManager().getClaimCoolDown();
-    if (cd > 0n) require((this.lastClaim.get(sender) ?? 0n) + cd < this.w.now, 'Too soon to claim');
+    if (cd > 0n) require(add(this.lastClaim.get(sender) ?? 0n, cd) < this.w.now, 'Too soon to claim');
     const fee = this.payClaim(sender, r, 'transfer failed');
     const j = this.w.j;
     const a = this.settled(sender);

@@ -831,7 +831,7 @@ export class TaskManager extends Rbac {
     const role = node > 0n ? ROLE.NODE : ROLE.VALIDATOR;
     const staked = node > 0n ? node : this.validatorStakes(sender, taskId, user);
     require(staked > 0n, 'No stake');
-    const amount = (staked * ppmAmount) / 1_000_000n;
+    const amount = mul(staked, ppmAmount) / 1_000_000n;
     const j = this.w.j;
     set2(j, role === ROLE.NODE ? this.nodeStakesMap : this.validatorStakesMap, taskId, user, sub(staked, amount));
     this.stakeInfo().removeStakes(this.address, taskId, amount, role, user);

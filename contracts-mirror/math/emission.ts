@@ -3,7 +3,7 @@
  * the counter; on reaching `dailyMintResetCount` the per-day amount decays by
  * `dailyMintDecayPercentage/base` (floored) and the counter resets; then the amount is minted.
  */
-import { div, mul } from '../evm/revert.js';
+import { add, div, mul } from '../evm/revert.js';
 
 export interface EmissionState {
   rewardTokenPerDay: bigint;
@@ -15,7 +15,7 @@ export interface EmissionState {
 
 /** The (rewardTokenPerDay, currentDailyMintCount) after one mint; the mint amount is the new rewardTokenPerDay. */
 export function afterMint(s: EmissionState): { rewardTokenPerDay: bigint; currentDailyMintCount: bigint } {
-  const count = s.currentDailyMintCount + 1n;
+  const count = add(s.currentDailyMintCount, 1n);
   if (count >= s.dailyMintResetCount) {
     return {
       rewardTokenPerDay: div(mul(s.rewardTokenPerDay, s.dailyMintDecayPercentage), s.rewardPercentageBase),

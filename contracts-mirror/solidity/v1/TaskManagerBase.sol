@@ -2,7 +2,6 @@
 pragma solidity ^0.8.20;
 
 import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet.sol";
-import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {AdminUpgradeable} from "../base/AdminUpgradeable.sol";
 import {IFlockConfig} from "../interfaces/IFlockConfig.sol";
 import {ConfigHelper} from "../interfaces/ConfigHelper.sol";
@@ -191,26 +190,33 @@ abstract contract TaskManagerBase is AdminUpgradeable {
 
     // ------------------------------------------------------------------ views
 
-    /// Array getters index with a bounds check that panics 0x32, as the mirror's `at` does; the
-    /// parameters are unnamed, as in the compiler's own getters, and decoded from calldata.
+    /// Array getters revert with no data past the end, as compiler-generated public getters do;
+    /// the parameters are unnamed, as in the compiler's own getters, and decoded from calldata.
     function taskIds(uint256) external view returns (uint256) {
         uint256 i = abi.decode(msg.data[4:], (uint256));
-        return _taskIds[i];
+        return _element(_taskIds, i);
     }
 
     function taskValidators(uint256, uint256) external view returns (address) {
         (uint256 t, uint256 i) = abi.decode(msg.data[4:], (uint256, uint256));
+        if (i >= _taskValidators[t].length) revert();
         return _taskValidators[t][i];
     }
 
     function nodeTasks(address, uint256) external view returns (uint256) {
         (address u, uint256 i) = abi.decode(msg.data[4:], (address, uint256));
-        return _nodeTasks[u][i];
+        return _element(_nodeTasks[u], i);
     }
 
     function validatorTasks(address, uint256) external view returns (uint256) {
         (address u, uint256 i) = abi.decode(msg.data[4:], (address, uint256));
-        return _validatorTasks[u][i];
+        return _element(_validatorTasks[u], i);
+    }
+
+    /// `list[i]`, or a revert with no data past the end (a public getter's behaviour).
+    function _element(uint256[] storage list, uint256 i) internal view returns (uint256) {
+        if (i >= list.length) revert();
+        return list[i];
     }
 
     function getNodeStakes(uint256 _taskId, address _user) external view returns (uint256) {
@@ -415,13 +421,9 @@ abstract contract TaskManagerBase is AdminUpgradeable {
         emit Slashed(taskId, user, amount);
     }
 
-    /// The mirror computes `staked·ppm/1e6` in unbounded integers and then `staked − amount`
-    /// checked. The exact floor is taken here without an intermediate overflow; above 1e6 ppm the
-    /// amount exceeds the stake (so the subtraction panics 0x11) unless the excess floors to 0.
+    /// `floor(stake·ppm/1e6)`, checked (stand-ins.md §7.2).
     function _slashAmount(uint256 staked, uint256 ppm) private pure returns (uint256) {
-        if (ppm <= 1e6) return Math.mulDiv(staked, ppm, 1e6);
-        if (ppm - 1e6 <= 999_999 / staked) return staked;
-        _panic(0x11);
+        return (staked * ppm) / 1e6;
     }
 
     // ------------------------------------------------------------------ reward arithmetic (contracts.md §5)
@@ -468,15 +470,6 @@ abstract contract TaskManagerBase is AdminUpgradeable {
     function _fundPool(address pool, uint256 amount) internal {
         _flock().approve(pool, amount);
         IPool(pool).fundPool(amount);
-    }
-
-    /// Reverts with Solidity's `Panic(code)`.
-    function _panic(uint256 code) internal pure {
-        assembly {
-            mstore(0x00, 0x4e487b71)
-            mstore(0x20, code)
-            revert(0x1c, 0x24)
-        }
     }
 
     uint256[50] private __gap;

@@ -157,9 +157,8 @@ contract MiniPoolV2 {
         emit CollectFee(msg.sender, fee);
     }
 
-    /// `last + cooldown < now` in unbounded integers, as the mirror evaluates it (`last ≤ now`
-    /// always holds, so the difference cannot underflow).
+    /// `last + cooldown < now` (checked: a cooldown near 2^256 panics 0x11).
     function _after(uint256 last, uint256 cooldown) private view returns (bool) {
-        return block.timestamp > last && block.timestamp - last > cooldown;
+        return last + cooldown < block.timestamp;
     }
 }

@@ -142,7 +142,7 @@ contract TaskManagerV2 is TaskManagerBase, RbacUpgradeable {
 
     function activeTaskIds(uint256) external view returns (uint256) {
         uint256 i = abi.decode(msg.data[4:], (uint256));
-        return _activeTaskIds[i];
+        return _element(_activeTaskIds, i);
     }
 
     /// True if the user is a node in an `activeTaskIds` task and
@@ -167,15 +167,12 @@ contract TaskManagerV2 is TaskManagerBase, RbacUpgradeable {
     /// timestamp is stamped after the mint.
     function mintDailyReward() external onlyRewardOperator {
         require(block.timestamp - lastMintTimestamp >= 43200, "Daily mint already done");
-        // count + 1 >= resetCount, evaluated without overflowing at count = 2^256 − 1 (the
-        // mirror's count + 1 is unbounded).
-        uint256 count = currentDailyMintCount;
-        if (dailyMintResetCount == 0 || count >= dailyMintResetCount - 1) {
+        uint256 count = currentDailyMintCount + 1;
+        if (count >= dailyMintResetCount) {
             rewardTokenPerDay = (rewardTokenPerDay * dailyMintDecayPercentage) / rewardPercentageBase;
-            currentDailyMintCount = 0;
-        } else {
-            currentDailyMintCount = count + 1;
+            count = 0;
         }
+        currentDailyMintCount = count;
         uint256 amount = rewardTokenPerDay;
         _flock().mint(address(this), amount);
         lastMintTimestamp = block.timestamp;
