@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { replayCommand } from './replay.js';
 import { registerBench } from './bench.js';
 import { registerRun } from './run.js';
+import { registerParity } from './parity.js';
 import { registerCalibrate } from './calibrate.js';
 import { registerChain } from './chain.js';
 
@@ -30,6 +31,7 @@ program
 
 registerRun(program);
 registerBench(program);
+registerParity(program);
 registerCalibrate(program);
 registerChain(program);
 

@@ -1,10 +1,70 @@
-/** `flock-lab replay <trace>`: runs a trace on the mirror and prints the canonical result JSON. */
+/**
+ * `flock-lab replay <trace>`: runs a trace on the mirror (default) or, with `--engine evm`, on the
+ * reference Solidity in an in-process EVM (`--artifacts DIR` swaps in foreign compiled contracts),
+ * and prints the canonical result JSON.
+ */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { canonicalJson, replayTrace, TraceError } from '../../contracts-mirror/replay/replay.js';
+import { parseTrace, type ParsedTrace } from '../../contracts-mirror/replay/parse.js';
+import type { TraceResult } from '../../contracts-mirror/replay/types.js';
 
-export function replayCommand(file: string, opts: { engine: string; out?: string }): number {
-  if (opts.engine !== 'mirror') {
-    process.stderr.write(`error: --engine ${opts.engine} is not available yet (only "mirror")\n`);
+export interface ReplayOptions {
+  engine: string;
+  out?: string;
+  artifacts?: string;
+}
+
+function finish(result: TraceResult, opts: ReplayOptions): number {
+  const text = canonicalJson(result);
+  process.stdout.write(text);
+  if (opts.out) writeFileSync(opts.out, text);
+  if (!result.ok) process.stderr.write('replay: a step did not behave as written, or an invariant broke (see "status" in the steps)\n');
+  return result.ok ? 0 : 1;
+}
+
+function invalid(file: string, e: unknown): number {
+  if (e instanceof TraceError) {
+    process.stderr.write(`error: invalid trace ${file}: ${e.message}\n`);
+    return 2;
+  }
+  throw e;
+}
+
+async function replayEvm(file: string, raw: unknown, opts: ReplayOptions): Promise<number> {
+  let parsed: ParsedTrace;
+  try {
+    parsed = parseTrace(raw);
+  } catch (e) {
+    return invalid(file, e);
+  }
+  const { EvmEngine, GenesisError } = await import('../../contracts-mirror/evmEngine/engine.js');
+  let engine;
+  try {
+    engine = await EvmEngine.create({ artifactsDir: opts.artifacts });
+  } catch (e) {
+    process.stderr.write(`error: ${(e as Error).message}\n`);
+    return 2;
+  }
+  let result: TraceResult;
+  try {
+    result = await engine.replayParsed(parsed);
+  } catch (e) {
+    if (e instanceof GenesisError) {
+      process.stderr.write(`error: EVM genesis failed: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  return finish(result, opts);
+}
+
+export function replayCommand(file: string, opts: ReplayOptions): number | Promise<number> {
+  if (opts.engine !== 'mirror' && opts.engine !== 'evm') {
+    process.stderr.write(`error: --engine ${opts.engine}: expected "mirror" or "evm"\n`);
+    return 2;
+  }
+  if (opts.artifacts !== undefined && opts.engine !== 'evm') {
+    process.stderr.write('error: --artifacts needs --engine evm\n');
     return 2;
   }
   let raw: unknown;
@@ -15,21 +75,12 @@ export function replayCommand(file: string, opts: { engine: string; out?: string
     process.stderr.write(`error: ${file}: ${why}\n`);
     return 2;
   }
-  let text: string;
-  let ok: boolean;
+  if (opts.engine === 'evm') return replayEvm(file, raw, opts);
+  let result: TraceResult;
   try {
-    const result = replayTrace(raw);
-    text = canonicalJson(result);
-    ok = result.ok;
+    result = replayTrace(raw);
   } catch (e) {
-    if (e instanceof TraceError) {
-      process.stderr.write(`error: invalid trace ${file}: ${e.message}\n`);
-      return 2;
-    }
-    throw e;
+    return invalid(file, e);
   }
-  process.stdout.write(text);
-  if (opts.out) writeFileSync(opts.out, text);
-  if (!ok) process.stderr.write('replay: a step did not behave as written, or an invariant broke (see "status" in the steps)\n');
-  return ok ? 0 : 1;
+  return finish(result, opts);
 }

@@ -1,0 +1,126 @@
+/**
+ * Speed-ups for @ethereumjs/evm that change no semantics:
+ * - `EVM.runInterpreter` returns, besides the result, a `runState` merged by object spreads from
+ *   the interpreter's run state, result and environment on every message; nothing in the EVM or
+ *   in this engine reads it, so the patched copy passes the run state through unmerged;
+ * - the interpreter's jump-destination analysis runs over the whole contract on every call; its
+ *   result depends only on the code bytes and the fork's opcode table, so it is cached per code
+ *   array (the state manager hands out the same array for the same contract);
+ * - `Common.isActivatedEIP` scans an array on every opcode; a Set answers the same question.
+ */
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import type { Common } from '@ethereumjs/common';
+import { Account, createZeroAddress } from '@ethereumjs/util';
+
+const ZERO = createZeroAddress();
+
+type Analysis = { jumps: Uint8Array; pushes: Record<number, bigint>; opcodesCached: unknown[] };
+interface InterpreterProto {
+  _getValidJumpDestinations(this: unknown, code: Uint8Array): Analysis;
+  __flockLabPatched?: boolean;
+}
+
+let patched: Promise<boolean> | null = null;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+let InterpreterClass: any = null;
+
+/** Patches the ESM Interpreter class the VM uses; resolves false when it cannot be found. */
+export function patchInterpreter(): Promise<boolean> {
+  patched ??= (async () => {
+    try {
+      const cjs = createRequire(import.meta.url).resolve('@ethereumjs/evm');
+      const esm = cjs.replace(/[\\/]cjs[\\/]index\.js$/, (m) => m.replace('cjs', 'esm').replace('index.js', 'interpreter.js'));
+      if (esm === cjs) return false;
+      const mod = (await import(pathToFileURL(esm).href)) as { Interpreter?: { prototype: InterpreterProto } };
+      InterpreterClass = mod.Interpreter ?? null;
+      const proto = mod.Interpreter?.prototype;
+      if (!proto || typeof proto._getValidJumpDestinations !== 'function') return false;
+      if (proto.__flockLabPatched) return true;
+      const original = proto._getValidJumpDestinations;
+      const cache = new WeakMap<Uint8Array, Analysis>();
+      proto._getValidJumpDestinations = function (this: unknown, code: Uint8Array): Analysis {
+        let a = cache.get(code);
+        if (!a) {
+          a = original.call(this, code);
+          cache.set(code, a);
+        }
+        return a;
+      };
+      proto.__flockLabPatched = true;
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  return patched;
+}
+
+/** Replaces the array scan of `isActivatedEIP` by a Set lookup on this Common (its fork never changes here). */
+export function fastEips(common: Common): void {
+  const c = common as unknown as { _activatedEIPsCache: number[]; isActivatedEIP(eip: number): boolean };
+  const set = new Set(c._activatedEIPsCache);
+  c.isActivatedEIP = (eip: number) => set.has(eip);
+}
+
+/**
+ * `EVM.runInterpreter` of @ethereumjs/evm 10.1.3, line for line, except that the result's
+ * `runState` is the interpreter's run state itself instead of a fresh merge of three objects.
+ * Installed on one EVM instance, only when the Interpreter class was found (patchInterpreter).
+ */
+export function patchRunInterpreter(evm: unknown): boolean {
+  const I = InterpreterClass;
+  if (!I) return false;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const e = evm as any;
+  const REVERT = 'revert';
+  const INVALID_EOF_FORMAT = 'invalid EOF format';
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  e.runInterpreter = async function (this: any, message: any, opts: any = {}) {
+    let contract = await this.stateManager.getAccount(message.to ?? ZERO);
+    if (!contract) contract = new Account();
+    const env = {
+      address: message.to ?? ZERO,
+      caller: message.caller ?? ZERO,
+      callData: message.data ?? Uint8Array.from([0]),
+      callValue: message.value ?? 0n,
+      code: message.code,
+      isStatic: message.isStatic ?? false,
+      isCreate: message.isCreate ?? false,
+      depth: message.depth ?? 0,
+      gasPrice: this._tx.gasPrice,
+      origin: this._tx.origin ?? message.caller ?? ZERO,
+      block: this._block,
+      contract,
+      codeAddress: message.codeAddress,
+      gasRefund: message.gasRefund,
+      chargeCodeAccesses: message.chargeCodeAccesses,
+      blobVersionedHashes: message.blobVersionedHashes ?? [],
+      accessWitness: message.accessWitness,
+      createdAddresses: message.createdAddresses,
+      initialLogs: opts.initialLogs,
+    };
+    const interpreter = new I(this, this.stateManager, this.blockchain, env, message.gasLimit, this.journal, this.performanceLogger, this._optsCached.profiler);
+    if (message.selfdestruct) interpreter._result.selfdestruct = message.selfdestruct;
+    if (message.createdAddresses) interpreter._result.createdAddresses = message.createdAddresses;
+    const interpreterRes = await interpreter.run(message.code, opts);
+    let result = interpreter._result;
+    let gasUsed = message.gasLimit - interpreterRes.runState.gasLeft;
+    if (interpreterRes.exceptionError) {
+      if (interpreterRes.exceptionError.error !== REVERT && interpreterRes.exceptionError.error !== INVALID_EOF_FORMAT) gasUsed = message.gasLimit;
+      result = { ...result, logs: [], selfdestruct: new Map(), createdAddresses: new Set() };
+    }
+    message.accessWitness?.commit();
+    return {
+      ...result,
+      runState: interpreterRes.runState,
+      exceptionError: interpreterRes.exceptionError,
+      gas: interpreterRes.runState?.gasLeft,
+      executionGasUsed: gasUsed,
+      gasRefund: interpreterRes.runState.gasRefund,
+      stateGasSpilled: interpreterRes.runState.stateGasSpilled,
+      returnValue: result.returnValue ?? new Uint8Array(0),
+    };
+  };
+  return true;
+}
