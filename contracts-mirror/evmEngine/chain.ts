@@ -22,8 +22,11 @@ export interface CallResult {
   /** Return data, or revert data when !ok. */
   ret: Uint8Array;
   logs: RawLog[];
-  /** Gas a transaction with this call would use: intrinsic + execution − refund. */
-  gas: bigint;
+  /**
+   * Gas a transaction with this call would use: intrinsic + execution − refund. Always set in
+   * process; over JSON-RPC a view (eth_call, no receipt) carries none.
+   */
+  gas?: bigint;
   /** An exceptional halt other than REVERT (out of gas, invalid opcode, …). */
   halt?: string;
   /** Lowercase 0x-hex of a created contract. */
@@ -52,7 +55,7 @@ function intrinsicGas(data: Uint8Array, create: boolean): bigint {
   return g;
 }
 
-interface CachedRead {
+export interface CachedRead {
   ret: Uint8Array;
   ok: boolean;
   deps: string[];
@@ -61,12 +64,30 @@ interface CachedRead {
   decoded?: unknown;
 }
 
+/**
+ * What the engine's genesis, steps, state schema and invariants need from a chain: this
+ * in-process Chain, or RpcChain (rpcChain.ts) over an existing JSON-RPC node.
+ */
+export interface ChainPort {
+  /** The block time the next call runs at (the current step's `at`). */
+  readonly now: bigint;
+  setTime(t: bigint): void;
+  /** A state-changing call from `from` (no signature needed) at time `now`. */
+  tx(from: string, to: string, data: Uint8Array): Promise<CallResult>;
+  /** Deploys `initcode` (bytecode ‖ constructor args) from `from`. */
+  deploy(from: string, initcode: Uint8Array): Promise<CallResult>;
+  /** A static call from `from` at time `now`, leaving no trace. */
+  view(from: string, to: string, data: Uint8Array): Promise<CallResult>;
+  /** The engine's own read (from READER), cached while nothing it could depend on changed. */
+  read(to: string, data: Uint8Array | (() => Uint8Array), cacheKey?: string): Promise<CachedRead>;
+}
+
 export interface ReadSnapshot {
   cache: Map<string, CachedRead>;
   time: bigint;
 }
 
-export class Chain {
+export class Chain implements ChainPort {
   readonly sm = new JournaledStateManager();
   vm!: VM;
   private time = 0n;

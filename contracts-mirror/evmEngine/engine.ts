@@ -16,7 +16,7 @@ import { ROLES } from '../units.js';
 import { parseTrace, type ParsedTrace } from '../replay/parse.js';
 import type { Encoded, Protocol, ResultEvent, StepResult, TraceResult } from '../replay/types.js';
 import { resolveArtifacts, type ArtifactSet } from './artifacts.js';
-import { Chain, toAddress, type CallResult, type RawLog, type ReadSnapshot } from './chain.js';
+import { Chain, toAddress, type CallResult, type ChainPort, type RawLog, type ReadSnapshot } from './chain.js';
 import { decodeLogValues, decodeOutput, encodeCall, EventTable, logArgs, MAX_UINT256, NameBook, revertReason } from './codec.js';
 import { checkInvariantsEvm } from './invariants.js';
 import { Session, type Deployed } from './session.js';
@@ -102,6 +102,16 @@ export class EvmEngine {
   private async buildBase(protocol: Protocol, slashing: boolean, time: bigint): Promise<Base> {
     const chain = await Chain.create();
     chain.setTime(time);
+    const g = await this.deployGenesis(chain, protocol, slashing);
+    return { chain, protocol, contracts: g.contracts, approved: new Set(), depth: 0, defaultAllowance: g.defaultAllowance, fundedKey: null, funded: null };
+  }
+
+  /**
+   * Deploys and wires the genesis of stand-ins.md §1 on `chain` from `admin`, at the chain's
+   * current time (in process, or on a JSON-RPC node: rpc.ts). Returns the contracts in
+   * deployment order and the tokens whose own code gives the genesis allowance.
+   */
+  async deployGenesis(chain: ChainPort, protocol: Protocol, slashing: boolean): Promise<{ contracts: Deployed[]; defaultAllowance: Set<string> }> {
     const admin = hexAddress(ADMIN);
     const book = new NameBook();
     const deployed: Deployed[] = [];
@@ -199,7 +209,7 @@ export class EvmEngine {
       const r = await chain.view(admin, t.addr, encodeCall(allowance, [hexAddress('flock-lab probe: no such account'), A('Config')], book));
       if (r.ok && r.ret.length === 32 && r.ret.every((b) => b === 0xff)) defaultAllowance.add(t.name);
     }
-    return { chain, protocol, contracts: deployed, approved: new Set(), depth: 0, defaultAllowance, fundedKey: null, funded: null };
+    return { contracts: deployed, defaultAllowance };
   }
 
   /** token address → the base slot of its allowance mapping, once learned (null: not learnable). */
@@ -276,10 +286,7 @@ export class EvmEngine {
     for (const d of base.contracts) s.register(d);
     const tokens = base.contracts.filter((d) => (d.name === 'FLOCK' || d.name === 'gmFLOCK') && !base.defaultAllowance.has(d.name));
 
-    // accounts: every name that is not a contract (stand-ins.md §1.1), and 0x senders
-    const accounts = new Set<string>();
-    for (const n of t.names) if (!s.contracts.has(n) && !n.startsWith('Pool:') && !n.startsWith('FLTask:')) accounts.add(s.addr(n));
-    for (const st of t.steps) if (st.from.startsWith('0x')) accounts.add(st.from.toLowerCase());
+    const accounts = this.accountsOf(s, t);
     const fresh = [...accounts].filter((a) => !base.approved.has(a));
     const fundedKey = JSON.stringify(t.accounts.map((a) => [a.name, a.FLOCK.toString(), a.gmFLOCK.toString()]));
 
@@ -301,17 +308,7 @@ export class EvmEngine {
     if (base.depth === 0) {
       await chain.mark();
       base.depth = 1;
-      const admin = s.addr(ADMIN);
-      const mint = abiOf('FLOCK').getFunction('mint')!;
-      for (const a of t.accounts) {
-        for (const token of ['FLOCK', 'gmFLOCK'] as const) {
-          const amount = a[token];
-          if (amount <= 0n) continue;
-          const r = await chain.tx(admin, s.contracts.get(token)!.addr, encodeCall(mint, [a.name, amount], s.book));
-          if (!r.ok) throw new GenesisError(`genesis step "mint ${token} to ${a.name}" reverted: ${revertReason(r.ret, r.halt)}`);
-          s.track(r.logs);
-        }
-      }
+      await this.mintGenesis(s, chain, t);
       // warm the read cache with what every trace reads first in this state (balances, supplies)
       chain.clearReads();
       await checkInvariantsEvm(s);
@@ -327,6 +324,39 @@ export class EvmEngine {
     await chain.mark();
     base.depth = 2;
 
+    const onCreated = tokens.length ? (created: Deployed[]) => this.approveAll(chain, tokens, [...accounts], created.map((d) => d.addr)) : undefined;
+    return this.execute(s, chain, t, opts, onCreated);
+  }
+
+  /** Accounts of a trace: every name that is not a contract (stand-ins.md §1.1), and 0x senders. */
+  accountsOf(s: Session, t: ParsedTrace): Set<string> {
+    const accounts = new Set<string>();
+    for (const n of t.names) if (!s.contracts.has(n) && !n.startsWith('Pool:') && !n.startsWith('FLTask:')) accounts.add(s.addr(n));
+    for (const st of t.steps) if (st.from.startsWith('0x')) accounts.add(st.from.toLowerCase());
+    return accounts;
+  }
+
+  /** Mints the trace's genesis balances from `admin` (stand-ins.md §1.4) and tracks the holders. */
+  async mintGenesis(s: Session, chain: ChainPort, t: ParsedTrace): Promise<void> {
+    const admin = s.addr(ADMIN);
+    const mint = abiOf('FLOCK').getFunction('mint')!;
+    for (const a of t.accounts) {
+      for (const token of ['FLOCK', 'gmFLOCK'] as const) {
+        const amount = a[token];
+        if (amount <= 0n) continue;
+        const r = await chain.tx(admin, s.contracts.get(token)!.addr, encodeCall(mint, [a.name, amount], s.book));
+        if (!r.ok) throw new GenesisError(`genesis step "mint ${token} to ${a.name}" reverted: ${revertReason(r.ret, r.halt)}`);
+        s.track(r.logs);
+      }
+    }
+  }
+
+  /**
+   * Runs the steps of `t` on `chain` (genesis and balances already in place) and builds the result:
+   * statuses, events, views, invariants after every state-changing step, and the final state.
+   * `onCreated` runs after a step that created pools or FL tasks (their genesis allowances).
+   */
+  async execute(s: Session, chain: ChainPort, t: ParsedTrace, opts: EvmReplayOptions, onCreated?: (created: Deployed[]) => Promise<void>): Promise<TraceResult> {
     const steps: StepResult[] = [];
     const views: Record<string, Encoded> = {};
     const gas: Record<string, string> = {};
@@ -344,7 +374,7 @@ export class EvmEngine {
         const data = encodeCall(step.fn, step.args, s.book);
         const from = s.addr(step.from);
         const res = step.isView ? await chain.view(from, c.addr, data) : await chain.tx(from, c.addr, data);
-        gas[String(step.i)] = res.gas.toString();
+        if (res.gas !== undefined) gas[String(step.i)] = res.gas.toString();
         if (!res.ok) r = { ok: false, reason: revertReason(res.ret, res.halt) };
         else if (step.isView) {
           let value: Encoded;
@@ -357,7 +387,7 @@ export class EvmEngine {
         } else {
           s.track(res.logs);
           const created = this.creations(s, res.logs, poolKind);
-          if (created.length && tokens.length) await this.approveAll(chain, tokens, [...accounts], created.map((d) => d.addr));
+          if (created.length && onCreated) await onCreated(created);
           events = this.decodeEvents(s, res.logs);
           r = { ok: true };
         }

@@ -6,7 +6,7 @@
 import type { FunctionFragment } from 'ethers';
 import { abiOf } from '../abi/registry.js';
 import type { Protocol } from '../replay/types.js';
-import type { Chain, RawLog } from './chain.js';
+import type { ChainPort, RawLog } from './chain.js';
 import { decodeRaw, encodeCall, NameBook, ZERO_ADDRESS } from './codec.js';
 
 export interface Deployed {
@@ -64,7 +64,7 @@ export class Session {
   }
 
   constructor(
-    readonly chain: Chain,
+    readonly chain: ChainPort,
     readonly protocol: Protocol,
   ) {}
 
