@@ -4,8 +4,15 @@
  * the sources folder holds no Solidity, and the compile task is replaced by a no-op, so it never
  * tries to download a compiler (flock-lab compiles with solc-js: contracts-mirror/solidity/compile.ts).
  *
+ * `replay --engine evm --rpc URL` runs traces on this node (contracts-mirror/evmEngine/rpc.ts):
+ * - its chain starts on FLOCK_LAB_INITIAL_DATE (2020-01-01 by default), before any trace's first
+ *   step, because a replay moves the clock to each step's time and a chain cannot go back in time;
+ * - several steps may share a timestamp, and each runs in its own block, so consecutive blocks
+ *   may share a timestamp too (allowBlocksWithSameTimestamp).
+ *
  * Environment:
- *   FLOCK_LAB_CHAIN_ID  chain id of the node (default 31337)
+ *   FLOCK_LAB_CHAIN_ID      chain id of the node (default 31337)
+ *   FLOCK_LAB_INITIAL_DATE  time of the genesis block (default 2020-01-01T00:00:00Z)
  */
 const { task, subtask } = require('hardhat/config');
 const { TASK_COMPILE, TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } = require('hardhat/builtin-tasks/task-names');
@@ -31,6 +38,8 @@ module.exports = {
       allowUnlimitedContractSize: true,
       hardfork: 'cancun',
       mining: { auto: true, interval: 0 },
+      allowBlocksWithSameTimestamp: true,
+      initialDate: process.env.FLOCK_LAB_INITIAL_DATE || '2020-01-01T00:00:00Z',
     },
   },
 };

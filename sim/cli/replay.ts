@@ -1,7 +1,8 @@
 /**
  * `flock-lab replay <trace>`: runs a trace on the mirror (default) or, with `--engine evm`, on the
- * reference Solidity in an in-process EVM (`--artifacts DIR` swaps in foreign compiled contracts),
- * and prints the canonical result JSON.
+ * reference Solidity in an in-process EVM (`--artifacts DIR` swaps in foreign compiled contracts)
+ * or, with `--rpc URL` as well, on an existing local JSON-RPC node, and prints the canonical
+ * result JSON.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { canonicalJson, replayTrace, TraceError } from '../../contracts-mirror/replay/replay.js';
@@ -12,6 +13,7 @@ export interface ReplayOptions {
   engine: string;
   out?: string;
   artifacts?: string;
+  rpc?: string;
 }
 
 function finish(result: TraceResult, opts: ReplayOptions): number {
@@ -37,6 +39,7 @@ async function replayEvm(file: string, raw: unknown, opts: ReplayOptions): Promi
   } catch (e) {
     return invalid(file, e);
   }
+  if (opts.rpc !== undefined) return replayRpc(parsed, opts.rpc, opts);
   const { EvmEngine, GenesisError } = await import('../../contracts-mirror/evmEngine/engine.js');
   let engine;
   try {
@@ -58,6 +61,32 @@ async function replayEvm(file: string, raw: unknown, opts: ReplayOptions): Promi
   return finish(result, opts);
 }
 
+async function replayRpc(parsed: ParsedTrace, url: string, opts: ReplayOptions): Promise<number> {
+  const { EvmEngine, GenesisError } = await import('../../contracts-mirror/evmEngine/engine.js');
+  const { checkRpcUrl, replayParsedRpc, RpcError } = await import('../../contracts-mirror/evmEngine/rpc.js');
+  let result: TraceResult;
+  try {
+    checkRpcUrl(url);
+    const engine = await EvmEngine.create({ artifactsDir: opts.artifacts });
+    result = await replayParsedRpc(parsed, { url, engine });
+  } catch (e) {
+    if (e instanceof RpcError) {
+      process.stderr.write(`error: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof GenesisError) {
+      process.stderr.write(`error: EVM genesis on ${url} failed: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof Error && /--artifacts/.test(e.message)) {
+      process.stderr.write(`error: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  return finish(result, opts);
+}
+
 export function replayCommand(file: string, opts: ReplayOptions): number | Promise<number> {
   if (opts.engine !== 'mirror' && opts.engine !== 'evm') {
     process.stderr.write(`error: --engine ${opts.engine}: expected "mirror" or "evm"\n`);
@@ -65,6 +94,10 @@ export function replayCommand(file: string, opts: ReplayOptions): number | Promi
   }
   if (opts.artifacts !== undefined && opts.engine !== 'evm') {
     process.stderr.write('error: --artifacts needs --engine evm\n');
+    return 2;
+  }
+  if (opts.rpc !== undefined && opts.engine !== 'evm') {
+    process.stderr.write('error: --rpc needs --engine evm\n');
     return 2;
   }
   let raw: unknown;
