@@ -290,16 +290,21 @@ export function runSimulation(s: Scenario, opts: RunOptions): RunOutput {
         off,
       );
       invalidToday += scored.invalid.length;
-      let best: Submission | undefined;
+      // The day's best valid submission (lowest consensus score) becomes the public leaderboard.
+      let bestId: string | undefined;
+      let bestScore = Infinity;
       for (const sub of scored.submissions) {
         if (sub.consensus === null) continue;
         const b = behaviourOf.get(sub.node) ?? 'unknown';
         const acc = (scoreByBehaviour[b] ??= { sum: 0, n: 0 });
         acc.sum += sub.consensus;
         acc.n += 1;
-        const full = closed.submissions.find((x) => x.id === sub.id)!;
-        if (!best || sub.consensus < (scored.submissions.find((x) => x.id === best!.id)?.consensus ?? Infinity)) best = full;
+        if (sub.consensus < bestScore) {
+          bestScore = sub.consensus;
+          bestId = sub.id;
+        }
       }
+      const best = closed.submissions.find((x) => x.id === bestId);
       if (best) backend.leaderboard.set(t.id, best);
       const id = BigInt(t.id);
       const nodesPaid = scored.nodes.filter((n) => n.pctWith > 0n);
