@@ -9,6 +9,7 @@
  * Hardhat node: its first account is the deployer, `admin`). This is a test and tooling helper:
  * it is never used by `chain snapshot`, which is read-only.
  */
+import './noKeepAlive.js';
 import { AbiCoder, Interface, JsonRpcProvider, Network, getAddress } from 'ethers';
 import { abiOf } from '../abi/registry.js';
 import { CFG } from '../contracts/config.js';

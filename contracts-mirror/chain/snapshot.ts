@@ -21,6 +21,7 @@
  * Failures are SnapshotErrors with the reason: RPC unreachable, wrong chain id, no contract code
  * at an address, a block that does not exist, a contract that does not answer.
  */
+import './noKeepAlive.js';
 import { FetchRequest, JsonRpcProvider, Network, formatUnits, getAddress, isError, toQuantity, type JsonRpcPayload, type JsonRpcResult, type Log } from 'ethers';
 import { abiOf } from '../abi/registry.js';
 import { CFG } from '../contracts/config.js';

@@ -16,6 +16,7 @@
  * transactions). `begin()` takes an `evm_snapshot` and `close()` reverts to it, so a replay
  * leaves the node as it found it and the same trace can run again on the same node.
  */
+import '../chain/noKeepAlive.js';
 import { FetchRequest, JsonRpcProvider, Network, getBytes, hexlify, toQuantity } from 'ethers';
 import { bytesToUnprefixedHex } from '@ethereumjs/util';
 import { READER, type CachedRead, type CallResult, type ChainPort, type RawLog } from './chain.js';
