@@ -9,6 +9,7 @@ import { Common, Hardfork, Mainnet } from '@ethereumjs/common';
 import { Address, bytesToHex, bytesToUnprefixedHex, createAddressFromString, hexToBytes } from '@ethereumjs/util';
 import { JournaledStateManager } from './stateManager.js';
 import { fastEips, patchInterpreter, patchRunInterpreter } from './perf.js';
+import { installFastInterpreter } from './fastInterpreter.js';
 
 /** One emitted log: the emitter as lowercase 0x-hex, the topics and the data as 0x-hex. */
 export interface RawLog {
@@ -123,7 +124,8 @@ export class Chain implements ChainPort {
     this.block = { header };
   }
 
-  static async create(): Promise<Chain> {
+  /** `fast: false` keeps @ethereumjs's stock interpreter loop (fastInterpreter.ts is checked against it). */
+  static async create(opts: { fast?: boolean } = {}): Promise<Chain> {
     await patchInterpreter();
     const c = new Chain();
     const common = new Common({ chain: Mainnet, hardfork: Hardfork.Cancun });
@@ -131,6 +133,7 @@ export class Chain implements ChainPort {
     fastEips(c.vm.common);
     if (c.vm.evm.common !== c.vm.common) fastEips(c.vm.evm.common);
     patchRunInterpreter(c.vm.evm);
+    if (opts.fast !== false) await installFastInterpreter(c.vm.evm, c.sm);
     return c;
   }
 

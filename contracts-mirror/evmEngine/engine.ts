@@ -70,15 +70,18 @@ export class EvmEngine {
   private readonly bases = new Map<string, Promise<Base>>();
   readonly events: EventTable;
 
-  private constructor(readonly artifacts: ArtifactSet) {
+  private constructor(
+    readonly artifacts: ArtifactSet,
+    private readonly fast = true,
+  ) {
     const extra: Record<string, unknown[]> = {};
     for (const [k, a] of Object.entries(artifacts)) if (a.origin !== 'project') extra[k] = a.abi;
     this.events = new EventTable(extra);
   }
 
   /** An engine on the project's artifacts, with the contracts of `artifactsDir` (if any) swapped in. */
-  static async create(opts: { artifactsDir?: string; artifacts?: ArtifactSet } = {}): Promise<EvmEngine> {
-    return new EvmEngine(opts.artifacts ?? (await resolveArtifacts(opts.artifactsDir)));
+  static async create(opts: { artifactsDir?: string; artifacts?: ArtifactSet; fast?: boolean } = {}): Promise<EvmEngine> {
+    return new EvmEngine(opts.artifacts ?? (await resolveArtifacts(opts.artifactsDir)), opts.fast ?? true);
   }
 
   private artifact(kind: string) {
@@ -100,7 +103,7 @@ export class EvmEngine {
   }
 
   private async buildBase(protocol: Protocol, slashing: boolean, time: bigint): Promise<Base> {
-    const chain = await Chain.create();
+    const chain = await Chain.create({ fast: this.fast });
     chain.setTime(time);
     const g = await this.deployGenesis(chain, protocol, slashing);
     return { chain, protocol, contracts: g.contracts, approved: new Set(), depth: 0, defaultAllowance: g.defaultAllowance, fundedKey: null, funded: null };

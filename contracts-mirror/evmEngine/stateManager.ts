@@ -39,22 +39,26 @@ export class JournaledStateManager implements StateManagerInterface {
   reads: Set<string> | null = null;
   readonly originalStorageCache: { get(address: Address, key: Uint8Array): Promise<Uint8Array>; clear(): void };
 
+  /** First value seen of each slot in the current transaction (`<address>_<slot>`): EIP-2200's original. */
+  private orig = new Map<string, Uint8Array>();
+
   constructor() {
-    let orig = new Map<string, Uint8Array>();
     this.originalStorageCache = {
-      get: async (address, key) => {
-        const id = bytesToUnprefixedHex(address.bytes) + '_' + bytesToUnprefixedHex(key);
-        let v = orig.get(id);
-        if (v === undefined) {
-          v = this.storageOf(bytesToUnprefixedHex(address.bytes), bytesToUnprefixedHex(key));
-          orig.set(id, v);
-        }
-        return v;
-      },
+      get: async (address, key) => this.originalHex(bytesToUnprefixedHex(address.bytes), bytesToUnprefixedHex(key)),
       clear: () => {
-        orig = new Map();
+        this.orig = new Map();
       },
     };
+  }
+
+  originalHex(a: string, slot: string): Uint8Array {
+    const id = a + '_' + slot;
+    let v = this.orig.get(id);
+    if (v === undefined) {
+      v = this.storageOf(a, slot);
+      this.orig.set(id, v);
+    }
+    return v;
   }
 
   private storageOf(a: string, slot: string): Uint8Array {
@@ -62,6 +66,10 @@ export class JournaledStateManager implements StateManagerInterface {
   }
 
   async getAccount(address: Address): Promise<Account | undefined> {
+    return this.getAccountSync(address);
+  }
+
+  getAccountSync(address: Address): Account | undefined {
     const a = this.accounts.get(bytesToUnprefixedHex(address.bytes));
     return a === undefined ? undefined : copyAccount(a);
   }
@@ -105,15 +113,24 @@ export class JournaledStateManager implements StateManagerInterface {
   }
 
   async getStorage(address: Address, key: Uint8Array): Promise<Uint8Array> {
-    const a = bytesToUnprefixedHex(address.bytes);
-    const slot = bytesToUnprefixedHex(key);
+    return this.getStorageSync(address, key);
+  }
+
+  getStorageSync(address: Address, key: Uint8Array): Uint8Array {
+    return this.storageHex(bytesToUnprefixedHex(address.bytes), bytesToUnprefixedHex(key));
+  }
+
+  /** A slot by unprefixed hex address and slot (the fast interpreter's keys: fastInterpreter.ts). */
+  storageHex(a: string, slot: string): Uint8Array {
     if (this.reads) this.reads.add(a + '_' + slot);
     return this.storageOf(a, slot);
   }
 
   async putStorage(address: Address, key: Uint8Array, value: Uint8Array): Promise<void> {
-    const a = bytesToUnprefixedHex(address.bytes);
-    const slot = bytesToUnprefixedHex(key);
+    this.putStorageHex(bytesToUnprefixedHex(address.bytes), bytesToUnprefixedHex(key), value);
+  }
+
+  putStorageHex(a: string, slot: string, value: Uint8Array): void {
     let m = this.storage.get(a);
     if (!m) {
       m = new Map();

@@ -1,0 +1,637 @@
+/**
+ * A faster main loop for the @ethereumjs/evm interpreter, with the same semantics, for the one
+ * configuration this engine runs (Cancun, no EOF, no Verkle access witness, no step listeners,
+ * no profiler, no debug logging). Any other configuration runs the stock loop.
+ *
+ * Why: the stock loop `await`s `runStep` for every opcode and every dynamic gas handler is an
+ * `async` function, so each opcode costs two promise round trips even when nothing in it waits.
+ * Here an opcode runs synchronously unless its handler really needs the state manager: the
+ * memory-expansion gas handlers have synchronous twins (same formulas, through the EVM's own
+ * `subMemUsage` / `divCeil`), and SLOAD reads the journaled state manager synchronously.
+ * MLOAD, MSTORE, SLOAD and KECCAK256 also convert words without hex strings, and KECCAK256
+ * memoises hashes (mapping slots are hashed again and again).
+ *
+ * `contracts-mirror/evmEngine/fastInterpreter.test.ts` replays every shipped trace and a batch of
+ * random ones on an engine with and without this loop and requires byte-identical results,
+ * per-step gas included.
+ */
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { keccak256 } from 'ethers';
+import { bigIntToBytes, bytesToUnprefixedHex, type Account, type Address } from '@ethereumjs/util';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Fn = (...a: any[]) => any;
+
+interface EvmModules {
+  Interpreter: { prototype: any };
+  EVMError: any;
+  EVMErrorTypeString: string;
+  subMemUsage: (rs: any, offset: bigint, length: bigint, common: any) => bigint;
+  divCeil: (a: bigint, b: bigint) => bigint;
+  trap: (err: string) => never;
+  accessStorageEIP2929: (rs: any, key: Uint8Array, isSstore: boolean, common: any, charge?: boolean) => bigint;
+  consumeEip7928PostTargetCallOog: (rs: any) => void;
+  updateSstoreGasEIP2200: (rs: any, current: Uint8Array, original: Uint8Array, value: Uint8Array, key: Uint8Array, common: any) => bigint;
+  setLengthLeftStorage: (v: Uint8Array) => Uint8Array;
+}
+
+/**
+ * What the fast loop needs from the state manager: synchronous storage access keyed by unprefixed
+ * lowercase hex (40-digit address, 64-digit slot), as @ethereumjs's own journal keys them.
+ */
+export interface SyncStorage {
+  storageHex(address: string, slot: string): Uint8Array;
+  /** The slot's value at the start of the transaction (EIP-2200). */
+  originalHex(address: string, slot: string): Uint8Array;
+  putStorageHex(address: string, slot: string, value: Uint8Array): void;
+  getAccountSync(address: Address): Account | undefined;
+}
+
+let loaded: Promise<EvmModules | null> | null = null;
+
+/** Loads the ESM modules of @ethereumjs/evm that the VM itself uses (the same class instances). */
+function modules(): Promise<EvmModules | null> {
+  loaded ??= (async () => {
+    try {
+      const cjs = createRequire(import.meta.url).resolve('@ethereumjs/evm');
+      const root = cjs.replace(/[\\/]cjs[\\/]index\.js$/, '/esm/');
+      if (root === cjs) return null;
+      const at = async (p: string) => (await import(pathToFileURL(root + p).href)) as Record<string, any>;
+      const [interp, errors, util, eip2929, eip7928, eip2200] = await Promise.all([
+        at('interpreter.js'),
+        at('errors.js'),
+        at('opcodes/util.js'),
+        at('opcodes/EIP2929.js'),
+        at('opcodes/EIP7928.js'),
+        at('opcodes/EIP2200.js'),
+      ]);
+      const m: EvmModules = {
+        Interpreter: interp.Interpreter,
+        EVMError: errors.EVMError,
+        EVMErrorTypeString: errors.EVMErrorTypeString,
+        subMemUsage: util.subMemUsage,
+        divCeil: util.divCeil,
+        trap: util.trap,
+        accessStorageEIP2929: eip2929.accessStorageEIP2929,
+        consumeEip7928PostTargetCallOog: eip7928.consumeEip7928PostTargetCallOog,
+        updateSstoreGasEIP2200: eip2200.updateSstoreGasEIP2200,
+        setLengthLeftStorage: util.setLengthLeftStorage,
+      };
+      for (const [k, v] of Object.entries(m)) if (v === undefined) throw new Error(`@ethereumjs/evm has no ${k}`);
+      return m;
+    } catch {
+      return null;
+    }
+  })();
+  return loaded;
+}
+
+// ---- word conversions without hex strings -------------------------------------------------
+
+const TWO53 = 0x20000000000000n;
+const M64 = 0xffffffffffffffffn;
+
+/** Writes `v` (0 ≤ v < 2^256) big-endian into out[0..32). */
+function putWord(out: Uint8Array, v: bigint): void {
+  const dv = new DataView(out.buffer, out.byteOffset, 32);
+  if (v < TWO53) {
+    const n = Number(v);
+    dv.setBigUint64(0, 0n);
+    dv.setBigUint64(8, 0n);
+    dv.setUint32(16, 0);
+    dv.setUint32(20, 0);
+    dv.setUint32(24, Math.floor(n / 4294967296));
+    dv.setUint32(28, n >>> 0);
+    return;
+  }
+  dv.setBigUint64(24, v & M64);
+  dv.setBigUint64(16, (v >> 64n) & M64);
+  dv.setBigUint64(8, (v >> 128n) & M64);
+  dv.setBigUint64(0, v >> 192n);
+}
+
+function word(v: bigint): Uint8Array {
+  const b = new Uint8Array(32);
+  putWord(b, v);
+  return b;
+}
+
+/** A big-endian 32-byte word as a bigint. */
+function wordValue(b: Uint8Array): bigint {
+  const dv = new DataView(b.buffer, b.byteOffset, 32);
+  const a = dv.getBigUint64(0);
+  const c = dv.getBigUint64(8);
+  const d = dv.getBigUint64(16);
+  const e = dv.getBigUint64(24);
+  if (a === 0n && c === 0n && d === 0n) return e;
+  return (a << 192n) | (c << 128n) | (d << 64n) | e;
+}
+
+const pad = new Uint8Array(32);
+/** Minimal big-endian bytes (storage values, at most 32 long) as a bigint. */
+function bytesValue(v: Uint8Array): bigint {
+  const n = v.length;
+  if (n === 0) return 0n;
+  if (n <= 6) {
+    let x = 0;
+    for (let i = 0; i < n; i++) x = x * 256 + v[i];
+    return BigInt(x);
+  }
+  pad.fill(0, 0, 32 - n);
+  pad.set(v, 32 - n);
+  return wordValue(pad);
+}
+
+// ---- storage keys and warm slots --------------------------------------------------------
+
+const addrHexes = new WeakMap<Address, string>();
+function addressHex(a: Address): string {
+  let h = addrHexes.get(a);
+  if (h === undefined) {
+    h = bytesToUnprefixedHex(a.bytes);
+    addrHexes.set(a, h);
+  }
+  return h;
+}
+
+/** A slot as @ethereumjs's journal and the state manager key it: 64 lowercase hex digits. */
+function slotHex(k: bigint): string {
+  return k.toString(16).padStart(64, '0');
+}
+
+/**
+ * Journal.isWarmedStorage then Journal.addWarmedStorage (EIP-2929) on hex keys: true when the
+ * slot was cold (and is now warm). With access-list reporting on, the journal's own methods run.
+ */
+function warmSlot(j: any, addr: Address, a: string, slot: string): boolean {
+  if (j.accessList !== undefined) {
+    const bytes = word(BigInt('0x' + slot));
+    if (j.isWarmedStorage(addr.bytes, bytes)) return false;
+    j.addWarmedStorage(addr.bytes, bytes);
+    return true;
+  }
+  let slots: Set<string> | undefined = j.journal.get(a);
+  if (slots !== undefined && slots.has(slot)) return false;
+  const always: Set<string> | undefined = j.alwaysWarmJournal.get(a);
+  if (always !== undefined && always.has(slot)) return false;
+  if (slots === undefined) {
+    j.addWarmedAddress(addr.bytes);
+    slots = j.journal.get(a) as Set<string>;
+  }
+  slots.add(slot);
+  const diff = j.journalDiff[j.journalDiff.length - 1][1][1] as Map<string, Set<string>>;
+  let d = diff.get(a);
+  if (d === undefined) diff.set(a, (d = new Set()));
+  d.add(slot);
+  return true;
+}
+
+// ---- KECCAK256 memo -----------------------------------------------------------------------
+
+const MEMO_LIMIT = 200_000;
+let memo = new Map<string, bigint>();
+
+function keccakWord(data: Uint8Array): bigint {
+  const key = Buffer.from(data.buffer, data.byteOffset, data.length).toString('latin1');
+  let r = memo.get(key);
+  if (r === undefined) {
+    r = BigInt(keccak256(data));
+    if (memo.size >= MEMO_LIMIT) memo = new Map();
+    memo.set(key, r);
+  }
+  return r;
+}
+
+// ---- the per-EVM tables ------------------------------------------------------------------
+
+interface FastTables {
+  gas: (Fn | undefined)[];
+  op: (Fn | undefined)[];
+}
+
+const BIG32 = 32n;
+const MAX_STACK = 1024;
+const TWO256 = 1n << 256n;
+const MAX256 = TWO256 - 1n;
+
+function tables(m: EvmModules, common: any, storage: SyncStorage | null): FastTables {
+  const { subMemUsage, divCeil, trap, EVMError, accessStorageEIP2929 } = m;
+  const p = (name: string) => common.param(name) as bigint;
+  const copyGas = p('copyGas');
+  const keccakWordGas = p('keccak256WordGas');
+  const logTopicGas = p('logTopicGas');
+  const logDataGas = p('logDataGas');
+  const expByteGas = p('expByteGas');
+  const gas: (Fn | undefined)[] = new Array(256).fill(undefined);
+  const op: (Fn | undefined)[] = new Array(256).fill(undefined);
+
+  // gas: the stock handlers' formulas (opcodes/gas.js), without the branches of inactive EIPs
+  const memAt = (size: bigint) => (rs: any, g: bigint) => g + subMemUsage(rs, rs.stack.peek()[0], size, common);
+  gas[0x51] = memAt(32n); // MLOAD
+  gas[0x52] = memAt(32n); // MSTORE
+  gas[0x53] = memAt(1n); // MSTORE8
+  const range = (rs: any, g: bigint) => {
+    const [offset, length] = rs.stack.peek(2);
+    return g + subMemUsage(rs, offset, length, common);
+  };
+  gas[0xf3] = range; // RETURN
+  gas[0xfd] = range; // REVERT
+  gas[0x20] = (rs: any, g: bigint) => {
+    const [offset, length] = rs.stack.peek(2);
+    g += subMemUsage(rs, offset, length, common);
+    return g + keccakWordGas * divCeil(length, BIG32);
+  };
+  const copy = (rs: any, g: bigint) => {
+    const [memOffset, , dataLength] = rs.stack.peek(3);
+    g += subMemUsage(rs, memOffset, dataLength, common);
+    if (dataLength !== 0n) g += copyGas * divCeil(dataLength, BIG32);
+    return g;
+  };
+  gas[0x37] = copy; // CALLDATACOPY
+  gas[0x39] = copy; // CODECOPY (the code-chunk charge is Verkle's: inactive)
+  gas[0x3e] = (rs: any, g: bigint) => {
+    // RETURNDATACOPY
+    const [memOffset, returnDataOffset, dataLength] = rs.stack.peek(3);
+    if (returnDataOffset + dataLength > rs.interpreter.getReturnDataSize()) {
+      if (rs.env.eof === undefined) trap(EVMError.errorMessages.OUT_OF_GAS);
+    }
+    g += subMemUsage(rs, memOffset, dataLength, common);
+    if (dataLength !== 0n) g += copyGas * divCeil(dataLength, BIG32);
+    return g;
+  };
+  gas[0x5e] = (rs: any, g: bigint) => {
+    // MCOPY
+    const [dst, src, length] = rs.stack.peek(3);
+    g += 3n * ((length + 31n) / BIG32);
+    g += subMemUsage(rs, src, length, common);
+    g += subMemUsage(rs, dst, length, common);
+    return g;
+  };
+  for (let topics = 0; topics <= 4; topics++) {
+    gas[0xa0 + topics] = (rs: any, g: bigint) => {
+      if (rs.interpreter.isStatic()) trap(EVMError.errorMessages.STATIC_STATE_CHANGE);
+      const [memOffset, memLength] = rs.stack.peek(2);
+      g += subMemUsage(rs, memOffset, memLength, common);
+      return g + logTopicGas * BigInt(topics) + memLength * logDataGas;
+    };
+  }
+  gas[0x0a] = (rs: any, g: bigint) => {
+    // EXP
+    const exponent = rs.stack.peek(2)[1] as bigint;
+    if (exponent === 0n) return g;
+    let byteLength = exponent.toString(2).length / 8;
+    if (byteLength > Math.trunc(byteLength)) byteLength = Math.trunc(byteLength) + 1;
+    if (byteLength < 1 || byteLength > 32) trap(EVMError.errorMessages.OUT_OF_RANGE);
+    return g + BigInt(byteLength) * expByteGas;
+  };
+
+  // handlers
+  op[0x51] = (rs: any) => {
+    // MLOAD
+    const pos = rs.stack.pop();
+    rs.stack.push(wordValue(rs.memory.read(Number(pos), 32, true)));
+  };
+  const scratch = new Uint8Array(32);
+  op[0x52] = (rs: any) => {
+    // MSTORE (Memory.write copies the word)
+    const offset = rs.stack.pop();
+    const v = rs.stack.pop();
+    putWord(scratch, v);
+    rs.memory.write(Number(offset), 32, scratch);
+  };
+  op[0x20] = (rs: any) => {
+    // KECCAK256
+    const offset = rs.stack.pop();
+    const length = rs.stack.pop();
+    const data = length === 0n ? new Uint8Array(0) : rs.memory.read(Number(offset), Number(length), true);
+    rs.stack.push(keccakWord(data));
+  };
+  if (storage) {
+    const cold = p('coldsloadGas');
+    const warm = p('warmstoragereadGas');
+    const { updateSstoreGasEIP2200, setLengthLeftStorage } = m;
+    gas[0x54] = (rs: any, g: bigint) => {
+      // SLOAD: EIP-2929 access cost
+      const addr = rs.interpreter._env.address as Address;
+      return g + (warmSlot(rs.interpreter.journal, addr, addressHex(addr), slotHex(rs.stack.peek()[0])) ? cold : warm);
+    };
+    op[0x54] = (rs: any) => {
+      // SLOAD
+      const slot = slotHex(rs.stack.pop());
+      rs.stack.push(bytesValue(storage.storageHex(addressHex(rs.interpreter._env.address), slot)));
+    };
+    gas[0x55] = (rs: any, g: bigint) => {
+      // SSTORE: the stock order (static check, EIP-2200 with its sentry, then EIP-2929 access)
+      if (rs.interpreter.isStatic()) trap(EVMError.errorMessages.STATIC_STATE_CHANGE);
+      const [key, val] = rs.stack.peek(2) as bigint[];
+      const addr = rs.interpreter._env.address as Address;
+      const a = addressHex(addr);
+      const slot = slotHex(key);
+      const keyBytes = word(key);
+      const value = val === 0n ? new Uint8Array(0) : bigIntToBytes(val);
+      const current = setLengthLeftStorage(storage.storageHex(a, slot));
+      const original = setLengthLeftStorage(storage.originalHex(a, slot));
+      g += updateSstoreGasEIP2200(rs, current, original, setLengthLeftStorage(value), keyBytes, common);
+      return g + (warmSlot(rs.interpreter.journal, addr, a, slot) ? cold : 0n);
+    };
+    op[0x55] = (rs: any) => {
+      // SSTORE (Interpreter.storageStore: write, then refresh the frame's copy of the account)
+      const key = rs.stack.pop();
+      const val = rs.stack.pop();
+      const env = rs.interpreter._env;
+      storage.putStorageHex(addressHex(env.address), slotHex(key), val === 0n ? new Uint8Array(0) : bigIntToBytes(val));
+      const account = storage.getAccountSync(env.address);
+      if (!account) throw new Error('could not read account while persisting memory');
+      env.contract = account;
+    };
+  }
+  op[0x35] = (rs: any) => {
+    // CALLDATALOAD: 32 bytes from the offset, zero-padded on the right
+    const pos = rs.stack.pop();
+    const data: Uint8Array = rs.interpreter._env.callData;
+    if (pos > BigInt(data.length)) {
+      rs.stack.push(0n);
+      return;
+    }
+    const i = Number(pos);
+    if (i + 32 <= data.length) {
+      rs.stack.push(wordValue(data.subarray(i, i + 32)));
+      return;
+    }
+    pad.fill(0);
+    pad.set(data.subarray(i, i + 32), 0);
+    rs.stack.push(wordValue(pad));
+  };
+  return { gas, op };
+}
+
+const FAST = Symbol('flock-lab fast interpreter');
+
+/**
+ * Turns the fast loop on for `evm` (a @ethereumjs EVM). Returns false, leaving the stock loop,
+ * when the modules cannot be found or the EVM's fork activates an EIP this loop does not model.
+ */
+export async function installFastInterpreter(evm: unknown, storage: SyncStorage | null): Promise<boolean> {
+  const m = await modules();
+  if (!m) return false;
+  const e = evm as any;
+  const common = e.common;
+  for (const eip of [3540, 6800, 7864, 7928, 8037, 8038]) if (common.isActivatedEIP(eip)) return false;
+  if (common.param('memoryGas') === undefined) return false;
+  e[FAST] = tables(m, common, storage);
+  patchRun(m);
+  return true;
+}
+
+let runPatched = false;
+
+function patchRun(m: EvmModules): void {
+  if (runPatched) return;
+  runPatched = true;
+  const proto = m.Interpreter.prototype;
+  const stock = proto.run as Fn;
+  const { EVMError, EVMErrorTypeString, consumeEip7928PostTargetCallOog } = m;
+  const STOP = EVMError.errorMessages.STOP;
+  const INVALID = EVMError.errorMessages.INVALID_OPCODE;
+  const OOG = EVMError.errorMessages.OUT_OF_GAS;
+
+  proto.run = async function run(this: any, code: Uint8Array, opts: { pc?: number } = {}) {
+    const evm = this._evm;
+    const t: FastTables | undefined = evm[FAST];
+    if (t === undefined || evm.DEBUG || this.profilerOpts?.enabled === true || evm.events.listenerCount('step') > 0 || code[0] === 0xef) {
+      return stock.call(this, code, opts);
+    }
+    const rs = this._runState;
+    const common = this.common;
+    const gasT = t.gas;
+    const opT = t.op;
+    rs.code = code;
+    rs.programCounter = opts.pc ?? rs.programCounter;
+    const pc0 = rs.programCounter;
+    if (pc0 !== 0 && (pc0 < 0 || pc0 >= code.length)) throw new Error('Internal error: program counter not in range');
+    const opcodeMap = evm._opcodeMap;
+    const st = rs.stack;
+    const lenBig = BigInt(code.length);
+    let cached: any[] | null = null;
+    let err: any;
+    const len = code.length;
+    while (rs.programCounter < len) {
+      const pc = rs.programCounter;
+      let entry: any;
+      let opCode: number;
+      if (cached === null) {
+        opCode = code[pc];
+        if (opCode === 0x56 || opCode === 0x57 || opCode === 0x5e) {
+          const a = this._getValidJumpDestinations(code);
+          rs.validJumps = a.jumps;
+          rs.cachedPushes = a.pushes;
+          rs.shouldDoJumpAnalysis = false;
+          cached = a.opcodesCached;
+        }
+        entry = opcodeMap[opCode];
+      } else {
+        entry = cached[pc];
+        opCode = entry.opcodeInfo.code;
+      }
+      rs.opCode = opCode;
+      try {
+        const info = entry.opcodeInfo;
+        let gas: bigint = info.feeBigInt;
+        if (info.dynamicGas) {
+          const g = gasT[opCode];
+          gas = g !== undefined ? g(rs, gas, common) : await entry.gasHandler(rs, gas, common);
+        }
+        if (info.isInvalid) throw new EVMError(INVALID);
+        rs.gasLeft -= gas;
+        if (rs.gasLeft < 0n) {
+          rs.gasLeft = 0n;
+          throw new EVMError(OOG);
+        }
+        rs.programCounter++;
+        if (rs.eip7928PostTargetCallOog !== undefined) consumeEip7928PostTargetCallOog(rs);
+        // The commonest opcodes, on the stack array directly. Each case handles only the
+        // well-formed case (enough items, room to push, a valid jump) and otherwise falls
+        // through to the stock handler, which raises the stock error from the untouched stack.
+        const s = st._store as bigint[];
+        const n = st._len as number;
+        switch (opCode) {
+          case 0x50: // POP
+            if (n >= 1) {
+              st._len = n - 1;
+              continue;
+            }
+            break;
+          case 0x5b: // JUMPDEST
+            continue;
+          case 0x5f: // PUSH0
+            if (n < MAX_STACK) {
+              s[n] = 0n;
+              st._len = n + 1;
+              continue;
+            }
+            break;
+          case 0x56: {
+            // JUMP
+            if (n >= 1) {
+              const dest = s[n - 1];
+              if (dest <= lenBig && rs.validJumps[Number(dest)] === 1) {
+                st._len = n - 1;
+                rs.programCounter = Number(dest);
+                continue;
+              }
+            }
+            break;
+          }
+          case 0x57: {
+            // JUMPI
+            if (n >= 2) {
+              const dest = s[n - 1];
+              if (s[n - 2] === 0n) {
+                st._len = n - 2;
+                continue;
+              }
+              if (dest <= lenBig && rs.validJumps[Number(dest)] === 1) {
+                st._len = n - 2;
+                rs.programCounter = Number(dest);
+                continue;
+              }
+            }
+            break;
+          }
+          case 0x01: // ADD
+            if (n >= 2) {
+              const r = s[n - 1] + s[n - 2];
+              s[n - 2] = r > MAX256 ? r - TWO256 : r;
+              st._len = n - 1;
+              continue;
+            }
+            break;
+          case 0x03: // SUB
+            if (n >= 2) {
+              const r = s[n - 1] - s[n - 2];
+              s[n - 2] = r < 0n ? r + TWO256 : r;
+              st._len = n - 1;
+              continue;
+            }
+            break;
+          case 0x10: // LT
+            if (n >= 2) {
+              s[n - 2] = s[n - 1] < s[n - 2] ? 1n : 0n;
+              st._len = n - 1;
+              continue;
+            }
+            break;
+          case 0x11: // GT
+            if (n >= 2) {
+              s[n - 2] = s[n - 1] > s[n - 2] ? 1n : 0n;
+              st._len = n - 1;
+              continue;
+            }
+            break;
+          case 0x14: // EQ
+            if (n >= 2) {
+              s[n - 2] = s[n - 1] === s[n - 2] ? 1n : 0n;
+              st._len = n - 1;
+              continue;
+            }
+            break;
+          case 0x15: // ISZERO
+            if (n >= 1) {
+              s[n - 1] = s[n - 1] === 0n ? 1n : 0n;
+              continue;
+            }
+            break;
+          case 0x16: // AND
+            if (n >= 2) {
+              s[n - 2] = s[n - 1] & s[n - 2];
+              st._len = n - 1;
+              continue;
+            }
+            break;
+          case 0x17: // OR
+            if (n >= 2) {
+              s[n - 2] = s[n - 1] | s[n - 2];
+              st._len = n - 1;
+              continue;
+            }
+            break;
+          case 0x19: // NOT
+            if (n >= 1) {
+              s[n - 1] = MAX256 ^ s[n - 1];
+              continue;
+            }
+            break;
+          case 0x1b: {
+            // SHL
+            if (n >= 2) {
+              const a = s[n - 1];
+              s[n - 2] = a > 256n ? 0n : (s[n - 2] << a) & MAX256;
+              st._len = n - 1;
+              continue;
+            }
+            break;
+          }
+          case 0x1c: {
+            // SHR
+            if (n >= 2) {
+              const a = s[n - 1];
+              s[n - 2] = a > 256n ? 0n : s[n - 2] >> a;
+              st._len = n - 1;
+              continue;
+            }
+            break;
+          }
+          default:
+            if (opCode >= 0x60 && opCode <= 0x7f) {
+              // PUSH1..PUSH32, from the jump analysis' decoded immediates
+              if (cached !== null && n < MAX_STACK) {
+                s[n] = rs.cachedPushes[rs.programCounter];
+                st._len = n + 1;
+                rs.programCounter += opCode - 0x5f;
+                continue;
+              }
+            } else if (opCode >= 0x80 && opCode <= 0x8f) {
+              // DUP1..DUP16
+              const k = opCode - 0x7f;
+              if (n >= k && n < MAX_STACK) {
+                s[n] = s[n - k];
+                st._len = n + 1;
+                continue;
+              }
+            } else if (opCode >= 0x90 && opCode <= 0x9f) {
+              // SWAP1..SWAP16
+              const k = opCode - 0x8f;
+              if (n > k) {
+                const top = s[n - 1];
+                s[n - 1] = s[n - 1 - k];
+                s[n - 1 - k] = top;
+                continue;
+              }
+            }
+        }
+        const f = opT[opCode];
+        if (f !== undefined) f(rs, common);
+        else if (info.isAsync) await entry.opHandler(rs, common);
+        else entry.opHandler(rs, common);
+      } catch (e: any) {
+        if (!(typeof e === 'object' && e !== null && e.errorType === EVMErrorTypeString)) throw e;
+        if (e.error !== STOP) err = e;
+        break;
+      }
+    }
+    if (err === undefined && rs.eip8037BurnLeftoverAfterCreateHaltOntoAlive === true && rs.gasLeft > 0n) {
+      rs.gasLeft = 0n;
+      err = new EVMError(OOG);
+    }
+    return { runState: rs, exceptionError: err };
+  };
+}
+
+/** The word conversions, for their tests. */
+export const words = { putWord, wordValue, bytesValue, slotHex };
+
+/** Forgets the KECCAK256 memo (tests). */
+export function clearKeccakMemo(): void {
+  memo = new Map();
+}
