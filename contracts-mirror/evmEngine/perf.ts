@@ -24,6 +24,11 @@ interface InterpreterProto {
 let patched: Promise<boolean> | null = null;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 let InterpreterClass: any = null;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+let MemoryClass: any = null;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+let StackClass: any = null;
+const EMPTY = new Uint8Array(0);
 
 /** Patches the ESM Interpreter class the VM uses; resolves false when it cannot be found. */
 export function patchInterpreter(): Promise<boolean> {
@@ -34,6 +39,14 @@ export function patchInterpreter(): Promise<boolean> {
       if (esm === cjs) return false;
       const mod = (await import(pathToFileURL(esm).href)) as { Interpreter?: { prototype: InterpreterProto } };
       InterpreterClass = mod.Interpreter ?? null;
+      try {
+        const sibling = async (f: string) => (await import(pathToFileURL(esm.replace(/interpreter\.js$/, f)).href)) as Record<string, unknown>;
+        const [mem, stack] = await Promise.all([sibling('memory.js'), sibling('stack.js')]);
+        StackClass = stack.Stack ?? null;
+        MemoryClass = StackClass ? (mem.Memory ?? null) : null;
+      } catch {
+        MemoryClass = null;
+      }
       const proto = mod.Interpreter?.prototype;
       if (!proto || typeof proto._getValidJumpDestinations !== 'function') return false;
       if (proto.__flockLabPatched) return true;
@@ -100,10 +113,11 @@ export function patchRunInterpreter(evm: unknown): boolean {
       createdAddresses: message.createdAddresses,
       initialLogs: opts.initialLogs,
     };
-    const interpreter = new I(this, this.stateManager, this.blockchain, env, message.gasLimit, this.journal, this.performanceLogger, this._optsCached.profiler);
+    const interpreter = newInterpreter(I, this, this.stateManager, this.blockchain, env, message.gasLimit, this.journal, this.performanceLogger, this._optsCached.profiler);
     if (message.selfdestruct) interpreter._result.selfdestruct = message.selfdestruct;
     if (message.createdAddresses) interpreter._result.createdAddresses = message.createdAddresses;
     const interpreterRes = await interpreter.run(message.code, opts);
+    releaseMemory(interpreter._runState.memory);
     let result = interpreter._result;
     let gasUsed = message.gasLimit - interpreterRes.runState.gasLeft;
     if (interpreterRes.exceptionError) {
@@ -123,4 +137,68 @@ export function patchRunInterpreter(evm: unknown): boolean {
     };
   };
   return true;
+}
+
+/** Frame memories to reuse: each `new Memory()` allocates (and the GC later frees) an 8 KiB buffer. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const memories: any[] = [];
+const MEMORY_SIZE = 8192;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function takeMemory(): any {
+  return memories.pop() ?? new MemoryClass();
+}
+
+/**
+ * Returns a finished frame's memory, zeroed, to the pool. RETURN and REVERT copy their data
+ * out of memory, and nothing reads a finished frame's memory, so it can serve the next frame.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function releaseMemory(m: any): void {
+  if (MemoryClass === null || !(m instanceof MemoryClass) || m._store.length !== MEMORY_SIZE || memories.length >= 64) return;
+  m._store.fill(0);
+  memories.push(m);
+}
+
+/**
+ * `new Interpreter(...)` of @ethereumjs/evm 10.1.3, field for field, except that the frame's
+ * memory comes from the pool (and the empty arrays it replaces before use are shared).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function newInterpreter(I: any, evm: any, stateManager: any, blockchain: any, env: any, gasLeft: bigint, journal: any, performanceLogs: any, profilerOpts: any): any {
+  if (MemoryClass === null) return new I(evm, stateManager, blockchain, env, gasLeft, journal, performanceLogs, profilerOpts);
+  const it = Object.create(I.prototype);
+  it.opDebuggers = {};
+  it._evm = evm;
+  it._stateManager = stateManager;
+  it.common = evm.common;
+  if (it.common.consensusType() === 'poa' && evm._optsCached.cliqueSigner === undefined) {
+    throw new Error('Must include cliqueSigner function if clique/poa is being used for consensus type');
+  }
+  it._runState = {
+    programCounter: 0,
+    opCode: 0xfe,
+    memory: takeMemory(),
+    memoryWordCount: 0n,
+    highestMemCost: 0n,
+    stack: new StackClass(),
+    code: EMPTY,
+    validJumps: EMPTY,
+    cachedPushes: {},
+    stateManager,
+    blockchain,
+    env,
+    shouldDoJumpAnalysis: true,
+    interpreter: it,
+    gasRefund: env.gasRefund,
+    gasLeft,
+    stateGasSpilled: 0n,
+    returnBytes: EMPTY,
+  };
+  it.journal = journal;
+  it._env = env;
+  it._result = { logs: env.initialLogs ? [...env.initialLogs] : [], returnValue: undefined, selfdestruct: new Map() };
+  it.profilerOpts = profilerOpts;
+  it.performanceLogger = performanceLogs;
+  return it;
 }
