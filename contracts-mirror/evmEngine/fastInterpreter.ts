@@ -212,6 +212,63 @@ interface FastTables {
 
 const BIG32 = 32n;
 const MAX_STACK = 1024;
+/** Gas left above this goes to the stock loop (the fast loop keeps gas in a float). */
+const MAX_SAFE_GAS = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** Opcodes the fast loop runs inline (see run below). */
+const INLINE = new Uint8Array(256);
+for (const op of [0x01, 0x03, 0x10, 0x11, 0x14, 0x15, 0x16, 0x17, 0x19, 0x1b, 0x1c, 0x50, 0x51, 0x52, 0x56, 0x57, 0x5b, 0x5f]) INLINE[op] = 1;
+for (let op = 0x60; op <= 0x9f; op++) INLINE[op] = 1; // PUSH1..32, DUP1..16, SWAP1..16
+
+/**
+ * The offset of a 32-byte memory access at `offset` when it needs no memory expansion (its
+ * words are already paid for and allocated), else -1: the stock gas handler then charges it.
+ */
+function paidWord(rs: any, offset: bigint): number {
+  if (offset > 0xffffffffn) return -1;
+  const o = Number(offset);
+  if (Math.floor((o + 63) / 32) > Number(rs.memoryWordCount)) return -1;
+  if (o + 32 > rs.memory._store.length) return -1;
+  return o;
+}
+
+let viewStore: Uint8Array | null = null;
+let view: DataView = new DataView(new ArrayBuffer(32));
+function viewOf(store: Uint8Array): DataView {
+  if (store !== viewStore) {
+    viewStore = store;
+    view = new DataView(store.buffer, store.byteOffset, store.byteLength);
+  }
+  return view;
+}
+
+function writeWordAt(store: Uint8Array, o: number, v: bigint): void {
+  const dv = viewOf(store);
+  if (v < TWO53) {
+    const x = Number(v);
+    dv.setUint32(o, 0);
+    dv.setUint32(o + 4, 0);
+    dv.setUint32(o + 8, 0);
+    dv.setUint32(o + 12, 0);
+    dv.setUint32(o + 16, 0);
+    dv.setUint32(o + 20, 0);
+    dv.setUint32(o + 24, Math.floor(x / 4294967296));
+    dv.setUint32(o + 28, x >>> 0);
+    return;
+  }
+  dv.setBigUint64(o + 24, v & M64);
+  dv.setBigUint64(o + 16, (v >> 64n) & M64);
+  dv.setBigUint64(o + 8, (v >> 128n) & M64);
+  dv.setBigUint64(o, v >> 192n);
+}
+
+function readWordAt(store: Uint8Array, o: number): bigint {
+  const dv = viewOf(store);
+  if ((dv.getUint32(o) | dv.getUint32(o + 4) | dv.getUint32(o + 8) | dv.getUint32(o + 12) | dv.getUint32(o + 16) | dv.getUint32(o + 20)) === 0) {
+    return dv.getBigUint64(o + 24);
+  }
+  return (dv.getBigUint64(o) << 192n) | (dv.getBigUint64(o + 8) << 128n) | (dv.getBigUint64(o + 16) << 64n) | dv.getBigUint64(o + 24);
+}
 const TWO256 = 1n << 256n;
 const MAX256 = TWO256 - 1n;
 
@@ -479,25 +536,29 @@ function patchRun(m: EvmModules): void {
   proto.run = async function run(this: any, code: Uint8Array, opts: { pc?: number } = {}) {
     const evm = this._evm;
     const t: FastTables | undefined = evm[FAST];
-    if (t === undefined || evm.DEBUG || this.profilerOpts?.enabled === true || evm.events.listenerCount('step') > 0 || code[0] === 0xef) {
+    const rs = this._runState;
+    if (t === undefined || evm.DEBUG || this.profilerOpts?.enabled === true || evm.events.listenerCount('step') > 0 || code[0] === 0xef || rs.gasLeft > MAX_SAFE_GAS) {
       return stock.call(this, code, opts);
     }
-    const rs = this._runState;
     const common = this.common;
     const gasT = t.gas;
     const opT = t.op;
     rs.code = code;
     rs.programCounter = opts.pc ?? rs.programCounter;
-    const pc0 = rs.programCounter;
-    if (pc0 !== 0 && (pc0 < 0 || pc0 >= code.length)) throw new Error('Internal error: program counter not in range');
+    let pc: number = rs.programCounter;
+    if (pc !== 0 && (pc < 0 || pc >= code.length)) throw new Error('Internal error: program counter not in range');
+    // Between opcodes that run inline, the program counter and the gas left live in these two
+    // locals (gas as a float: exact, as it stays below 2^53); they are written back to the run
+    // state before any stock or table handler runs, and read back after it.
+    let gas = Number(rs.gasLeft);
     const opcodeMap = evm._opcodeMap;
     const st = rs.stack;
-    const lenBig = BigInt(code.length);
+    const len = code.length;
+    const lenBig = BigInt(len);
     let cached: any[] | null = null;
     let err: any;
-    const len = code.length;
-    while (rs.programCounter < len) {
-      const pc = rs.programCounter;
+    let synced = false;
+    while (pc < len) {
       let entry: any;
       let opCode: number;
       if (cached === null) {
@@ -514,68 +575,47 @@ function patchRun(m: EvmModules): void {
         entry = cached[pc];
         opCode = entry.opcodeInfo.code;
       }
-      rs.opCode = opCode;
-      try {
-        const info = entry.opcodeInfo;
-        let gas: bigint = info.feeBigInt;
-        if (info.dynamicGas) {
-          const g = gasT[opCode];
-          gas = g !== undefined ? g(rs, gas, common) : await entry.gasHandler(rs, gas, common);
-        }
-        if (info.isInvalid) throw new EVMError(INVALID);
-        rs.gasLeft -= gas;
-        if (rs.gasLeft < 0n) {
-          rs.gasLeft = 0n;
-          throw new EVMError(OOG);
-        }
-        rs.programCounter++;
-        if (rs.eip7928PostTargetCallOog !== undefined) consumeEip7928PostTargetCallOog(rs);
-        // The commonest opcodes, on the stack array directly. Each case handles only the
-        // well-formed case (enough items, room to push, a valid jump) and otherwise falls
-        // through to the stock handler, which raises the stock error from the untouched stack.
+      const info = entry.opcodeInfo;
+      // The commonest opcodes run here, and only in their well-formed case (gas for the base
+      // fee, enough stack items, room to push, a valid jump, memory already expanded); any
+      // other case takes the stock route below, which charges and fails exactly as stock.
+      if (INLINE[opCode] === 1 && gas >= info.fee) {
         const s = st._store as bigint[];
         const n = st._len as number;
+        let next = pc + 1;
+        let ok = true;
         switch (opCode) {
           case 0x50: // POP
-            if (n >= 1) {
-              st._len = n - 1;
-              continue;
-            }
+            if (n >= 1) st._len = n - 1;
+            else ok = false;
             break;
           case 0x5b: // JUMPDEST
-            continue;
+            break;
           case 0x5f: // PUSH0
             if (n < MAX_STACK) {
               s[n] = 0n;
               st._len = n + 1;
-              continue;
-            }
+            } else ok = false;
             break;
           case 0x56: {
             // JUMP
-            if (n >= 1) {
-              const dest = s[n - 1];
-              if (dest <= lenBig && rs.validJumps[Number(dest)] === 1) {
-                st._len = n - 1;
-                rs.programCounter = Number(dest);
-                continue;
-              }
-            }
+            const dest = n >= 1 ? s[n - 1] : lenBig + 1n;
+            if (dest <= lenBig && rs.validJumps[Number(dest)] === 1) {
+              st._len = n - 1;
+              next = Number(dest);
+            } else ok = false;
             break;
           }
           case 0x57: {
             // JUMPI
-            if (n >= 2) {
+            if (n < 2) ok = false;
+            else if (s[n - 2] === 0n) st._len = n - 2;
+            else {
               const dest = s[n - 1];
-              if (s[n - 2] === 0n) {
-                st._len = n - 2;
-                continue;
-              }
               if (dest <= lenBig && rs.validJumps[Number(dest)] === 1) {
                 st._len = n - 2;
-                rs.programCounter = Number(dest);
-                continue;
-              }
+                next = Number(dest);
+              } else ok = false;
             }
             break;
           }
@@ -584,112 +624,131 @@ function patchRun(m: EvmModules): void {
               const r = s[n - 1] + s[n - 2];
               s[n - 2] = r > MAX256 ? r - TWO256 : r;
               st._len = n - 1;
-              continue;
-            }
+            } else ok = false;
             break;
           case 0x03: // SUB
             if (n >= 2) {
               const r = s[n - 1] - s[n - 2];
               s[n - 2] = r < 0n ? r + TWO256 : r;
               st._len = n - 1;
-              continue;
-            }
+            } else ok = false;
             break;
           case 0x10: // LT
             if (n >= 2) {
               s[n - 2] = s[n - 1] < s[n - 2] ? 1n : 0n;
               st._len = n - 1;
-              continue;
-            }
+            } else ok = false;
             break;
           case 0x11: // GT
             if (n >= 2) {
               s[n - 2] = s[n - 1] > s[n - 2] ? 1n : 0n;
               st._len = n - 1;
-              continue;
-            }
+            } else ok = false;
             break;
           case 0x14: // EQ
             if (n >= 2) {
               s[n - 2] = s[n - 1] === s[n - 2] ? 1n : 0n;
               st._len = n - 1;
-              continue;
-            }
+            } else ok = false;
             break;
           case 0x15: // ISZERO
-            if (n >= 1) {
-              s[n - 1] = s[n - 1] === 0n ? 1n : 0n;
-              continue;
-            }
+            if (n >= 1) s[n - 1] = s[n - 1] === 0n ? 1n : 0n;
+            else ok = false;
             break;
           case 0x16: // AND
             if (n >= 2) {
               s[n - 2] = s[n - 1] & s[n - 2];
               st._len = n - 1;
-              continue;
-            }
+            } else ok = false;
             break;
           case 0x17: // OR
             if (n >= 2) {
               s[n - 2] = s[n - 1] | s[n - 2];
               st._len = n - 1;
-              continue;
-            }
+            } else ok = false;
             break;
           case 0x19: // NOT
-            if (n >= 1) {
-              s[n - 1] = MAX256 ^ s[n - 1];
-              continue;
-            }
+            if (n >= 1) s[n - 1] = MAX256 ^ s[n - 1];
+            else ok = false;
             break;
-          case 0x1b: {
-            // SHL
+          case 0x1b: // SHL
             if (n >= 2) {
               const a = s[n - 1];
               s[n - 2] = a > 256n ? 0n : (s[n - 2] << a) & MAX256;
               st._len = n - 1;
-              continue;
-            }
+            } else ok = false;
             break;
-          }
-          case 0x1c: {
-            // SHR
+          case 0x1c: // SHR
             if (n >= 2) {
               const a = s[n - 1];
               s[n - 2] = a > 256n ? 0n : s[n - 2] >> a;
               st._len = n - 1;
-              continue;
-            }
+            } else ok = false;
+            break;
+          case 0x51: {
+            // MLOAD within memory already paid for
+            const o = n >= 1 ? paidWord(rs, s[n - 1]) : -1;
+            if (o >= 0) s[n - 1] = readWordAt(rs.memory._store, o);
+            else ok = false;
+            break;
+          }
+          case 0x52: {
+            // MSTORE within memory already paid for
+            const o = n >= 2 ? paidWord(rs, s[n - 1]) : -1;
+            if (o >= 0) {
+              writeWordAt(rs.memory._store, o, s[n - 2]);
+              st._len = n - 2;
+            } else ok = false;
             break;
           }
           default:
-            if (opCode >= 0x60 && opCode <= 0x7f) {
+            if (opCode <= 0x7f) {
               // PUSH1..PUSH32, from the jump analysis' decoded immediates
               if (cached !== null && n < MAX_STACK) {
-                s[n] = rs.cachedPushes[rs.programCounter];
+                s[n] = rs.cachedPushes[pc + 1];
                 st._len = n + 1;
-                rs.programCounter += opCode - 0x5f;
-                continue;
-              }
-            } else if (opCode >= 0x80 && opCode <= 0x8f) {
+                next = pc + 1 + (opCode - 0x5f);
+              } else ok = false;
+            } else if (opCode <= 0x8f) {
               // DUP1..DUP16
               const k = opCode - 0x7f;
               if (n >= k && n < MAX_STACK) {
                 s[n] = s[n - k];
                 st._len = n + 1;
-                continue;
-              }
-            } else if (opCode >= 0x90 && opCode <= 0x9f) {
+              } else ok = false;
+            } else {
               // SWAP1..SWAP16
               const k = opCode - 0x8f;
               if (n > k) {
                 const top = s[n - 1];
                 s[n - 1] = s[n - 1 - k];
                 s[n - 1 - k] = top;
-                continue;
-              }
+              } else ok = false;
             }
         }
+        if (ok) {
+          gas -= info.fee;
+          pc = next;
+          continue;
+        }
+      }
+      rs.programCounter = pc;
+      rs.gasLeft = BigInt(gas);
+      rs.opCode = opCode;
+      try {
+        let g: bigint = info.feeBigInt;
+        if (info.dynamicGas) {
+          const h = gasT[opCode];
+          g = h !== undefined ? h(rs, g, common) : await entry.gasHandler(rs, g, common);
+        }
+        if (info.isInvalid) throw new EVMError(INVALID);
+        rs.gasLeft -= g;
+        if (rs.gasLeft < 0n) {
+          rs.gasLeft = 0n;
+          throw new EVMError(OOG);
+        }
+        rs.programCounter++;
+        if (rs.eip7928PostTargetCallOog !== undefined) consumeEip7928PostTargetCallOog(rs);
         const f = opT[opCode];
         if (f !== undefined) f(rs, common);
         else if (info.isAsync) await entry.opHandler(rs, common);
@@ -697,8 +756,15 @@ function patchRun(m: EvmModules): void {
       } catch (e: any) {
         if (!(typeof e === 'object' && e !== null && e.errorType === EVMErrorTypeString)) throw e;
         if (e.error !== STOP) err = e;
+        synced = true;
         break;
       }
+      pc = rs.programCounter;
+      gas = Number(rs.gasLeft);
+    }
+    if (!synced) {
+      rs.programCounter = pc;
+      rs.gasLeft = BigInt(gas);
     }
     if (err === undefined && rs.eip8037BurnLeftoverAfterCreateHaltOntoAlive === true && rs.gasLeft > 0n) {
       rs.gasLeft = 0n;
