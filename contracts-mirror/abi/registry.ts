@@ -439,9 +439,18 @@ export function abiOf(kind: string): Interface {
   return i;
 }
 
+const functions = new Map<string, FunctionFragment | null>();
+
 /** The function of `kind` named `name` (no contract of the protocol overloads a name). */
 export function functionOf(kind: string, name: string): FunctionFragment | null {
-  return abiOf(kind).getFunction(name);
+  const key = kind + '.' + name;
+  let f = functions.get(key);
+  if (f === undefined) {
+    // ethers' lookup by name walks every fragment of the ABI; replays look names up per step
+    f = abiOf(kind).getFunction(name);
+    functions.set(key, f);
+  }
+  return f;
 }
 
 export function eventOf(kind: string, name: string): EventFragment | null {

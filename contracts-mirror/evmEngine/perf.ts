@@ -17,7 +17,7 @@ const ZERO = createZeroAddress();
 
 type Analysis = { jumps: Uint8Array; pushes: Record<number, bigint>; opcodesCached: unknown[] };
 interface InterpreterProto {
-  _getValidJumpDestinations(this: unknown, code: Uint8Array): Analysis;
+  _getValidJumpDestinations(this: { _evm: { _opcodeMap: object } }, code: Uint8Array): Analysis;
   __flockLabPatched?: boolean;
 }
 
@@ -52,10 +52,21 @@ export function patchInterpreter(): Promise<boolean> {
       if (proto.__flockLabPatched) return true;
       const original = proto._getValidJumpDestinations;
       const cache = new WeakMap<Uint8Array, Analysis>();
-      proto._getValidJumpDestinations = function (this: unknown, code: Uint8Array): Analysis {
+      // Contracts deployed from the same bytecode (every pool, every FL task) hold equal code in
+      // different arrays: a second cache keyed by the bytes serves them, per opcode table.
+      const byContent = new WeakMap<object, Map<string, Analysis>>();
+      proto._getValidJumpDestinations = function (this: { _evm: { _opcodeMap: object } }, code: Uint8Array): Analysis {
         let a = cache.get(code);
         if (!a) {
-          a = original.call(this, code);
+          let m = byContent.get(this._evm._opcodeMap);
+          if (!m) byContent.set(this._evm._opcodeMap, (m = new Map()));
+          const key = Buffer.from(code.buffer, code.byteOffset, code.length).toString('latin1');
+          a = m.get(key);
+          if (!a) {
+            a = original.call(this, code);
+            if (m.size >= 256) m.clear();
+            m.set(key, a);
+          }
           cache.set(code, a);
         }
         return a;

@@ -4,7 +4,7 @@
  * the task ids seen in TaskCreated logs, and cached typed reads through the ABI registry.
  */
 import type { FunctionFragment } from 'ethers';
-import { abiOf } from '../abi/registry.js';
+import { functionOf } from '../abi/registry.js';
 import type { Protocol } from '../replay/types.js';
 import type { ChainPort, RawLog } from './chain.js';
 import { decodeRaw, encodeCall, NameBook, ZERO_ADDRESS } from './codec.js';
@@ -30,7 +30,6 @@ export class Session {
   readonly burned: Record<'FLOCK' | 'gmFLOCK', bigint> = { FLOCK: 0n, gmFLOCK: 0n };
   /** TaskManager task ids in creation order (TaskCreated logs). */
   readonly taskIds: bigint[] = [];
-  private readonly fnCache = new Map<string, FunctionFragment>();
   /**
    * The addresses that sent a step or were passed as an address argument, so far. The mirror's
    * per-account records (the key sets its invariants sum over) can only belong to these: stakes
@@ -93,14 +92,8 @@ export class Session {
   }
 
   fn(kind: string, name: string): FunctionFragment {
-    const key = kind + '.' + name;
-    let f = this.fnCache.get(key);
-    if (!f) {
-      const g = abiOf(kind).getFunction(name);
-      if (!g) throw new Error(`ABI ${kind} has no ${name}`);
-      f = g;
-      this.fnCache.set(key, f);
-    }
+    const f = functionOf(kind, name);
+    if (!f) throw new Error(`ABI ${kind} has no ${name}`);
     return f;
   }
 

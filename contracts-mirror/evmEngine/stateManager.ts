@@ -20,6 +20,19 @@ type Undo =
 
 const EMPTY = new Uint8Array(0);
 
+/** keccak256 of deployed code, by content: every pool and FL task deploys the same bytes. */
+const codeHashes = new Map<string, Uint8Array>();
+function codeHash(code: Uint8Array): Uint8Array {
+  const key = Buffer.from(code.buffer, code.byteOffset, code.length).toString('latin1');
+  let h = codeHashes.get(key);
+  if (!h) {
+    h = getBytes(keccak256(code));
+    if (codeHashes.size >= 256) codeHashes.clear();
+    codeHashes.set(key, h);
+  }
+  return h;
+}
+
 function copyAccount(a: Account): Account {
   return Object.assign(Object.create(Object.getPrototypeOf(a)), a) as Account;
 }
@@ -99,7 +112,7 @@ export class JournaledStateManager implements StateManagerInterface {
     if (this.marks.length) this.log.push({ k: 1, a, old: this.code.get(a) });
     this.code.set(a, value);
     this.writes.add(a + '_code');
-    await this.modifyAccountFields(address, { codeHash: getBytes(keccak256(value)) });
+    await this.modifyAccountFields(address, { codeHash: codeHash(value) });
   }
 
   async getCode(address: Address): Promise<Uint8Array> {
