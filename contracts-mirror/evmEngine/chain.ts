@@ -63,6 +63,8 @@ export interface CachedRead {
   timed: boolean;
   /** Whatever the caller decoded from `ret` (kept with the entry, dropped with it). */
   decoded?: unknown;
+  /** Set when the chain dropped the entry (a slot it read was written): callers holding it must read again. */
+  stale?: boolean;
 }
 
 /**
@@ -275,6 +277,7 @@ export class Chain implements ChainPort {
   private dropRead(key: string): void {
     const e = this.readCache.get(key);
     if (!e) return;
+    e.stale = true;
     this.readCache.delete(key);
     for (const d of e.deps) this.readsBySlot.get(d)?.delete(key);
     if (e.timed) this.timedReads.delete(key);
@@ -298,6 +301,7 @@ export class Chain implements ChainPort {
     this.clearReads();
     this.time = snap.time;
     for (const [key, e] of snap.cache) {
+      e.stale = false;
       this.readCache.set(key, e);
       for (const d of e.deps) {
         let s = this.readsBySlot.get(d);
@@ -310,6 +314,7 @@ export class Chain implements ChainPort {
 
   /** Forgets every cached read (after a rewind to genesis). */
   clearReads(): void {
+    for (const e of this.readCache.values()) e.stale = true;
     this.readCache.clear();
     this.readsBySlot.clear();
     this.timedReads.clear();

@@ -174,10 +174,16 @@ export class RpcChain implements ChainPort {
     return this.time;
   }
 
+  /** Forgets the cached reads (marking them stale for whoever still holds one). */
+  private dropReads(): void {
+    for (const e of this.cache.values()) e.stale = true;
+    this.cache.clear();
+  }
+
   setTime(t: bigint): void {
     if (t === this.time) return;
     this.time = t;
-    this.cache.clear();
+    this.dropReads();
   }
 
   /** One JSON-RPC request; transport failures and timeouts throw RpcError, JSON-RPC errors are returned. */
@@ -301,7 +307,7 @@ export class RpcChain implements ChainPort {
     const rc = await this.receipt(hash);
     this.headNumber = BigInt(rc.blockNumber);
     this.headTime = this.time;
-    this.cache.clear();
+    this.dropReads();
     const gas = BigInt(rc.gasUsed);
     if (rc.status === '0x1') {
       const logs: RawLog[] = rc.logs.map((l) => ({ address: l.address.toLowerCase(), topics: l.topics.map((t) => t.toLowerCase()), data: l.data.toLowerCase() }));

@@ -6,7 +6,7 @@
 import type { FunctionFragment } from 'ethers';
 import { functionOf } from '../abi/registry.js';
 import type { Protocol } from '../replay/types.js';
-import type { ChainPort, RawLog } from './chain.js';
+import type { CachedRead, ChainPort, RawLog } from './chain.js';
 import { decodeRaw, encodeCall, NameBook, ZERO_ADDRESS } from './codec.js';
 
 export interface Deployed {
@@ -97,15 +97,29 @@ export class Session {
     return f;
   }
 
+  /**
+   * The reads this session made, by contract, function and arguments: a hit here costs no key
+   * string; an entry the chain has since dropped (`stale`) is read again through the chain.
+   */
+  private readonly held = new Map<Deployed, Map<string, Map<string, CachedRead>>>();
+
   /** A cached engine read of `contract.fn(args)` (args already 0x addresses or bigints); null if it reverted. */
   async get(contract: string | Deployed, fnName: string, args: unknown[] = []): Promise<unknown[] | null> {
     const c = typeof contract === 'string' ? this.contracts.get(contract) : contract;
     if (!c) throw new Error(`no contract ${String(contract)}`);
-    const fn = this.fn(c.kind, fnName);
-    const key = c.addr + fnName + '|' + args.join(',');
-    const r = await this.chain.read(c.addr, () => encodeCall(fn, args, this.book), key);
+    let byFn = this.held.get(c);
+    if (!byFn) this.held.set(c, (byFn = new Map()));
+    let byArgs = byFn.get(fnName);
+    if (!byArgs) byFn.set(fnName, (byArgs = new Map()));
+    const argKey = args.length === 0 ? '' : args.length === 1 ? String(args[0]) : args.join(',');
+    let r = byArgs.get(argKey);
+    if (r === undefined || r.stale) {
+      const fn = this.fn(c.kind, fnName);
+      r = await this.chain.read(c.addr, () => encodeCall(fn, args, this.book), c.addr + fnName + '|' + argKey);
+      byArgs.set(argKey, r);
+    }
     if (!r.ok) return null;
-    return (r.decoded ??= decodeRaw(fn, r.ret)) as unknown[];
+    return (r.decoded ??= decodeRaw(this.fn(c.kind, fnName), r.ret)) as unknown[];
   }
 
   /** A uint read; a revert is an engine error (these getters exist on every conforming artifact). */
