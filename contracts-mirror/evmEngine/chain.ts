@@ -126,16 +126,21 @@ export class Chain implements ChainPort {
     this.block = { header };
   }
 
-  /** `fast: false` keeps @ethereumjs's stock interpreter loop (fastInterpreter.ts is checked against it). */
+  /**
+   * `fast: false` keeps @ethereumjs's stock call path and interpreter loop (perf.ts and
+   * fastInterpreter.ts are checked against it); only the jump-analysis cache stays.
+   */
   static async create(opts: { fast?: boolean } = {}): Promise<Chain> {
     await patchInterpreter();
     const c = new Chain();
     const common = new Common({ chain: Mainnet, hardfork: Hardfork.Cancun });
     c.vm = await createVM({ common, stateManager: c.sm, evmOpts: { allowUnlimitedContractSize: true } });
-    fastEips(c.vm.common);
-    if (c.vm.evm.common !== c.vm.common) fastEips(c.vm.evm.common);
-    patchRunInterpreter(c.vm.evm);
-    if (opts.fast !== false) await installFastInterpreter(c.vm.evm, c.sm);
+    if (opts.fast !== false) {
+      fastEips(c.vm.common);
+      if (c.vm.evm.common !== c.vm.common) fastEips(c.vm.evm.common);
+      patchRunInterpreter(c.vm.evm);
+      await installFastInterpreter(c.vm.evm, c.sm);
+    }
     return c;
   }
 
