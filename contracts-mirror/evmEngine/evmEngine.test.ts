@@ -80,6 +80,24 @@ describe('random parity', () => {
   }
 });
 
+/** What a parity report says, without its timing (to compare runs). */
+function reportText(r: Awaited<ReturnType<typeof runParity>>): string {
+  const gas = [...r.gas].map(([k, v]) => [k, v.map(String)]);
+  const failures = r.failures.map((f) => ({ ...f, trace: JSON.stringify(f.trace) }));
+  return JSON.stringify({ ...r, ms: 0, gas, failures });
+}
+
+describe('parity in worker threads', () => {
+  it('gives the same report, in the same case order, as a run in this thread', async () => {
+    const order: number[] = [];
+    const here = await runParity({ cases: 16, seed: 77, protocols: ['v1', 'v2'], engine });
+    const two = await runParity({ cases: 16, seed: 77, protocols: ['v1', 'v2'], workers: 2, onCase: (k) => order.push(k) });
+    expect(two.passed).toBe(16);
+    expect(order).toEqual([...Array(16).keys()]);
+    expect(reportText(two)).toBe(reportText(here));
+  }, 300_000);
+});
+
 /** Compiles one reference contract with a source edit (solc-js, the project's settings) into `dir`. */
 function compileVariant(file: string, contract: string, edit: (src: string) => string, dir: string): void {
   const require = createRequire(import.meta.url);
@@ -145,6 +163,17 @@ describe('a deliberately broken artifact', () => {
     expect(BigInt(d!.evm as string)).toBeGreaterThan(BigInt(d!.mirror as string));
   });
 
+  it('parity in 2 worker threads on the variant finds and shrinks the same mismatches as in this thread', async () => {
+    const broken = await EvmEngine.create({ artifactsDir: dir });
+    // seeds 24..27: 25 and 26 run vesting claims between grant start and end
+    const opts = { cases: 4, seed: 24, protocols: ['v2' as const] };
+    const here = await runParity({ ...opts, engine: broken });
+    const two = await runParity({ ...opts, workers: 2, artifactsDir: dir });
+    expect(here.failed).toBeGreaterThan(0);
+    expect(here.failures.every((f) => f.diff.path !== '(flaky: the shrunk trace is in parity)')).toBe(true);
+    expect(reportText(two)).toBe(reportText(here));
+  }, 600_000);
+
   it('replay --artifacts runs the variant and its result differs from the mirror', () => {
     const file = join(TRACES, 'final-vesting-v2.json');
     const good = spawnSync(process.execPath, [BIN, 'replay', file, '--engine', 'evm'], { encoding: 'utf8', cwd: ROOT });
@@ -175,6 +204,9 @@ describe('flock-lab parity (CLI)', () => {
     const r = spawnSync(process.execPath, [BIN, 'parity', '--protocol', 'v3'], { encoding: 'utf8', cwd: ROOT });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/--protocol/);
+    const w = spawnSync(process.execPath, [BIN, 'parity', '--workers', '0'], { encoding: 'utf8', cwd: ROOT });
+    expect(w.status).toBe(2);
+    expect(w.stderr).toMatch(/--workers: expected a positive integer/);
   });
 
   it('replay --engine evm rejects an invalid trace with exit 2 and nothing on stdout', () => {

@@ -65,11 +65,27 @@ export interface ParityOptions {
   cases: number;
   seed: number;
   protocols: Protocol[];
-  engine: EvmEngine;
-  /** Called after each case. */
+  /** The engine of an in-process run (workers ≤ 1). */
+  engine?: EvmEngine;
+  /** Worker threads, each with its own engine (default 1: in this thread, on `engine`). */
+  workers?: number;
+  /** Compiled contracts for the workers' engines (`--artifacts`); an in-process run uses `engine`'s. */
+  artifactsDir?: string;
+  /** Called after each case, in case order whatever the number of workers. */
   onCase?: (index: number, ok: boolean, failure?: ParityFailure) => void;
   /** Time limit for shrinking one failure (ms). */
   shrinkMs?: number;
+}
+
+/** What one case gives: a worker sends this back (gas as decimal strings, to cross threads as plain data). */
+export interface CaseResult {
+  index: number;
+  protocol: Protocol;
+  seed: number;
+  ok: boolean;
+  steps: number;
+  gas: [string, string[]][];
+  failure?: ParityFailure;
 }
 
 function gasKey(call: string): string {
@@ -91,51 +107,91 @@ function collectGas(trace: Trace, evm: TraceResult, into: Map<string, bigint[]>)
   }
 }
 
+/** The protocol and fast-check seed of case `k` of a run. */
+export function caseSpec(k: number, seed: number, protocols: Protocol[]): { protocol: Protocol; seed: number } {
+  return { protocol: protocols[k % protocols.length], seed: (seed + k) | 0 };
+}
+
+const arbCache = new Map<Protocol, fc.Arbitrary<Scenario>>();
+function arbOf(p: Protocol): fc.Arbitrary<Scenario> {
+  let a = arbCache.get(p);
+  if (!a) arbCache.set(p, (a = scenarioArb(p)));
+  return a;
+}
+
+/**
+ * Case `index`: the random trace of (protocol, seed) on both engines; on a mismatch, the shrunk
+ * trace (fast-check, then dropSteps) and its first difference. Depends on nothing but its inputs.
+ */
+export async function runCase(engine: EvmEngine, index: number, protocol: Protocol, seed: number, shrinkMs = 120_000): Promise<CaseResult> {
+  let first = true;
+  let steps = 0;
+  const gas = new Map<string, bigint[]>();
+  const property = fc.asyncProperty(arbOf(protocol), async (sc: Scenario) => {
+    const trace = buildTrace(sc);
+    const out = await compareEngines(engine, trace);
+    if (first) {
+      first = false;
+      steps = trace.steps.length;
+      if (out.evm) collectGas(trace, out.evm, gas);
+    }
+    return out.diff === null;
+  });
+  const r = await fc.check(property, { seed, numRuns: 1, interruptAfterTimeLimit: shrinkMs, markInterruptAsFailure: false });
+  const result: CaseResult = { index, protocol, seed, ok: true, steps, gas: [...gas].map(([k, v]) => [k, v.map(String)]) };
+  if (!r.failed || r.counterexample === null) return result;
+  const trace = await dropSteps(engine, buildTrace(r.counterexample![0] as Scenario));
+  const out = await compareEngines(engine, trace);
+  result.ok = false;
+  result.failure = {
+    index,
+    protocol,
+    seed,
+    trace,
+    diff: out.diff ?? { path: '(flaky: the shrunk trace is in parity)', mirror: null, evm: null },
+    originalSteps: steps,
+  };
+  return result;
+}
+
+/**
+ * Runs `opts.cases` cases, in this thread or spread over worker threads (parityWorkers.ts).
+ * Case k depends only on (seed + k, protocol k), and results are folded in case order, so the
+ * report and the order of `onCase` calls are the same for any number of workers.
+ */
 export async function runParity(opts: ParityOptions): Promise<ParityReport> {
   const t0 = performance.now();
   const report: ParityReport = { passed: 0, failed: 0, cases: 0, steps: 0, byProtocol: {}, failures: [], gas: new Map(), ms: 0 };
-  const arbs = new Map(opts.protocols.map((p) => [p, scenarioArb(p)]));
   for (const p of opts.protocols) report.byProtocol[p] = { passed: 0, failed: 0 };
-
-  for (let k = 0; k < opts.cases; k++) {
-    const protocol = opts.protocols[k % opts.protocols.length];
-    const seed = (opts.seed + k) | 0;
-    let first = true;
-    let originalSteps = 0;
-    const property = fc.asyncProperty(arbs.get(protocol)!, async (sc: Scenario) => {
-      const trace = buildTrace(sc);
-      const out = await compareEngines(opts.engine, trace);
-      if (first) {
-        first = false;
-        originalSteps = trace.steps.length;
-        report.steps += trace.steps.length;
-        if (out.evm) collectGas(trace, out.evm, report.gas);
-      }
-      return out.diff === null;
-    });
-    const r = await fc.check(property, { seed, numRuns: 1, interruptAfterTimeLimit: opts.shrinkMs ?? 120_000, markInterruptAsFailure: false });
+  const fold = (c: CaseResult) => {
     report.cases++;
-    const ok = !r.failed || r.counterexample === null;
-    if (ok) {
-      report.passed++;
-      report.byProtocol[protocol].passed++;
-      opts.onCase?.(k, true);
-      continue;
+    report.steps += c.steps;
+    for (const [k, list] of c.gas) {
+      let into = report.gas.get(k);
+      if (!into) report.gas.set(k, (into = []));
+      for (const g of list) into.push(BigInt(g));
     }
-    const trace = await dropSteps(opts.engine, buildTrace(r.counterexample![0] as Scenario));
-    const out = await compareEngines(opts.engine, trace);
-    const failure: ParityFailure = {
-      index: k,
-      protocol,
-      seed,
-      trace,
-      diff: out.diff ?? { path: '(flaky: the shrunk trace is in parity)', mirror: null, evm: null },
-      originalSteps,
-    };
-    report.failed++;
-    report.byProtocol[protocol].failed++;
-    report.failures.push(failure);
-    opts.onCase?.(k, false, failure);
+    if (c.ok) {
+      report.passed++;
+      report.byProtocol[c.protocol].passed++;
+      opts.onCase?.(c.index, true);
+    } else {
+      report.failed++;
+      report.byProtocol[c.protocol].failed++;
+      report.failures.push(c.failure!);
+      opts.onCase?.(c.index, false, c.failure);
+    }
+  };
+  const workers = Math.max(1, Math.min(opts.workers ?? 1, opts.cases));
+  if (workers <= 1) {
+    if (!opts.engine) throw new Error('runParity: an engine is needed to run in this thread');
+    for (let k = 0; k < opts.cases; k++) {
+      const { protocol, seed } = caseSpec(k, opts.seed, opts.protocols);
+      fold(await runCase(opts.engine, k, protocol, seed, opts.shrinkMs));
+    }
+  } else {
+    const { runCasesInWorkers } = await import('./parityWorkers.js');
+    await runCasesInWorkers({ ...opts, workers }, fold);
   }
   report.ms = performance.now() - t0;
   return report;

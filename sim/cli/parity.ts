@@ -16,6 +16,7 @@ interface ParityCliOptions {
   gasReport?: boolean;
   out: string;
   artifacts?: string;
+  workers: string;
 }
 
 function int(v: string, what: string): number {
@@ -37,12 +38,16 @@ export function registerParity(program: Command): void {
     .option('--gas-report', 'print min / median / max EVM gas by function')
     .option('--out <dir>', 'where failing traces are saved', 'runs/parity')
     .option('--artifacts <dir>', 'compiled contracts to use instead of the reference ones (as replay --artifacts)')
+    .option('--workers <n>', 'worker threads, each with its own EVM (same results and output order for any number)', '1')
     .action(async (o: ParityCliOptions) => {
       let cases: number;
       let seed: number;
       let protocols: Protocol[];
+      let workers: number;
       try {
         cases = int(o.cases, '--cases');
+        workers = int(o.workers, '--workers');
+        if (workers < 1) throw new Error(`--workers: expected a positive integer, got ${o.workers}`);
         seed = int(o.seed, '--seed');
         if (cases < 0) throw new Error('--cases: expected a non-negative integer');
         if (o.protocol !== undefined && o.protocol !== 'v1' && o.protocol !== 'v2') throw new Error(`--protocol: expected v1 or v2, got ${o.protocol}`);
@@ -67,6 +72,8 @@ export function registerParity(program: Command): void {
         seed,
         protocols,
         engine,
+        workers,
+        artifactsDir: o.artifacts,
         onCase: (k, ok, f) => {
           if (ok || !f) return;
           mkdirSync(o.out, { recursive: true });
