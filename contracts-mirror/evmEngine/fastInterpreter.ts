@@ -490,9 +490,13 @@ function patchExecuteCall(e: any): void {
     for (const k of Object.keys(message)) if (!MESSAGE_FIELDS.has(k)) return stock.call(this, message);
     const gasLimit: bigint = message.gasLimit;
     let errorMessage: unknown;
+    // With no value moving, the balance helpers only write each account back unchanged and mark
+    // it touched; touching matters only to an empty account (EIP-161 deletes it at the end of the
+    // transaction) or a missing one (the write creates it), so only those take the helpers.
     let account = await this.stateManager.getAccount(message.caller);
+    const callerLive = account !== undefined && !account.isEmpty();
     if (!account) account = new Account();
-    if (!message.delegatecall) {
+    if (!message.delegatecall && !callerLive) {
       try {
         await this._reduceSenderBalance(account, message);
       } catch (err) {
@@ -500,8 +504,9 @@ function patchExecuteCall(e: any): void {
       }
     }
     let toAccount = await this.stateManager.getAccount(message.to);
+    const toLive = toAccount !== undefined && !toAccount.isEmpty();
     if (!toAccount) toAccount = new Account();
-    if (!message.delegatecall) {
+    if (!message.delegatecall && !toLive) {
       try {
         await this._addToBalance(toAccount, message);
       } catch (err) {

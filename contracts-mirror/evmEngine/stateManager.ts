@@ -37,6 +37,17 @@ function copyAccount(a: Account): Account {
   return Object.assign(Object.create(Object.getPrototypeOf(a)), a) as Account;
 }
 
+/** Unprefixed hex of an address, remembered per Address object (calls pass the same ones around). */
+const hexes = new WeakMap<Address, string>();
+function hexOf(address: Address): string {
+  let h = hexes.get(address);
+  if (h === undefined) {
+    h = bytesToUnprefixedHex(address.bytes);
+    hexes.set(address, h);
+  }
+  return h;
+}
+
 export class JournaledStateManager implements StateManagerInterface {
   private readonly accounts = new Map<string, Account | undefined>();
   private readonly code = new Map<string, Uint8Array>();
@@ -57,7 +68,7 @@ export class JournaledStateManager implements StateManagerInterface {
 
   constructor() {
     this.originalStorageCache = {
-      get: async (address, key) => this.originalHex(bytesToUnprefixedHex(address.bytes), bytesToUnprefixedHex(key)),
+      get: async (address, key) => this.originalHex(hexOf(address), bytesToUnprefixedHex(key)),
       clear: () => {
         this.orig = new Map();
       },
@@ -83,12 +94,12 @@ export class JournaledStateManager implements StateManagerInterface {
   }
 
   getAccountSync(address: Address): Account | undefined {
-    const a = this.accounts.get(bytesToUnprefixedHex(address.bytes));
+    const a = this.accounts.get(hexOf(address));
     return a === undefined ? undefined : copyAccount(a);
   }
 
   async putAccount(address: Address, account?: Account): Promise<void> {
-    const a = bytesToUnprefixedHex(address.bytes);
+    const a = hexOf(address);
     if (this.marks.length) this.log.push({ k: 0, a, old: this.accounts.get(a), had: this.accounts.has(a) });
     this.accounts.set(a, account === undefined ? undefined : copyAccount(account));
   }
@@ -108,7 +119,7 @@ export class JournaledStateManager implements StateManagerInterface {
   }
 
   async putCode(address: Address, value: Uint8Array): Promise<void> {
-    const a = bytesToUnprefixedHex(address.bytes);
+    const a = hexOf(address);
     if (this.marks.length) this.log.push({ k: 1, a, old: this.code.get(a) });
     this.code.set(a, value);
     this.writes.add(a + '_code');
@@ -116,7 +127,7 @@ export class JournaledStateManager implements StateManagerInterface {
   }
 
   async getCode(address: Address): Promise<Uint8Array> {
-    const a = bytesToUnprefixedHex(address.bytes);
+    const a = hexOf(address);
     if (this.reads) this.reads.add(a + '_code');
     return this.code.get(a) ?? EMPTY;
   }
@@ -130,7 +141,7 @@ export class JournaledStateManager implements StateManagerInterface {
   }
 
   getStorageSync(address: Address, key: Uint8Array): Uint8Array {
-    return this.storageHex(bytesToUnprefixedHex(address.bytes), bytesToUnprefixedHex(key));
+    return this.storageHex(hexOf(address), bytesToUnprefixedHex(key));
   }
 
   /** A slot by unprefixed hex address and slot (the fast interpreter's keys: fastInterpreter.ts). */
@@ -140,7 +151,7 @@ export class JournaledStateManager implements StateManagerInterface {
   }
 
   async putStorage(address: Address, key: Uint8Array, value: Uint8Array): Promise<void> {
-    this.putStorageHex(bytesToUnprefixedHex(address.bytes), bytesToUnprefixedHex(key), value);
+    this.putStorageHex(hexOf(address), bytesToUnprefixedHex(key), value);
   }
 
   putStorageHex(a: string, slot: string, value: Uint8Array): void {
@@ -156,7 +167,7 @@ export class JournaledStateManager implements StateManagerInterface {
   }
 
   async clearStorage(address: Address): Promise<void> {
-    const a = bytesToUnprefixedHex(address.bytes);
+    const a = hexOf(address);
     if (this.marks.length) this.log.push({ k: 3, a, old: this.storage.get(a) });
     const old = this.storage.get(a);
     if (old) for (const slot of old.keys()) this.writes.add(a + '_' + slot);
