@@ -8,6 +8,7 @@ import { AbiCoder, EventFragment, FunctionFragment, Interface, ParamType, getByt
 import { abiOf, ABI_SOURCES } from '../abi/registry.js';
 import { hexAddress } from '../evm/world.js';
 import type { Encoded } from '../replay/types.js';
+import { decodeParams, encodeParams } from './abiFast.js';
 
 export const MAX_UINT256 = (1n << 256n) - 1n;
 export const ZERO_ADDRESS = '0x0000000000000000000000000000000000000000';
@@ -88,6 +89,8 @@ export function encodeCall(fn: FunctionFragment, args: unknown[], book: NameBook
     fn.inputs.forEach((p, k) => (hex += word(p, values[k])));
     return hexToBytesFast(hex);
   }
+  const enc = encodeParams(fn.inputs, values);
+  if (enc !== null) return hexToBytesFast(selectorOf(fn) + enc);
   return getBytes(selectorOf(fn) + coder.encode(fn.inputs, values).slice(2));
 }
 
@@ -113,7 +116,7 @@ export function fromAbi(p: ParamType, v: unknown, book: NameBook): Encoded {
 
 /** Return data of `fn` → one output's value, or an object of the outputs by name ("0", "1", … unnamed). */
 export function decodeOutput(fn: FunctionFragment, ret: Uint8Array, book: NameBook): Encoded {
-  const r = coder.decode(fn.outputs, ret);
+  const r = decodeParams(fn.outputs, ret) ?? coder.decode(fn.outputs, ret);
   if (fn.outputs.length === 1) return fromAbi(fn.outputs[0], r[0], book);
   const out: Record<string, Encoded> = {};
   fn.outputs.forEach((p, k) => (out[p.name || String(k)] = fromAbi(p, r[k], book)));
@@ -188,11 +191,15 @@ export function decodeRaw(fn: FunctionFragment, ret: Uint8Array): unknown[] {
       return [arr];
     }
   }
+  const fastDecoded = decodeParams(outs, ret);
+  if (fastDecoded !== null) return fastDecoded;
   const toPlain = (v: unknown): unknown => (Array.isArray(v) ? [...v].map(toPlain) : typeof v === 'string' && /^0x[0-9a-fA-F]{40}$/.test(v) ? v.toLowerCase() : v);
   return [...coder.decode(outs, ret)].map(toPlain);
 }
 
 const ERROR_SELECTOR = '0x08c379a0';
+const STRING = [ParamType.from('string')];
+const UINT = [ParamType.from('uint256')];
 const PANIC_SELECTOR = '0x4e487b71';
 
 /** Revert data → the reason of traces.md: the require string, "panic 0x11", or "" for an empty revert. */
@@ -202,9 +209,9 @@ export function revertReason(ret: Uint8Array, halt?: string): string {
   const hex = hexlify(ret);
   const sel = hex.slice(0, 10);
   try {
-    if (sel === ERROR_SELECTOR) return coder.decode(['string'], '0x' + hex.slice(10))[0] as string;
+    if (sel === ERROR_SELECTOR) return ((decodeParams(STRING, ret.subarray(4)) ?? coder.decode(['string'], '0x' + hex.slice(10)))[0]) as string;
     if (sel === PANIC_SELECTOR) {
-      const code = coder.decode(['uint256'], '0x' + hex.slice(10))[0] as bigint;
+      const code = ((decodeParams(UINT, ret.subarray(4)) ?? coder.decode(['uint256'], '0x' + hex.slice(10)))[0]) as bigint;
       return `panic 0x${code.toString(16).padStart(2, '0')}`;
     }
   } catch {
@@ -253,7 +260,7 @@ export function decodeLogValues(ev: EventFragment, topics: string[], data: strin
     const bytes = hexToBytesFast(data);
     const k = { i: 0 };
     decoded = plain.map((p) => readStatic(p, bytes, k));
-  } else decoded = [...coder.decode(plain, data)];
+  } else decoded = decodeParams(plain, hexToBytesFast(data)) ?? [...coder.decode(plain, data)];
   const nTopics = ev.inputs.length - plain.length + (ev.anonymous ? 0 : 1);
   if (topics.length !== nTopics) throw new Error(`${ev.name}: ${topics.length} topics, expected ${nTopics}`);
   let ti = ev.anonymous ? 0 : 1;
