@@ -211,13 +211,15 @@ interface FastTables {
 }
 
 const BIG32 = 32n;
+/** What a table handler returns to end the frame normally (RETURN), instead of trapping STOP. */
+const HALT = 1;
 const MAX_STACK = 1024;
 /** Gas left above this goes to the stock loop (the fast loop keeps gas in a float). */
 const MAX_SAFE_GAS = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** Opcodes the fast loop runs inline (see run below). */
 const INLINE = new Uint8Array(256);
-for (const op of [0x01, 0x03, 0x10, 0x11, 0x14, 0x15, 0x16, 0x17, 0x19, 0x1b, 0x1c, 0x50, 0x51, 0x52, 0x56, 0x57, 0x5b, 0x5f]) INLINE[op] = 1;
+for (const op of [0x00, 0x01, 0x03, 0x10, 0x11, 0x14, 0x15, 0x16, 0x17, 0x19, 0x1b, 0x1c, 0x50, 0x51, 0x52, 0x56, 0x57, 0x5b, 0x5f]) INLINE[op] = 1;
 for (let op = 0x60; op <= 0x9f; op++) INLINE[op] = 1; // PUSH1..32, DUP1..16, SWAP1..16
 
 /**
@@ -367,7 +369,23 @@ function tables(m: EvmModules, common: any, storage: SyncStorage | null): FastTa
   if (storage) {
     const cold = p('coldsloadGas');
     const warm = p('warmstoragereadGas');
-    const { updateSstoreGasEIP2200, setLengthLeftStorage } = m;
+    const { updateSstoreGasEIP2200 } = m;
+    // setLengthLeftStorage (opcodes/util.js) without its spread-based padding
+    const setLengthLeftStorage = (v: Uint8Array): Uint8Array => {
+      if (v.length > 32) return m.setLengthLeftStorage(v);
+      let zero = true;
+      for (let i = 0; i < v.length; i++) {
+        if (v[i] !== 0) {
+          zero = false;
+          break;
+        }
+      }
+      if (zero) return new Uint8Array(0);
+      if (v.length === 32) return v;
+      const out = new Uint8Array(32);
+      out.set(v, 32 - v.length);
+      return out;
+    };
     gas[0x54] = (rs: any, g: bigint) => {
       // SLOAD: EIP-2929 access cost
       const addr = rs.interpreter._env.address as Address;
@@ -401,6 +419,24 @@ function tables(m: EvmModules, common: any, storage: SyncStorage | null): FastTa
       const account = storage.getAccountSync(env.address);
       if (!account) throw new Error('could not read account while persisting memory');
       env.contract = account;
+    };
+  }
+  op[0xf3] = (rs: any) => {
+    // RETURN: Interpreter.finish without the STOP trap (the loop ends the frame on HALT)
+    const offset = rs.stack.pop();
+    const length = rs.stack.pop();
+    rs.interpreter._result.returnValue = length === 0n ? new Uint8Array(0) : rs.memory.read(Number(offset), Number(length));
+    return HALT;
+  };
+  for (let topics = 0; topics <= 4; topics++) {
+    op[0xa0 + topics] = (rs: any) => {
+      // LOG0..LOG4
+      const memOffset = rs.stack.pop();
+      const memLength = rs.stack.pop();
+      const buf: Uint8Array[] = [];
+      for (let i = 0; i < topics; i++) buf.push(word(rs.stack.pop()));
+      const mem = memLength === 0n ? new Uint8Array(0) : rs.memory.read(Number(memOffset), Number(memLength));
+      rs.interpreter.log(mem, topics, buf);
     };
   }
   op[0x35] = (rs: any) => {
@@ -563,7 +599,7 @@ function patchRun(m: EvmModules): void {
     let cached: any[] | null = null;
     let err: any;
     let synced = false;
-    while (pc < len) {
+    frame: while (pc < len) {
       let entry: any;
       let opCode: number;
       if (cached === null) {
@@ -596,6 +632,9 @@ function patchRun(m: EvmModules): void {
             break;
           case 0x5b: // JUMPDEST
             break;
+          case 0x00: // STOP: the frame ends (the stock handler traps STOP, which the loop swallows)
+            pc++;
+            break frame;
           case 0x5f: // PUSH0
             if (n < MAX_STACK) {
               s[n] = 0n;
@@ -755,8 +794,12 @@ function patchRun(m: EvmModules): void {
         rs.programCounter++;
         if (rs.eip7928PostTargetCallOog !== undefined) consumeEip7928PostTargetCallOog(rs);
         const f = opT[opCode];
-        if (f !== undefined) f(rs, common);
-        else if (info.isAsync) await entry.opHandler(rs, common);
+        if (f !== undefined) {
+          if (f(rs, common) === HALT) {
+            synced = true;
+            break;
+          }
+        } else if (info.isAsync) await entry.opHandler(rs, common);
         else entry.opHandler(rs, common);
       } catch (e: any) {
         if (!(typeof e === 'object' && e !== null && e.errorType === EVMErrorTypeString)) throw e;
