@@ -46,6 +46,7 @@ export interface SyncStorage {
   originalHex(address: string, slot: string): Uint8Array;
   putStorageHex(address: string, slot: string, value: Uint8Array): void;
   getAccountSync(address: Address): Account | undefined;
+  getCodeSync(address: Address): Uint8Array;
 }
 
 let loaded: Promise<EvmModules | null> | null = null;
@@ -219,7 +220,34 @@ const MAX_SAFE_GAS = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** Opcodes the fast loop runs inline (see run below). */
 const INLINE = new Uint8Array(256);
-for (const op of [0x00, 0x01, 0x03, 0x10, 0x11, 0x14, 0x15, 0x16, 0x17, 0x19, 0x1b, 0x1c, 0x50, 0x51, 0x52, 0x56, 0x57, 0x5b, 0x5f]) INLINE[op] = 1;
+for (const op of [
+  0x00, 0x01, 0x02, 0x03, 0x04, 0x06, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1b, 0x1c, 0x30, 0x33, 0x34, 0x35, 0x36, 0x3d, 0x50, 0x51, 0x52, 0x56,
+  0x57, 0x5a, 0x5b, 0x5f,
+]) {
+  INLINE[op] = 1;
+}
+
+const addressValues = new WeakMap<Address, bigint>();
+/** An address as the stack word ADDRESS / CALLER push, remembered per Address object. */
+function addressValue(a: Address): bigint {
+  let v = addressValues.get(a);
+  if (v === undefined) {
+    v = BigInt('0x' + (bytesToUnprefixedHex(a.bytes) || '0'));
+    addressValues.set(a, v);
+  }
+  return v;
+}
+
+const cdPad = new Uint8Array(32);
+/** CALLDATALOAD: 32 bytes of call data from `pos`, zero-padded on the right; 0 past the end. */
+function callDataWord(data: Uint8Array, pos: bigint): bigint {
+  if (pos > BigInt(data.length)) return 0n;
+  const i = Number(pos);
+  if (i + 32 <= data.length) return wordValue(data.subarray(i, i + 32));
+  cdPad.fill(0);
+  cdPad.set(data.subarray(i, i + 32), 0);
+  return wordValue(cdPad);
+}
 for (let op = 0x60; op <= 0x9f; op++) INLINE[op] = 1; // PUSH1..32, DUP1..16, SWAP1..16
 
 /**
@@ -440,21 +468,8 @@ function tables(m: EvmModules, common: any, storage: SyncStorage | null): FastTa
     };
   }
   op[0x35] = (rs: any) => {
-    // CALLDATALOAD: 32 bytes from the offset, zero-padded on the right
-    const pos = rs.stack.pop();
-    const data: Uint8Array = rs.interpreter._env.callData;
-    if (pos > BigInt(data.length)) {
-      rs.stack.push(0n);
-      return;
-    }
-    const i = Number(pos);
-    if (i + 32 <= data.length) {
-      rs.stack.push(wordValue(data.subarray(i, i + 32)));
-      return;
-    }
-    pad.fill(0);
-    pad.set(data.subarray(i, i + 32), 0);
-    rs.stack.push(wordValue(pad));
+    // CALLDATALOAD (when the inline path declines: an empty stack)
+    rs.stack.push(callDataWord(rs.interpreter._env.callData, rs.stack.pop()));
   };
   return { gas, op };
 }
@@ -470,11 +485,11 @@ export async function installFastInterpreter(evm: unknown, storage: SyncStorage 
   if (!m) return false;
   const e = evm as any;
   const common = e.common;
-  for (const eip of [2780, 3540, 6800, 7708, 7864, 7928, 8037, 8038]) if (common.isActivatedEIP(eip)) return false;
+  for (const eip of [2780, 3540, 6800, 7702, 7708, 7864, 7928, 8037, 8038]) if (common.isActivatedEIP(eip)) return false;
   if (common.param('memoryGas') === undefined) return false;
   e[FAST] = tables(m, common, storage);
   patchRun(m);
-  patchExecuteCall(e);
+  patchExecuteCall(e, storage);
   return true;
 }
 
@@ -517,10 +532,10 @@ const MESSAGE_FIELDS = new Set(['to', 'value', 'caller', 'gasLimit', 'data', 'eo
  * and recipient touched through the balance helpers, code loaded, empty code returns at once),
  * with the frame message built by frameMessage. Every other call takes the stock path.
  */
-function patchExecuteCall(e: any): void {
+function patchExecuteCall(e: any, storage: SyncStorage | null): void {
   const stock = e._executeCall as Fn;
   e._executeCall = async function (this: any, message: any) {
-    if (message.value !== 0n || message.isCompiled || (message.code === undefined && this.getPrecompile(message.codeAddress) !== undefined)) {
+    if (message.value !== 0n || message.isCompiled || (message.code === undefined && this.precompiles.get(addressHex(message.codeAddress)) !== undefined)) {
       return stock.call(this, message);
     }
     for (const k of Object.keys(message)) if (!MESSAGE_FIELDS.has(k)) return stock.call(this, message);
@@ -549,7 +564,12 @@ function patchExecuteCall(e: any): void {
         errorMessage = err;
       }
     }
-    await this._loadCode(message);
+    if (storage !== null && !message.code) {
+      // EVM._loadCode for code that is not a precompile (checked above) with EIP-7702 inactive
+      message.code = storage.getCodeSync(message.codeAddress);
+      message.isCompiled = false;
+      message.chargeCodeAccesses = true;
+    } else await this._loadCode(message);
     if (!message.code || (typeof message.code !== 'function' && message.code.length === 0) || errorMessage !== undefined) {
       return { execResult: { gasRefund: message.gasRefund, executionGasUsed: 0n, exceptionError: errorMessage, returnValue: new Uint8Array(0), logs: undefined } };
     }
@@ -729,6 +749,73 @@ function patchRun(m: EvmModules): void {
               st._len = n - 1;
             } else ok = false;
             break;
+          case 0x02: // MUL
+            if (n >= 2) {
+              s[n - 2] = BigInt.asUintN(256, s[n - 1] * s[n - 2]);
+              st._len = n - 1;
+            } else ok = false;
+            break;
+          case 0x04: // DIV
+            if (n >= 2) {
+              const b = s[n - 2];
+              s[n - 2] = b === 0n ? 0n : s[n - 1] / b;
+              st._len = n - 1;
+            } else ok = false;
+            break;
+          case 0x06: // MOD
+            if (n >= 2) {
+              const b = s[n - 2];
+              s[n - 2] = b === 0n ? 0n : s[n - 1] % b;
+              st._len = n - 1;
+            } else ok = false;
+            break;
+          case 0x12: // SLT
+            if (n >= 2) {
+              s[n - 2] = BigInt.asIntN(256, s[n - 1]) < BigInt.asIntN(256, s[n - 2]) ? 1n : 0n;
+              st._len = n - 1;
+            } else ok = false;
+            break;
+          case 0x13: // SGT
+            if (n >= 2) {
+              s[n - 2] = BigInt.asIntN(256, s[n - 1]) > BigInt.asIntN(256, s[n - 2]) ? 1n : 0n;
+              st._len = n - 1;
+            } else ok = false;
+            break;
+          case 0x18: // XOR
+            if (n >= 2) {
+              s[n - 2] = s[n - 1] ^ s[n - 2];
+              st._len = n - 1;
+            } else ok = false;
+            break;
+          case 0x30: // ADDRESS
+          case 0x33: // CALLER
+          case 0x34: // CALLVALUE
+          case 0x36: // CALLDATASIZE
+          case 0x3d: // RETURNDATASIZE
+          case 0x5a: // GAS (what is left after its own base fee)
+            if (n < MAX_STACK) {
+              const env = this._env;
+              s[n] =
+                opCode === 0x30
+                  ? addressValue(env.address)
+                  : opCode === 0x33
+                    ? addressValue(env.caller)
+                    : opCode === 0x34
+                      ? env.callValue
+                      : opCode === 0x36
+                        ? BigInt(env.callData.length)
+                        : opCode === 0x3d
+                          ? BigInt(rs.returnBytes.length)
+                          : BigInt(gas - info.fee);
+              st._len = n + 1;
+            } else ok = false;
+            break;
+          case 0x35: {
+            // CALLDATALOAD
+            if (n >= 1) s[n - 1] = callDataWord(this._env.callData, s[n - 1]);
+            else ok = false;
+            break;
+          }
           case 0x51: {
             // MLOAD within memory already paid for
             const o = n >= 1 ? paidWord(rs, s[n - 1]) : -1;

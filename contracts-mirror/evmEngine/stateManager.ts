@@ -127,6 +127,10 @@ export class JournaledStateManager implements StateManagerInterface {
   }
 
   async getCode(address: Address): Promise<Uint8Array> {
+    return this.getCodeSync(address);
+  }
+
+  getCodeSync(address: Address): Uint8Array {
     const a = hexOf(address);
     if (this.reads) this.reads.add(a + '_code');
     return this.code.get(a) ?? EMPTY;
