@@ -1,5 +1,6 @@
 /**
- * The invariants of traces.md computed from chain state through view calls, with the check
+ * The invariants of traces.md computed from chain state through view calls (reads the session
+ * already holds are taken synchronously: `x ?? (await …)` runs the await only on a miss), with the check
  * names, detail keys and check order of contracts-mirror/invariants.ts:
  * conservation per token, then the task manager, each pool and FL task in creation order,
  * vesting and the exchange. Sums run over the holders seen in Transfer logs (balances), the tasks
@@ -16,7 +17,7 @@ function solvency(name: string, holds: bigint, owes: bigint): Violation | null {
 
 async function sumBalances(s: Session, token: 'FLOCK' | 'gmFLOCK'): Promise<bigint> {
   let sum = 0n;
-  for (const h of s.holders[token]) sum += await s.uint(token, 'balanceOf', [h]);
+  for (const h of s.holders[token]) sum += s.uintNow(token, 'balanceOf', [h]) ?? (await s.uint(token, 'balanceOf', [h]));
   return sum;
 }
 
@@ -30,7 +31,7 @@ async function conservation(s: Session, token: 'FLOCK' | 'gmFLOCK'): Promise<Vio
 
 async function poolOwes(s: Session, p: Deployed, who: string[]): Promise<bigint> {
   let sum = 0n;
-  for (const a of who) sum += await s.uint(p, 'claimable', [a]);
+  for (const a of who) sum += s.uintNow(p, 'claimable', [a]) ?? (await s.uint(p, 'claimable', [a]));
   return sum;
 }
 
@@ -39,7 +40,7 @@ async function flTaskOwes(s: Session, t: Deployed, who: string[]): Promise<bigin
   const stakes = await s.uint(t, 'getTotalStakes');
   const rounds = await s.uint(t, 'currentRound');
   let owed = 0n;
-  for (let r = 0n; r < rounds; r++) for (const a of who) owed += await s.uint(t, 'owedReward', [r, a]);
+  for (let r = 0n; r < rounds; r++) for (const a of who) owed += s.uintNow(t, 'owedReward', [r, a]) ?? (await s.uint(t, 'owedReward', [r, a]));
   return pool + stakes + owed;
 }
 
@@ -56,13 +57,14 @@ export async function checkInvariantsEvm(s: Session): Promise<Violation | null> 
   const tm = s.contracts.get('TaskManager')!;
   const stakeToken = v2 ? 'gmFLOCK' : 'FLOCK';
   let rewardsOwed = 0n;
-  for (const a of who) rewardsOwed += await s.uint(tm, 'userRewards', [a]);
-  for (const id of s.taskIds) rewardsOwed += await s.uint(tm, 'lockedRewardsForNodes', [id]);
+  for (const a of who) rewardsOwed += s.uintNow(tm, 'userRewards', [a]) ?? (await s.uint(tm, 'userRewards', [a]));
+  for (const id of s.taskIds) rewardsOwed += s.uintNow(tm, 'lockedRewardsForNodes', [id]) ?? (await s.uint(tm, 'lockedRewardsForNodes', [id]));
   let stakesHeld = 0n;
   for (const id of s.taskIds) {
     for (const a of who) {
-      stakesHeld += await s.uint(tm, 'nodeStakes', [id, a]);
-      stakesHeld += await s.uint(tm, 'validatorStakes', [id, a]);
+      const k = [id, a];
+      stakesHeld += s.uintNow(tm, 'nodeStakes', k) ?? (await s.uint(tm, 'nodeStakes', k));
+      stakesHeld += s.uintNow(tm, 'validatorStakes', k) ?? (await s.uint(tm, 'validatorStakes', k));
     }
     stakesHeld += await s.uint(tm, 'tasks', [id], 5);
   }
@@ -101,7 +103,7 @@ export async function checkInvariantsEvm(s: Session): Promise<Violation | null> 
     const vesting = s.contracts.get('Vesting')!;
     let owed = 0n;
     for (const a of who) {
-      const n = await s.uint(vesting, 'activeGrantCount', [a]);
+      const n = s.uintNow(vesting, 'activeGrantCount', [a]) ?? (await s.uint(vesting, 'activeGrantCount', [a]));
       for (let i = 0n; i < n; i++) {
         const g = (await s.get(vesting, 'getActiveGrant', [a, i]))![0] as unknown as bigint[];
         owed += g[0] - g[1];
@@ -113,7 +115,7 @@ export async function checkInvariantsEvm(s: Session): Promise<Violation | null> 
     const ex = s.contracts.get('Exchange')!;
     let locked = 0n;
     for (const a of who) {
-      const ids = (await s.get(ex, 'getUserLocks', [a]))![0] as unknown as bigint[];
+      const ids = (s.getNow(ex, 'getUserLocks', [a]) ?? (await s.get(ex, 'getUserLocks', [a])))![0] as unknown as bigint[];
       for (const id of ids) locked += await s.uint(ex, 'lockInfoMap', [id], 1);
     }
     const b = solvency('Exchange:FLOCK', await s.uint('FLOCK', 'balanceOf', [ex.addr]), locked);

@@ -103,6 +103,24 @@ export class Session {
    */
   private readonly held = new Map<Deployed, Map<string, Map<string, CachedRead>>>();
 
+  /**
+   * The value `get` would give when this session already holds it and it is still valid, else
+   * undefined (then call `get`): lets hot loops skip a promise round trip per cached read.
+   */
+  getNow(contract: string | Deployed, fnName: string, args: unknown[] = []): unknown[] | null | undefined {
+    const c = typeof contract === 'string' ? this.contracts.get(contract) : contract;
+    if (!c) return undefined;
+    const r = this.held.get(c)?.get(fnName)?.get(args.length === 0 ? '' : args.length === 1 ? String(args[0]) : args.join(','));
+    if (r === undefined || r.stale || (r.ok && r.decoded === undefined)) return undefined;
+    return r.ok ? (r.decoded as unknown[]) : null;
+  }
+
+  /** `uint` from what the session holds, or undefined (see getNow). */
+  uintNow(contract: string | Deployed, fnName: string, args: unknown[] = [], field = 0): bigint | undefined {
+    const r = this.getNow(contract, fnName, args);
+    return r ? (r[field] as bigint) : undefined;
+  }
+
   /** A cached engine read of `contract.fn(args)` (args already 0x addresses or bigints); null if it reverted. */
   async get(contract: string | Deployed, fnName: string, args: unknown[] = []): Promise<unknown[] | null> {
     const c = typeof contract === 'string' ? this.contracts.get(contract) : contract;
