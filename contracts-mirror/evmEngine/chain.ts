@@ -98,6 +98,8 @@ export class Chain implements ChainPort {
   private timeRead = false;
   private readonly block: unknown;
   private readonly reader = toAddress(READER);
+  /** Reads go straight to the interpreter (staticRead); set with the fast interpreter. */
+  private directReads = false;
   /** (to ‖ calldata) → read; slot key → reads that depend on it; reads that used block.timestamp. */
   private readonly readCache = new Map<string, CachedRead>();
   private readonly readsBySlot = new Map<string, Set<string>>();
@@ -138,8 +140,7 @@ export class Chain implements ChainPort {
     if (opts.fast !== false) {
       fastEips(c.vm.common);
       if (c.vm.evm.common !== c.vm.common) fastEips(c.vm.evm.common);
-      patchRunInterpreter(c.vm.evm);
-      await installFastInterpreter(c.vm.evm, c.sm);
+      c.directReads = patchRunInterpreter(c.vm.evm) && (await installFastInterpreter(c.vm.evm, c.sm));
     }
     return c;
   }
@@ -226,16 +227,57 @@ export class Chain implements ChainPort {
     return res;
   }
 
-  /** A static call whose every effect (nonce, warm sets, accounts touched) is undone. */
+  /**
+   * A static call whose every effect (nonce, warm sets, accounts touched) is undone. It starts
+   * from a fresh access list like a transaction of its own, so its gas does not depend on which
+   * reads the engine happened to make before it.
+   */
   async view(from: string, to: string, data: Uint8Array): Promise<CallResult> {
     this.stats.views++;
     await this.sm.checkpoint();
     try {
+      await this.beginTx(from, to);
       const r = await this.vm.evm.runCall({ ...this.opts(from, to, data, true), skipNonceIncrement: true });
       return this.result(r, data, false);
     } finally {
       await this.sm.revert();
     }
+  }
+
+  /**
+   * The engine's read as a frame run straight by the interpreter: no message, journal checkpoint
+   * or balance bookkeeping around it, which a read from READER at depth 0 does not need (its
+   * writes, none, are undone with the state manager's checkpoint; the warm slots it leaves are
+   * reset by the next transaction or view, which is why view starts from a fresh access list).
+   * Returns null when the stock path must run it (a precompile target).
+   */
+  private async staticRead(to: string, data: Uint8Array): Promise<{ ok: boolean; ret: Uint8Array } | null> {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const evm = this.vm.evm as any;
+    const addr = toAddress(to);
+    if (evm.getPrecompile(addr) !== undefined) return null;
+    evm._block = this.block;
+    evm._tx = { gasPrice: 0n, origin: this.reader };
+    const code = this.sm.getCodeSync(addr);
+    if (code.length === 0) return { ok: true, ret: new Uint8Array(0) };
+    const r = await evm.runInterpreter({
+      to: addr,
+      caller: this.reader,
+      codeAddress: addr,
+      data,
+      value: 0n,
+      code,
+      depth: 0,
+      isStatic: true,
+      isCompiled: false,
+      delegatecall: false,
+      gasLimit: TX_GAS_LIMIT,
+      gasRefund: 0n,
+      selfdestruct: new Map(),
+      createdAddresses: new Set(),
+    });
+    evm.postMessageCleanup();
+    return { ok: r.exceptionError === undefined, ret: r.returnValue };
   }
 
   /**
@@ -255,12 +297,15 @@ export class Chain implements ChainPort {
     const reads = new Set<string>();
     this.sm.reads = reads;
     this.timeRead = false;
-    let r: CallResult;
+    let r: { ok: boolean; ret: Uint8Array } | null = null;
     try {
       await this.sm.checkpoint();
       try {
-        const res = await this.vm.evm.runCall({ ...this.opts(READER, to, data, true), skipNonceIncrement: true });
-        r = this.result(res, data, false);
+        if (this.directReads) r = await this.staticRead(to, data);
+        if (r === null) {
+          const res = await this.vm.evm.runCall({ ...this.opts(READER, to, data, true), skipNonceIncrement: true });
+          r = this.result(res, data, false);
+        }
       } finally {
         await this.sm.revert();
       }
