@@ -19,6 +19,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { keccak256 } from 'ethers';
 import { Account, bigIntToBytes, bytesToUnprefixedHex, type Address } from '@ethereumjs/util';
+import { addressHex } from './stateManager.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Fn = (...a: any[]) => any;
@@ -143,16 +144,6 @@ function bytesValue(v: Uint8Array): bigint {
 
 // ---- storage keys and warm slots --------------------------------------------------------
 
-const addrHexes = new WeakMap<Address, string>();
-function addressHex(a: Address): string {
-  let h = addrHexes.get(a);
-  if (h === undefined) {
-    h = bytesToUnprefixedHex(a.bytes);
-    addrHexes.set(a, h);
-  }
-  return h;
-}
-
 /** A slot as @ethereumjs's journal and the state manager key it: 64 lowercase hex digits. */
 function slotHex(k: bigint): string {
   return k.toString(16).padStart(64, '0');
@@ -214,6 +205,51 @@ const HALT = 1;
 const MAX_STACK = 1024;
 /** Gas left above this goes to the stock loop (the fast loop keeps gas in a float). */
 const MAX_SAFE_GAS = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** Two-operand opcodes whose result replaces the operands (a is the top of the stack). */
+const BINARY = new Uint8Array(256);
+for (const op of [0x01, 0x02, 0x03, 0x04, 0x06, 0x10, 0x11, 0x12, 0x13, 0x14, 0x16, 0x17, 0x18, 0x1b, 0x1c]) BINARY[op] = 1;
+
+function binary(op: number, a: bigint, b: bigint): bigint {
+  switch (op) {
+    case 0x01: {
+      // ADD
+      const r = a + b;
+      return r > MAX256 ? r - TWO256 : r;
+    }
+    case 0x02: // MUL
+      return BigInt.asUintN(256, a * b);
+    case 0x03: {
+      // SUB
+      const r = a - b;
+      return r < 0n ? r + TWO256 : r;
+    }
+    case 0x04: // DIV
+      return b === 0n ? 0n : a / b;
+    case 0x06: // MOD
+      return b === 0n ? 0n : a % b;
+    case 0x10: // LT
+      return a < b ? 1n : 0n;
+    case 0x11: // GT
+      return a > b ? 1n : 0n;
+    case 0x12: // SLT
+      return BigInt.asIntN(256, a) < BigInt.asIntN(256, b) ? 1n : 0n;
+    case 0x13: // SGT
+      return BigInt.asIntN(256, a) > BigInt.asIntN(256, b) ? 1n : 0n;
+    case 0x14: // EQ
+      return a === b ? 1n : 0n;
+    case 0x16: // AND
+      return a & b;
+    case 0x17: // OR
+      return a | b;
+    case 0x18: // XOR
+      return a ^ b;
+    case 0x1b: // SHL
+      return a > 256n ? 0n : (b << a) & MAX256;
+    default: // 0x1c SHR
+      return a > 256n ? 0n : b >> a;
+  }
+}
 
 /** Opcodes the fast loop runs inline (see run below). */
 const INLINE = new Uint8Array(256);
@@ -534,29 +570,24 @@ function patchExecuteCall(e: any, storage: SyncStorage | null): void {
     }
     for (const k of Object.keys(message)) if (!MESSAGE_FIELDS.has(k)) return stock.call(this, message);
     const gasLimit: bigint = message.gasLimit;
-    let errorMessage: unknown;
     // With no value moving, the balance helpers only write each account back unchanged and mark
     // it touched; touching matters only to an empty account (EIP-161 deletes it at the end of the
     // transaction) or a missing one (the write creates it), so only those take the helpers.
-    let account = await this.stateManager.getAccount(message.caller);
-    const callerLive = account !== undefined && !account.isEmpty();
-    if (!account) account = new Account();
-    if (!message.delegatecall && !callerLive) {
+    const settle = async (address: Address, helper: '_reduceSenderBalance' | '_addToBalance'): Promise<unknown> => {
+      const account: Account | undefined = await this.stateManager.getAccount(address);
+      if (account !== undefined && !account.isEmpty()) return undefined;
       try {
-        await this._reduceSenderBalance(account, message);
+        await this[helper](account ?? new Account(), message);
       } catch (err) {
-        errorMessage = err;
+        return err;
       }
-    }
-    let toAccount = await this.stateManager.getAccount(message.to);
-    const toLive = toAccount !== undefined && !toAccount.isEmpty();
-    if (!toAccount) toAccount = new Account();
-    if (!message.delegatecall && !toLive) {
-      try {
-        await this._addToBalance(toAccount, message);
-      } catch (err) {
-        errorMessage = err;
-      }
+      return undefined;
+    };
+    let errorMessage: unknown;
+    if (!message.delegatecall) {
+      const fromSender = await settle(message.caller, '_reduceSenderBalance');
+      // as in the stock code, a failure of the second helper replaces one of the first
+      errorMessage = (await settle(message.to, '_addToBalance')) ?? fromSender;
     }
     if (storage !== null && !message.code) {
       // EVM._loadCode for code that is not a precompile (checked above) with EIP-7702 inactive
@@ -639,7 +670,12 @@ function patchRun(m: EvmModules): void {
         const n = st._len as number;
         let next = pc + 1;
         let ok = true;
-        switch (opCode) {
+        if (BINARY[opCode] === 1) {
+          if (n >= 2) {
+            s[n - 2] = binary(opCode, s[n - 1], s[n - 2]);
+            st._len = n - 1;
+          } else ok = false;
+        } else switch (opCode) {
           case 0x50: // POP
             if (n >= 1) st._len = n - 1;
             else ok = false;
@@ -677,109 +713,13 @@ function patchRun(m: EvmModules): void {
             }
             break;
           }
-          case 0x01: // ADD
-            if (n >= 2) {
-              const r = s[n - 1] + s[n - 2];
-              s[n - 2] = r > MAX256 ? r - TWO256 : r;
-              st._len = n - 1;
-            } else ok = false;
-            break;
-          case 0x03: // SUB
-            if (n >= 2) {
-              const r = s[n - 1] - s[n - 2];
-              s[n - 2] = r < 0n ? r + TWO256 : r;
-              st._len = n - 1;
-            } else ok = false;
-            break;
-          case 0x10: // LT
-            if (n >= 2) {
-              s[n - 2] = s[n - 1] < s[n - 2] ? 1n : 0n;
-              st._len = n - 1;
-            } else ok = false;
-            break;
-          case 0x11: // GT
-            if (n >= 2) {
-              s[n - 2] = s[n - 1] > s[n - 2] ? 1n : 0n;
-              st._len = n - 1;
-            } else ok = false;
-            break;
-          case 0x14: // EQ
-            if (n >= 2) {
-              s[n - 2] = s[n - 1] === s[n - 2] ? 1n : 0n;
-              st._len = n - 1;
-            } else ok = false;
-            break;
           case 0x15: // ISZERO
             if (n >= 1) s[n - 1] = s[n - 1] === 0n ? 1n : 0n;
             else ok = false;
             break;
-          case 0x16: // AND
-            if (n >= 2) {
-              s[n - 2] = s[n - 1] & s[n - 2];
-              st._len = n - 1;
-            } else ok = false;
-            break;
-          case 0x17: // OR
-            if (n >= 2) {
-              s[n - 2] = s[n - 1] | s[n - 2];
-              st._len = n - 1;
-            } else ok = false;
-            break;
           case 0x19: // NOT
             if (n >= 1) s[n - 1] = MAX256 ^ s[n - 1];
             else ok = false;
-            break;
-          case 0x1b: // SHL
-            if (n >= 2) {
-              const a = s[n - 1];
-              s[n - 2] = a > 256n ? 0n : (s[n - 2] << a) & MAX256;
-              st._len = n - 1;
-            } else ok = false;
-            break;
-          case 0x1c: // SHR
-            if (n >= 2) {
-              const a = s[n - 1];
-              s[n - 2] = a > 256n ? 0n : s[n - 2] >> a;
-              st._len = n - 1;
-            } else ok = false;
-            break;
-          case 0x02: // MUL
-            if (n >= 2) {
-              s[n - 2] = BigInt.asUintN(256, s[n - 1] * s[n - 2]);
-              st._len = n - 1;
-            } else ok = false;
-            break;
-          case 0x04: // DIV
-            if (n >= 2) {
-              const b = s[n - 2];
-              s[n - 2] = b === 0n ? 0n : s[n - 1] / b;
-              st._len = n - 1;
-            } else ok = false;
-            break;
-          case 0x06: // MOD
-            if (n >= 2) {
-              const b = s[n - 2];
-              s[n - 2] = b === 0n ? 0n : s[n - 1] % b;
-              st._len = n - 1;
-            } else ok = false;
-            break;
-          case 0x12: // SLT
-            if (n >= 2) {
-              s[n - 2] = BigInt.asIntN(256, s[n - 1]) < BigInt.asIntN(256, s[n - 2]) ? 1n : 0n;
-              st._len = n - 1;
-            } else ok = false;
-            break;
-          case 0x13: // SGT
-            if (n >= 2) {
-              s[n - 2] = BigInt.asIntN(256, s[n - 1]) > BigInt.asIntN(256, s[n - 2]) ? 1n : 0n;
-              st._len = n - 1;
-            } else ok = false;
-            break;
-          case 0x18: // XOR
-            if (n >= 2) {
-              s[n - 2] = s[n - 1] ^ s[n - 2];
-              st._len = n - 1;
-            } else ok = false;
             break;
           case 0x30: // ADDRESS
           case 0x33: // CALLER

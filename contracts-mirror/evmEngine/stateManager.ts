@@ -39,7 +39,7 @@ function copyAccount(a: Account): Account {
 
 /** Unprefixed hex of an address, remembered per Address object (calls pass the same ones around). */
 const hexes = new WeakMap<Address, string>();
-function hexOf(address: Address): string {
+export function addressHex(address: Address): string {
   let h = hexes.get(address);
   if (h === undefined) {
     h = bytesToUnprefixedHex(address.bytes);
@@ -68,7 +68,7 @@ export class JournaledStateManager implements StateManagerInterface {
 
   constructor() {
     this.originalStorageCache = {
-      get: async (address, key) => this.originalHex(hexOf(address), bytesToUnprefixedHex(key)),
+      get: async (address, key) => this.originalHex(addressHex(address), bytesToUnprefixedHex(key)),
       clear: () => {
         this.orig = new Map();
       },
@@ -94,12 +94,12 @@ export class JournaledStateManager implements StateManagerInterface {
   }
 
   getAccountSync(address: Address): Account | undefined {
-    const a = this.accounts.get(hexOf(address));
+    const a = this.accounts.get(addressHex(address));
     return a === undefined ? undefined : copyAccount(a);
   }
 
   async putAccount(address: Address, account?: Account): Promise<void> {
-    const a = hexOf(address);
+    const a = addressHex(address);
     if (this.marks.length) this.log.push({ k: 0, a, old: this.accounts.get(a), had: this.accounts.has(a) });
     this.accounts.set(a, account === undefined ? undefined : copyAccount(account));
   }
@@ -119,7 +119,7 @@ export class JournaledStateManager implements StateManagerInterface {
   }
 
   async putCode(address: Address, value: Uint8Array): Promise<void> {
-    const a = hexOf(address);
+    const a = addressHex(address);
     if (this.marks.length) this.log.push({ k: 1, a, old: this.code.get(a) });
     this.code.set(a, value);
     this.writes.add(a + '_code');
@@ -131,7 +131,7 @@ export class JournaledStateManager implements StateManagerInterface {
   }
 
   getCodeSync(address: Address): Uint8Array {
-    const a = hexOf(address);
+    const a = addressHex(address);
     if (this.reads) this.reads.add(a + '_code');
     return this.code.get(a) ?? EMPTY;
   }
@@ -145,7 +145,7 @@ export class JournaledStateManager implements StateManagerInterface {
   }
 
   getStorageSync(address: Address, key: Uint8Array): Uint8Array {
-    return this.storageHex(hexOf(address), bytesToUnprefixedHex(key));
+    return this.storageHex(addressHex(address), bytesToUnprefixedHex(key));
   }
 
   /** A slot by unprefixed hex address and slot (the fast interpreter's keys: fastInterpreter.ts). */
@@ -155,7 +155,7 @@ export class JournaledStateManager implements StateManagerInterface {
   }
 
   async putStorage(address: Address, key: Uint8Array, value: Uint8Array): Promise<void> {
-    this.putStorageHex(hexOf(address), bytesToUnprefixedHex(key), value);
+    this.putStorageHex(addressHex(address), bytesToUnprefixedHex(key), value);
   }
 
   putStorageHex(a: string, slot: string, value: Uint8Array): void {
@@ -171,7 +171,7 @@ export class JournaledStateManager implements StateManagerInterface {
   }
 
   async clearStorage(address: Address): Promise<void> {
-    const a = hexOf(address);
+    const a = addressHex(address);
     if (this.marks.length) this.log.push({ k: 3, a, old: this.storage.get(a) });
     const old = this.storage.get(a);
     if (old) for (const slot of old.keys()) this.writes.add(a + '_' + slot);
