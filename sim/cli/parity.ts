@@ -5,6 +5,7 @@
  * and saved to a file. Ends with `N passed, M failed`; exit 1 when any case failed.
  */
 import type { Command } from 'commander';
+import cliProgress from 'cli-progress';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Protocol } from '../../contracts-mirror/replay/types.js';
@@ -17,6 +18,7 @@ interface ParityCliOptions {
   out: string;
   artifacts?: string;
   workers: string;
+  progress: boolean;
 }
 
 function int(v: string, what: string): number {
@@ -39,6 +41,7 @@ export function registerParity(program: Command): void {
     .option('--out <dir>', 'where failing traces are saved', 'runs/parity')
     .option('--artifacts <dir>', 'compiled contracts to use instead of the reference ones (as replay --artifacts)')
     .option('--workers <n>', 'worker threads, each with its own EVM (same results and output order for any number)', '1')
+    .option('--no-progress', 'no progress bar on stderr')
     .action(async (o: ParityCliOptions) => {
       let cases: number;
       let seed: number;
@@ -67,6 +70,14 @@ export function registerParity(program: Command): void {
         process.exitCode = 2;
         return;
       }
+      const bar = o.progress
+        ? new cliProgress.SingleBar(
+            { format: 'parity |{bar}| {value}/{total} cases · {failed} failed · {duration_formatted}', noTTYOutput: true, notTTYSchedule: 2000, stream: process.stderr, hideCursor: true },
+            cliProgress.Presets.shades_classic,
+          )
+        : null;
+      let failedSoFar = 0;
+      bar?.start(cases, 0, { failed: 0 });
       const report = await runParity({
         cases,
         seed,
@@ -75,6 +86,8 @@ export function registerParity(program: Command): void {
         workers,
         artifactsDir: o.artifacts,
         onCase: (k, ok, f) => {
+          if (!ok) failedSoFar++;
+          bar?.update(k + 1, { failed: failedSoFar });
           if (ok || !f) return;
           mkdirSync(o.out, { recursive: true });
           const file = join(o.out, `parity-${f.protocol}-seed${f.seed}.json`);
@@ -90,6 +103,7 @@ export function registerParity(program: Command): void {
           );
         },
       });
+      bar?.stop();
       if (o.gasReport) {
         const rows = gasTable(report.gas);
         const w = Math.max(8, ...rows.map((r) => r.fn.length));
