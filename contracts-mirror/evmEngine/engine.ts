@@ -79,9 +79,14 @@ export class EvmEngine {
     this.events = new EventTable(extra);
   }
 
-  /** An engine on the project's artifacts, with the contracts of `artifactsDir` (if any) swapped in. */
+  /**
+   * An engine on the project's artifacts, with the contracts of `artifactsDir` (if any) swapped in.
+   * `fast: false` (or FLOCK_LAB_EVM_STOCK=1 in the environment) runs @ethereumjs's stock call path
+   * and interpreter loop instead of perf.ts / fastInterpreter.ts: same results, several times slower.
+   */
   static async create(opts: { artifactsDir?: string; artifacts?: ArtifactSet; fast?: boolean } = {}): Promise<EvmEngine> {
-    return new EvmEngine(opts.artifacts ?? (await resolveArtifacts(opts.artifactsDir)), opts.fast ?? true);
+    const fast = opts.fast ?? process.env.FLOCK_LAB_EVM_STOCK !== '1';
+    return new EvmEngine(opts.artifacts ?? (await resolveArtifacts(opts.artifactsDir)), fast);
   }
 
   private artifact(kind: string) {

@@ -209,6 +209,16 @@ describe('flock-lab parity (CLI)', () => {
     expect(w.stderr).toMatch(/--workers: expected a positive integer/);
   });
 
+  it('FLOCK_LAB_EVM_STOCK=1 (the stock @ethereumjs path) prints the same result, gas included', () => {
+    const file = join(TRACES, 'claim-fees-v2.json');
+    const fast = spawnSync(process.execPath, [BIN, 'replay', file, '--engine', 'evm'], { encoding: 'utf8', cwd: ROOT });
+    const stock = spawnSync(process.execPath, [BIN, 'replay', file, '--engine', 'evm'], { encoding: 'utf8', cwd: ROOT, env: { ...process.env, FLOCK_LAB_EVM_STOCK: '1' } });
+    expect(fast.status).toBe(0);
+    expect(stock.status).toBe(0);
+    expect(Object.keys(JSON.parse(fast.stdout).gas).length).toBeGreaterThan(0);
+    expect(stock.stdout).toBe(fast.stdout);
+  }, 120_000);
+
   it('replay --engine evm rejects an invalid trace with exit 2 and nothing on stdout', () => {
     const dir = mkdtempSync(join(tmpdir(), 'flock-bad-'));
     const file = join(dir, 't.json');
