@@ -197,6 +197,8 @@ function keccakWord(data: Uint8Array): bigint {
 interface FastTables {
   gas: (Fn | undefined)[];
   op: (Fn | undefined)[];
+  /** Base fee of each opcode (what an INLINE opcode costs when it needs no memory expansion). */
+  fee: Float64Array;
 }
 
 const BIG32 = 32n;
@@ -332,7 +334,7 @@ function readWordAt(store: Uint8Array, o: number): bigint {
 const TWO256 = 1n << 256n;
 const MAX256 = TWO256 - 1n;
 
-function tables(m: EvmModules, common: any, storage: SyncStorage | null): FastTables {
+function tables(m: EvmModules, common: any, storage: SyncStorage | null, opcodeMap: any[]): FastTables | null {
   const { subMemUsage, divCeil, trap, EVMError, accessStorageEIP2929 } = m;
   const p = (name: string) => common.param(name) as bigint;
   const copyGas = p('copyGas');
@@ -501,7 +503,15 @@ function tables(m: EvmModules, common: any, storage: SyncStorage | null): FastTa
     // CALLDATALOAD (when the inline path declines: an empty stack)
     rs.stack.push(callDataWord(rs.interpreter._env.callData, rs.stack.pop()));
   };
-  return { gas, op };
+  const fee = new Float64Array(256);
+  for (let code = 0; code < 256; code++) {
+    const info = opcodeMap[code]?.opcodeInfo;
+    if (INLINE[code] !== 1) continue;
+    // an INLINE opcode must be live in this fork, with a static fee (MLOAD/MSTORE: their base fee)
+    if (!info || info.isInvalid || info.code !== code || (info.dynamicGas && code !== 0x51 && code !== 0x52)) return null;
+    fee[code] = info.fee;
+  }
+  return { gas, op, fee };
 }
 
 const FAST = Symbol('flock-lab fast interpreter');
@@ -517,7 +527,9 @@ export async function installFastInterpreter(evm: unknown, storage: SyncStorage 
   const common = e.common;
   for (const eip of [2780, 3540, 6800, 7702, 7708, 7864, 7928, 8037, 8038]) if (common.isActivatedEIP(eip)) return false;
   if (common.param('memoryGas') === undefined) return false;
-  e[FAST] = tables(m, common, storage);
+  const t = tables(m, common, storage, e._opcodeMap);
+  if (t === null) return false;
+  e[FAST] = t;
   patchRun(m);
   patchExecuteCall(e, storage);
   return true;
@@ -629,6 +641,7 @@ function patchRun(m: EvmModules): void {
     const common = this.common;
     const gasT = t.gas;
     const opT = t.op;
+    const fees = t.fee;
     rs.code = code;
     rs.programCounter = opts.pc ?? rs.programCounter;
     let pc: number = rs.programCounter;
@@ -645,27 +658,20 @@ function patchRun(m: EvmModules): void {
     let err: any;
     let synced = false;
     frame: while (pc < len) {
-      let entry: any;
-      let opCode: number;
-      if (cached === null) {
-        opCode = code[pc];
-        if (opCode === 0x56 || opCode === 0x57 || opCode === 0x5e) {
-          const a = this._getValidJumpDestinations(code);
-          rs.validJumps = a.jumps;
-          rs.cachedPushes = a.pushes;
-          rs.shouldDoJumpAnalysis = false;
-          cached = a.opcodesCached;
-        }
-        entry = opcodeMap[opCode];
-      } else {
-        entry = cached[pc];
-        opCode = entry.opcodeInfo.code;
+      const byte = code[pc];
+      if (cached === null && (byte === 0x56 || byte === 0x57 || byte === 0x5e)) {
+        const a = this._getValidJumpDestinations(code);
+        rs.validJumps = a.jumps;
+        rs.cachedPushes = a.pushes;
+        rs.shouldDoJumpAnalysis = false;
+        cached = a.opcodesCached;
       }
-      const info = entry.opcodeInfo;
       // The commonest opcodes run here, and only in their well-formed case (gas for the base
       // fee, enough stack items, room to push, a valid jump, memory already expanded); any
       // other case takes the stock route below, which charges and fails exactly as stock.
-      if (INLINE[opCode] === 1 && gas >= info.fee) {
+      // (Every INLINE opcode is a valid one of this fork: installFastInterpreter checks.)
+      if (INLINE[byte] === 1 && gas >= fees[byte]) {
+        const opCode = byte;
         const s = st._store as bigint[];
         const n = st._len as number;
         let next = pc + 1;
@@ -740,7 +746,7 @@ function patchRun(m: EvmModules): void {
                         ? BigInt(env.callData.length)
                         : opCode === 0x3d
                           ? BigInt(rs.returnBytes.length)
-                          : BigInt(gas - info.fee);
+                          : BigInt(gas - fees[opCode]);
               st._len = n + 1;
             } else ok = false;
             break;
@@ -792,11 +798,15 @@ function patchRun(m: EvmModules): void {
             }
         }
         if (ok) {
-          gas -= info.fee;
+          gas -= fees[opCode];
           pc = next;
           continue;
         }
       }
+      // the jump analysis' cached entries are this table's entries (Interpreter.lookupOpInfo)
+      const entry = opcodeMap[byte];
+      const info = entry.opcodeInfo;
+      const opCode: number = cached === null ? byte : info.code;
       rs.programCounter = pc;
       rs.gasLeft = BigInt(gas);
       rs.opCode = opCode;
