@@ -60,7 +60,7 @@ for (const [label, traces] of [
   }
   const { wall, cpu } = c();
   console.log(
-    `evm replay (${label}, ${traces.length} traces × ${rounds} after ${warmup} warm-up passes): ${steps} steps in ${wall.toFixed(2)} s = ${Math.round(steps / wall)} steps/s ` +
+    `evm replay (${label}, ${traces.length} traces × ${rounds} after ${warmup} warm-up pass${warmup === 1 ? '' : 'es'}): ${steps} steps in ${wall.toFixed(2)} s = ${Math.round(steps / wall)} steps/s ` +
       `(${Math.round(steps / cpu)} steps per CPU-second; target ≥ 2000)`,
   );
 }
