@@ -35,6 +35,8 @@ export interface CallResult {
 }
 
 const TX_GAS_LIMIT = 1_000_000_000n;
+/** Warm in every transaction (EIP-2929, EIP-3651): the zero address (coinbase) and the precompiles 1–10, unprefixed. */
+const ALWAYS_WARM = ['0'.repeat(40), ...Array.from({ length: 10 }, (_, i) => (i + 1).toString(16).padStart(40, '0'))];
 const ZERO20 = '0x0000000000000000000000000000000000000000';
 /** msg.sender of the engine's own reads: an address no trace can name. */
 export const READER = '0x00000000000000000000000000000000000f10c6';
@@ -191,13 +193,18 @@ export class Chain implements ChainPort {
 
   /** Resets the per-transaction journal (warm sets) like a new transaction does. */
   private async beginTx(from: string, to: string | undefined): Promise<void> {
-    const j = this.vm.evm.journal as unknown as { cleanup(): Promise<void>; addAlwaysWarmAddress(a: string): void };
+    const j = this.vm.evm.journal as unknown as { cleanup(): Promise<void>; addAlwaysWarmAddress(a: string): void; alwaysWarmJournal?: Map<string, Set<string>>; accessList?: unknown };
     await j.cleanup();
     this.sm.originalStorageCache.clear();
+    const warm = j.alwaysWarmJournal;
+    if (warm instanceof Map && j.accessList === undefined) {
+      // Journal.addAlwaysWarmAddress without access-list reporting, on keys already stripped
+      for (const a of [from.slice(2), to?.slice(2), ...ALWAYS_WARM]) if (a !== undefined && !warm.has(a)) warm.set(a, new Set());
+      return;
+    }
     j.addAlwaysWarmAddress(from);
     if (to) j.addAlwaysWarmAddress(to);
-    j.addAlwaysWarmAddress(ZERO20);
-    for (let i = 1; i <= 10; i++) j.addAlwaysWarmAddress('0x' + i.toString(16).padStart(40, '0'));
+    for (const a of ALWAYS_WARM) j.addAlwaysWarmAddress(a);
   }
 
   /**
