@@ -194,6 +194,12 @@ function keccakWord(data: Uint8Array): bigint {
 
 // ---- the per-EVM tables ------------------------------------------------------------------
 
+/** `stack.peek()[0]` without the array (an empty stack still fails in Stack.peek, as stock). */
+function top(rs: any): bigint {
+  const st = rs.stack;
+  return st._len > 0 ? st._store[st._len - 1] : st.peek()[0];
+}
+
 interface FastTables {
   gas: (Fn | undefined)[];
   op: (Fn | undefined)[];
@@ -346,7 +352,7 @@ function tables(m: EvmModules, common: any, storage: SyncStorage | null, opcodeM
   const op: (Fn | undefined)[] = new Array(256).fill(undefined);
 
   // gas: the stock handlers' formulas (opcodes/gas.js), without the branches of inactive EIPs
-  const memAt = (size: bigint) => (rs: any, g: bigint) => g + subMemUsage(rs, rs.stack.peek()[0], size, common);
+  const memAt = (size: bigint) => (rs: any, g: bigint) => g + subMemUsage(rs, top(rs), size, common);
   gas[0x51] = memAt(32n); // MLOAD
   gas[0x52] = memAt(32n); // MSTORE
   gas[0x53] = memAt(1n); // MSTORE8
@@ -446,14 +452,24 @@ function tables(m: EvmModules, common: any, storage: SyncStorage | null, opcodeM
       out.set(v, 32 - v.length);
       return out;
     };
+    // SLOAD's gas handler and handler run back to back on the same key: the key's hex is made once
+    let lastKey = -1n;
+    let lastSlot = '';
+    const slotOf = (k: bigint): string => {
+      if (k !== lastKey) {
+        lastKey = k;
+        lastSlot = slotHex(k);
+      }
+      return lastSlot;
+    };
     gas[0x54] = (rs: any, g: bigint) => {
       // SLOAD: EIP-2929 access cost
       const addr = rs.interpreter._env.address as Address;
-      return g + (warmSlot(rs.interpreter.journal, addr, addressHex(addr), slotHex(rs.stack.peek()[0])) ? cold : warm);
+      return g + (warmSlot(rs.interpreter.journal, addr, addressHex(addr), slotOf(top(rs))) ? cold : warm);
     };
     op[0x54] = (rs: any) => {
       // SLOAD
-      const slot = slotHex(rs.stack.pop());
+      const slot = slotOf(rs.stack.pop());
       rs.stack.push(bytesValue(storage.storageHex(addressHex(rs.interpreter._env.address), slot)));
     };
     gas[0x55] = (rs: any, g: bigint) => {
