@@ -548,6 +548,9 @@ export async function installFastInterpreter(evm: unknown, storage: SyncStorage 
   e[FAST] = t;
   patchRun(m);
   patchExecuteCall(e, storage);
+  // EVM._emit builds a promise and a listener array for every message, listened to or not
+  const stockEmit = e._emit as Fn;
+  e._emit = (topic: string, data: unknown) => (e.events.listenerCount(topic) === 0 ? undefined : stockEmit(topic, data));
   return true;
 }
 
