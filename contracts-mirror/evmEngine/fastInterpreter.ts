@@ -178,7 +178,7 @@ function warmSlot(j: any, addr: Address, a: string, slot: string): boolean {
 
 // ---- KECCAK256 memo -----------------------------------------------------------------------
 
-const MEMO_LIMIT = 200_000;
+const MEMO_LIMIT = 65_536;
 let memo = new Map<string, bigint>();
 
 function keccakWord(data: Uint8Array): bigint {
