@@ -301,7 +301,7 @@ export class Chain implements ChainPort {
     if (typeof data === 'function') data = data();
     this.stats.reads++;
     const t0 = performance.now();
-    const reads = new Set<string>();
+    const reads: string[] = [];
     this.sm.reads = reads;
     this.timeRead = false;
     let r: { ok: boolean; ret: Uint8Array } | null = null;
@@ -319,7 +319,7 @@ export class Chain implements ChainPort {
     } finally {
       this.sm.reads = null;
     }
-    const entry: CachedRead = { ret: r.ok ? r.ret : new Uint8Array(0), ok: r.ok, deps: [...reads], timed: this.timeRead };
+    const entry: CachedRead = { ret: r.ok ? r.ret : new Uint8Array(0), ok: r.ok, deps: reads, timed: this.timeRead };
     this.readCache.set(key, entry);
     for (const d of entry.deps) {
       let s = this.readsBySlot.get(d);

@@ -59,8 +59,8 @@ export class JournaledStateManager implements StateManagerInterface {
    * the engine last cleared it. Reverted writes stay in it: it over-approximates.
    */
   readonly writes = new Set<string>();
-  /** When set, the storage slots and code read are added here, keyed as in `writes`. */
-  reads: Set<string> | null = null;
+  /** When set, each storage slot and code read is pushed here (repeats included), keyed as in `writes`. */
+  reads: string[] | null = null;
   readonly originalStorageCache: { get(address: Address, key: Uint8Array): Promise<Uint8Array>; clear(): void };
 
   /** First value seen of each slot in the current transaction (`<address>_<slot>`): EIP-2200's original. */
@@ -132,7 +132,7 @@ export class JournaledStateManager implements StateManagerInterface {
 
   getCodeSync(address: Address): Uint8Array {
     const a = addressHex(address);
-    if (this.reads) this.reads.add(a + '_code');
+    if (this.reads) this.reads.push(a + '_code');
     return this.code.get(a) ?? EMPTY;
   }
 
@@ -150,7 +150,7 @@ export class JournaledStateManager implements StateManagerInterface {
 
   /** A slot by unprefixed hex address and slot (the fast interpreter's keys: fastInterpreter.ts). */
   storageHex(a: string, slot: string): Uint8Array {
-    if (this.reads) this.reads.add(a + '_' + slot);
+    if (this.reads) this.reads.push(a + '_' + slot);
     return this.storageOf(a, slot);
   }
 
