@@ -18,7 +18,7 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { keccak256 } from 'ethers';
-import { Account, bigIntToBytes, bytesToUnprefixedHex, type Address } from '@ethereumjs/util';
+import { Account, Address as AddressClass, bigIntToBytes, bytesToUnprefixedHex, type Address } from '@ethereumjs/util';
 import { addressHex } from './stateManager.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -34,6 +34,8 @@ interface EvmModules {
   accessStorageEIP2929: (rs: any, key: Uint8Array, isSstore: boolean, common: any, charge?: boolean) => bigint;
   consumeEip7928PostTargetCallOog: (rs: any) => void;
   updateSstoreGasEIP2200: (rs: any, current: Uint8Array, original: Uint8Array, value: Uint8Array, key: Uint8Array, common: any) => bigint;
+  callFamilyGas: (rs: any, gas: bigint, common: any, opts: Record<string, unknown>) => Promise<bigint>;
+  writeCallOutput: (rs: any, outOffset: bigint, outLength: bigint) => void;
   setLengthLeftStorage: (v: Uint8Array) => Uint8Array;
 }
 
@@ -78,6 +80,8 @@ function modules(): Promise<EvmModules | null> {
         accessStorageEIP2929: eip2929.accessStorageEIP2929,
         consumeEip7928PostTargetCallOog: eip7928.consumeEip7928PostTargetCallOog,
         updateSstoreGasEIP2200: eip2200.updateSstoreGasEIP2200,
+        callFamilyGas: eip7928.callFamilyGas,
+        writeCallOutput: util.writeCallOutput,
         setLengthLeftStorage: util.setLengthLeftStorage,
       };
       for (const [k, v] of Object.entries(m)) if (v === undefined) throw new Error(`@ethereumjs/evm has no ${k}`);
@@ -277,6 +281,24 @@ function addressValue(a: Address): bigint {
     addressValues.set(a, v);
   }
   return v;
+}
+
+const MASK160 = (1n << 160n) - 1n;
+let addresses = new Map<bigint, Address>();
+/**
+ * The Address of a stack word (createAddressFromStackBigInt), one object per address: the stock
+ * helper pads through an array spread (about 2 µs a call), and a shared object also lets the
+ * per-Address caches (hex, word value) hit.
+ */
+function addressOf(w: bigint): Address {
+  const v = w & MASK160;
+  let a = addresses.get(v);
+  if (a === undefined) {
+    a = new AddressClass(new Uint8Array(Buffer.from(v.toString(16).padStart(40, '0'), 'hex')));
+    if (addresses.size >= 4096) addresses = new Map();
+    addresses.set(v, a);
+  }
+  return a;
 }
 
 const cdPad = new Uint8Array(32);
@@ -497,6 +519,45 @@ function tables(m: EvmModules, common: any, storage: SyncStorage | null, opcodeM
       env.contract = account;
     };
   }
+  // CALL and STATICCALL: the stock gas and handler code (opcodes/gas.js, functions.js) with the
+  // target's Address from addressOf; the EIP-7702 hooks are unused with EIP-7702 inactive
+  const { callFamilyGas, writeCallOutput } = m;
+  gas[0xfa] = (rs: any, g: bigint) => {
+    const [currentGasLimit, toAddr, inOffset, inLength, outOffset, outLength] = rs.stack.peek(6);
+    const o = { currentGasLimit, toAddress: addressOf(toAddr), value: 0n, inOffset, inLength, outOffset, outLength, includeValueTransfer: false, includeNewAccountPostCheck: false };
+    return callFamilyGas(rs, g, common, o);
+  };
+  gas[0xf1] = (rs: any, g: bigint) => {
+    const [currentGasLimit, toAddr, value, inOffset, inLength, outOffset, outLength] = rs.stack.peek(7);
+    if (rs.interpreter.isStatic() && value !== 0n) trap(EVMError.errorMessages.STATIC_STATE_CHANGE);
+    const o = { currentGasLimit, toAddress: addressOf(toAddr), value, inOffset, inLength, outOffset, outLength, includeValueTransfer: true, includeNewAccountPostCheck: true };
+    return callFamilyGas(rs, g, common, o);
+  };
+  op[0xfa] = async (rs: any) => {
+    const [, toAddr, inOffset, inLength, outOffset, outLength] = rs.stack.popN(6);
+    const toAddress = addressOf(toAddr);
+    const gasLimit = rs.messageGasLimit;
+    rs.messageGasLimit = undefined;
+    const data = inLength === 0n ? new Uint8Array(0) : rs.memory.read(Number(inOffset), Number(inLength), true);
+    const ret = await rs.interpreter.callStatic(gasLimit, toAddress, 0n, data);
+    writeCallOutput(rs, outOffset, outLength);
+    rs.stack.push(ret);
+  };
+  const callStipend = p('callStipendGas');
+  op[0xf1] = async (rs: any) => {
+    const [, toAddr, value, inOffset, inLength, outOffset, outLength] = rs.stack.popN(7);
+    const toAddress = addressOf(toAddr);
+    const data = inLength === 0n ? new Uint8Array(0) : rs.memory.read(Number(inOffset), Number(inLength), true);
+    let gasLimit = rs.messageGasLimit;
+    rs.messageGasLimit = undefined;
+    if (value !== 0n) {
+      rs.interpreter.addStipend(callStipend);
+      gasLimit += callStipend;
+    }
+    const ret = await rs.interpreter.call(gasLimit, toAddress, value, data);
+    writeCallOutput(rs, outOffset, outLength);
+    rs.stack.push(ret);
+  };
   op[0xf3] = (rs: any) => {
     // RETURN: Interpreter.finish without the STOP trap (the loop ends the frame on HALT)
     const offset = rs.stack.pop();
@@ -833,7 +894,11 @@ function patchRun(m: EvmModules): void {
         let g: bigint = info.feeBigInt;
         if (info.dynamicGas) {
           const h = gasT[opCode];
-          g = h !== undefined ? h(rs, g, common) : await entry.gasHandler(rs, g, common);
+          if (h === undefined) g = await entry.gasHandler(rs, g, common);
+          else {
+            const r = h(rs, g, common);
+            g = typeof r === 'bigint' ? r : await r;
+          }
         }
         if (info.isInvalid) throw new EVMError(INVALID);
         rs.gasLeft -= g;
@@ -845,10 +910,12 @@ function patchRun(m: EvmModules): void {
         if (rs.eip7928PostTargetCallOog !== undefined) consumeEip7928PostTargetCallOog(rs);
         const f = opT[opCode];
         if (f !== undefined) {
-          if (f(rs, common) === HALT) {
+          const r = f(rs, common);
+          if (r === HALT) {
             synced = true;
             break;
           }
+          if (r !== undefined) await r;
         } else if (info.isAsync) await entry.opHandler(rs, common);
         else entry.opHandler(rs, common);
       } catch (e: any) {
