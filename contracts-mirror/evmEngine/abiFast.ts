@@ -125,7 +125,8 @@ export function encodeParams(params: readonly ParamType[], values: readonly unkn
 
 // ---- decoding -----------------------------------------------------------------------------
 
-function wordAt(b: Uint8Array, o: number): bigint {
+/** The 32-byte big-endian word at byte offset `o` of `b`. */
+export function wordAt(b: Uint8Array, o: number): bigint {
   return BigInt('0x' + (Buffer.from(b.buffer, b.byteOffset + o, 32).toString('hex') || '0'));
 }
 

@@ -292,6 +292,7 @@ export class Chain implements ChainPort {
    * transaction writes a slot it read, or the clock moves and it read block.timestamp.
    */
   async read(to: string, data: Uint8Array | (() => Uint8Array), cacheKey?: string): Promise<CachedRead> {
+    if (cacheKey === undefined && typeof data === 'function') data = data();
     const key = cacheKey ?? to + bytesToUnprefixedHex(data as Uint8Array);
     const hit = this.readCache.get(key);
     if (hit) {
@@ -320,15 +321,20 @@ export class Chain implements ChainPort {
       this.sm.reads = null;
     }
     const entry: CachedRead = { ret: r.ok ? r.ret : new Uint8Array(0), ok: r.ok, deps: reads, timed: this.timeRead };
-    this.readCache.set(key, entry);
-    for (const d of entry.deps) {
+    this.keep(key, entry);
+    this.stats.readMs += performance.now() - t0;
+    return entry;
+  }
+
+  /** Caches a read and indexes it by the slots it depends on (and the clock, if it read it). */
+  private keep(key: string, e: CachedRead): void {
+    this.readCache.set(key, e);
+    for (const d of e.deps) {
       let s = this.readsBySlot.get(d);
       if (!s) this.readsBySlot.set(d, (s = new Set()));
       s.add(key);
     }
-    if (entry.timed) this.timedReads.add(key);
-    this.stats.readMs += performance.now() - t0;
-    return entry;
+    if (e.timed) this.timedReads.add(key);
   }
 
   private dropRead(key: string): void {
@@ -359,13 +365,7 @@ export class Chain implements ChainPort {
     this.time = snap.time;
     for (const [key, e] of snap.cache) {
       e.stale = false;
-      this.readCache.set(key, e);
-      for (const d of e.deps) {
-        let s = this.readsBySlot.get(d);
-        if (!s) this.readsBySlot.set(d, (s = new Set()));
-        s.add(key);
-      }
-      if (e.timed) this.timedReads.add(key);
+      this.keep(key, e);
     }
   }
 

@@ -8,7 +8,7 @@ import { AbiCoder, EventFragment, FunctionFragment, Interface, ParamType, getByt
 import { abiOf, ABI_SOURCES } from '../abi/registry.js';
 import { hexAddress } from '../evm/world.js';
 import type { Encoded } from '../replay/types.js';
-import { decodeParams, encodeParams } from './abiFast.js';
+import { decodeParams, encodeParams, wordAt } from './abiFast.js';
 
 export const MAX_UINT256 = (1n << 256n) - 1n;
 export const ZERO_ADDRESS = '0x0000000000000000000000000000000000000000';
@@ -73,22 +73,8 @@ function isStaticWord(p: ParamType): boolean {
   return t === 'address' || t === 'bool' || t.startsWith('uint') || t.startsWith('int') || t === 'bytes32';
 }
 
-function word(p: ParamType, v: unknown): string {
-  if (p.type === 'address') return (v as string).slice(2).padStart(64, '0');
-  if (p.type === 'bool') return v ? '1'.padStart(64, '0') : '0'.repeat(64);
-  if (p.type === 'bytes32') return (v as string).slice(2);
-  let n = v as bigint;
-  if (n < 0n) n += 1n << 256n;
-  return n.toString(16).padStart(64, '0');
-}
-
 export function encodeCall(fn: FunctionFragment, args: unknown[], book: NameBook): Uint8Array {
   const values = fn.inputs.map((p, k) => toAbi(p, args[k], book));
-  if (fn.inputs.every(isStaticWord)) {
-    let hex = selectorOf(fn);
-    fn.inputs.forEach((p, k) => (hex += word(p, values[k])));
-    return hexToBytesFast(hex);
-  }
   const enc = encodeParams(fn.inputs, values);
   if (enc !== null) return hexToBytesFast(selectorOf(fn) + enc);
   return getBytes(selectorOf(fn) + coder.encode(fn.inputs, values).slice(2));
@@ -123,17 +109,6 @@ export function decodeOutput(fn: FunctionFragment, ret: Uint8Array, book: NameBo
   return out;
 }
 
-function wordAt(ret: Uint8Array, k: number): bigint {
-  let v = 0n;
-  const o = 32 * k;
-  for (let i = 0; i < 32; i += 4) {
-    // 4 bytes at a time: a JS number holds them exactly
-    const chunk = ((ret[o + i] << 24) >>> 0) + (ret[o + i + 1] << 16) + (ret[o + i + 2] << 8) + ret[o + i + 3];
-    v = (v << 32n) + BigInt(chunk);
-  }
-  return v;
-}
-
 /** Counts the head words of a statically sized output, or -1 when it has a dynamic part. */
 function staticWords(p: ParamType): number {
   if (isStaticWord(p)) return 1;
@@ -151,7 +126,7 @@ function staticWords(p: ParamType): number {
 
 function readStatic(p: ParamType, ret: Uint8Array, k: { i: number }): unknown {
   if (p.baseType === 'tuple') return (p.components ?? []).map((c) => readStatic(c, ret, k));
-  const v = wordAt(ret, k.i++);
+  const v = wordAt(ret, 32 * k.i++);
   if (p.type === 'address') return '0x' + v.toString(16).padStart(40, '0');
   if (p.type === 'bool') return v !== 0n;
   if (p.type === 'bytes32') return '0x' + v.toString(16).padStart(64, '0');
@@ -164,7 +139,8 @@ function readStatic(p: ParamType, ret: Uint8Array, k: { i: number }): unknown {
 
 /**
  * Raw return data of `fn` as plain values (bigint, lowercase 0x addresses, arrays for tuples),
- * for the engine's own arithmetic. Static outputs and a lone `uint256[]` are read directly.
+ * for the engine's own arithmetic. Static outputs (tuples included) are read directly, the
+ * shapes of abiFast.ts next, and anything else by ethers.
  */
 export function decodeRaw(fn: FunctionFragment, ret: Uint8Array): unknown[] {
   const outs = fn.outputs;
@@ -181,15 +157,6 @@ export function decodeRaw(fn: FunctionFragment, ret: Uint8Array): unknown[] {
   if (fast && ret.length >= 32 * words) {
     const k = { i: 0 };
     return outs.map((p) => readStatic(p, ret, k));
-  }
-  if (outs.length === 1 && outs[0].baseType === 'array' && outs[0].arrayChildren!.type === 'uint256' && ret.length >= 64) {
-    const off = Number(wordAt(ret, 0)) / 32;
-    const n = Number(wordAt(ret, off));
-    if (ret.length >= 32 * (off + 1 + n)) {
-      const arr: bigint[] = [];
-      for (let i = 0; i < n; i++) arr.push(wordAt(ret, off + 1 + i));
-      return [arr];
-    }
   }
   const fastDecoded = decodeParams(outs, ret);
   if (fastDecoded !== null) return fastDecoded;

@@ -15,6 +15,11 @@ export interface Deployed {
   kind: string;
 }
 
+/** A read's arguments (0x addresses, bigints) as a map key; the common one-argument case makes no new string. */
+function argKey(args: unknown[]): string {
+  return args.length === 0 ? '' : args.length === 1 ? String(args[0]) : args.join(',');
+}
+
 const TRANSFER_TOPIC = '0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef';
 
 export class Session {
@@ -110,7 +115,7 @@ export class Session {
   getNow(contract: string | Deployed, fnName: string, args: unknown[] = []): unknown[] | null | undefined {
     const c = typeof contract === 'string' ? this.contracts.get(contract) : contract;
     if (!c) return undefined;
-    const r = this.held.get(c)?.get(fnName)?.get(args.length === 0 ? '' : args.length === 1 ? String(args[0]) : args.join(','));
+    const r = this.held.get(c)?.get(fnName)?.get(argKey(args));
     if (r === undefined || r.stale || (r.ok && r.decoded === undefined)) return undefined;
     return r.ok ? (r.decoded as unknown[]) : null;
   }
@@ -129,12 +134,12 @@ export class Session {
     if (!byFn) this.held.set(c, (byFn = new Map()));
     let byArgs = byFn.get(fnName);
     if (!byArgs) byFn.set(fnName, (byArgs = new Map()));
-    const argKey = args.length === 0 ? '' : args.length === 1 ? String(args[0]) : args.join(',');
-    let r = byArgs.get(argKey);
+    const k = argKey(args);
+    let r = byArgs.get(k);
     if (r === undefined || r.stale) {
       const fn = this.fn(c.kind, fnName);
-      r = await this.chain.read(c.addr, () => encodeCall(fn, args, this.book), c.addr + fnName + '|' + argKey);
-      byArgs.set(argKey, r);
+      r = await this.chain.read(c.addr, () => encodeCall(fn, args, this.book), c.addr + fnName + '|' + k);
+      byArgs.set(k, r);
     }
     if (!r.ok) return null;
     return (r.decoded ??= decodeRaw(this.fn(c.kind, fnName), r.ret)) as unknown[];

@@ -141,10 +141,6 @@ export class JournaledStateManager implements StateManagerInterface {
   }
 
   async getStorage(address: Address, key: Uint8Array): Promise<Uint8Array> {
-    return this.getStorageSync(address, key);
-  }
-
-  getStorageSync(address: Address, key: Uint8Array): Uint8Array {
     return this.storageHex(addressHex(address), bytesToUnprefixedHex(key));
   }
 
