@@ -14,6 +14,7 @@ import { abiOf, kindOfName } from '../abi/registry.js';
 import { CFG } from '../contracts/config.js';
 import { ROLES } from '../units.js';
 import { parseTrace, type ParsedTrace } from '../replay/parse.js';
+import { stepResult, type Outcome } from '../replay/stepResult.js';
 import type { Encoded, Protocol, ResultEvent, StepResult, TraceResult } from '../replay/types.js';
 import { resolveArtifacts, type ArtifactSet } from './artifacts.js';
 import { Chain, toAddress, type CallResult, type ChainPort, type RawLog, type ReadSnapshot } from './chain.js';
@@ -375,7 +376,7 @@ export class EvmEngine {
       chain.setTime(step.at);
       s.noteStep(step.target, step.from, step.fn, step.args);
       const c = s.contracts.get(step.target);
-      let r: { ok: true; value?: Encoded } | { ok: false; reason: string };
+      let r: Outcome;
       let events: ResultEvent[] = [];
       if (!c) r = { ok: false, reason: 'no such contract' };
       else {
@@ -400,20 +401,9 @@ export class EvmEngine {
           r = { ok: true };
         }
       }
-      const matches = step.expectRevert === undefined ? r.ok : !r.ok && r.reason.includes(step.expectRevert);
-      let res: StepResult;
-      if (!matches) {
-        ok = false;
-        res = { i: step.i, status: 'failed', expected: step.expectRevert ?? 'success', actual: r.ok ? 'success' : r.reason, events };
-      } else if (!r.ok) {
-        res = { i: step.i, status: 'reverted', reason: r.reason, events: [] };
-      } else if (step.isView) {
-        const value = r.value!;
-        if (step.as !== undefined) views[step.as] = value;
-        res = { i: step.i, status: 'view', value };
-      } else {
-        res = { i: step.i, status: 'ok', events };
-      }
+      const res = stepResult(step, r, events);
+      if (res.status === 'failed') ok = false;
+      if (res.status === 'view' && step.as !== undefined) views[step.as] = res.value;
       if (!step.isView) {
         const v = await checkInvariantsEvm(s);
         if (v) {

@@ -9,6 +9,7 @@ import type { Contract, Log, TxResult } from '../evm/world.js';
 import { encodeValue } from './encode.js';
 import { parseTrace, type ParsedStep } from './parse.js';
 import { snapshotState } from './state.js';
+import { stepResult } from './stepResult.js';
 import type { Encoded, ResultEvent, StepResult, TraceResult } from './types.js';
 
 export { TraceError } from './errors.js';
@@ -58,20 +59,9 @@ export function replayTrace(raw: unknown): TraceResult {
     const c = w.contracts.get(step.target);
     const r: TxResult = !c ? { ok: false, reason: 'no such contract' } : step.isView ? w.view(() => invoke(c, step)) : w.transact(() => invoke(c, step));
     const events = step.isView ? [] : encodeEvents(d, w.logs);
-    const matches = step.expectRevert === undefined ? r.ok : !r.ok && r.reason.includes(step.expectRevert);
-    let res: StepResult;
-    if (!matches) {
-      ok = false;
-      res = { i: step.i, status: 'failed', expected: step.expectRevert ?? 'success', actual: r.ok ? 'success' : r.reason, events };
-    } else if (!r.ok) {
-      res = { i: step.i, status: 'reverted', reason: r.reason, events: [] };
-    } else if (step.isView) {
-      const value = outputValue(step, r.value);
-      if (step.as !== undefined) views[step.as] = value;
-      res = { i: step.i, status: 'view', value };
-    } else {
-      res = { i: step.i, status: 'ok', events };
-    }
+    const res = stepResult(step, !r.ok ? r : { ok: true, value: step.isView ? outputValue(step, r.value) : undefined }, events);
+    if (res.status === 'failed') ok = false;
+    if (res.status === 'view' && step.as !== undefined) views[step.as] = res.value;
     if (!step.isView) {
       const v = checkInvariants(d);
       if (v) {
