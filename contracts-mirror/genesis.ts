@@ -18,6 +18,29 @@ import type { AccessControlled } from './evm/accessControl.js';
 
 export const ADMIN: Address = 'admin';
 
+/** A call `admin` makes at genesis: contract name, function, arguments (bigints, addresses). */
+export type GenesisCall = readonly [contract: 'TaskManager' | 'Exchange', fn: string, args: readonly (bigint | string)[]];
+
+/**
+ * The V2 default parameters (stand-ins.md §1.3), in the order they are set: one list for the
+ * mirror's genesis, the EVM engine's (evmEngine/engine.ts) and a node's (chain/deploy.ts).
+ */
+export function v2DefaultParameters(vesting: string): GenesisCall[] {
+  return [
+    ['TaskManager', 'setMaxRewardTokenPerDay', [1074n * E18]],
+    ['TaskManager', 'setRewardParameters', [900_000n, 1_000_000n, 1074n * E18]],
+    ['TaskManager', 'setMinStakes', [3000n * E18, 3000n * E18]],
+    ['TaskManager', 'setMaxDuration', [30n * DAY]],
+    ['TaskManager', 'setDailyMintResetCount', [30n]],
+    ['TaskManager', 'setDailyMintDecayPercentage', [900_000n]],
+    ['TaskManager', 'setDaysToFreezeSigmaBefore', [2n]],
+    ['TaskManager', 'setDaysToFreezeSigmaAfter', [2n]],
+    ['TaskManager', 'setUpLinearDepositor', [vesting, 30n]],
+    ['Exchange', 'setExchangeParams', [30n * DAY, 365n * DAY, 21_900n, 10_000n]],
+    ['Exchange', 'setProtocolFee', [0n]],
+  ];
+}
+
 export interface Deployment {
   w: World;
   flock: FlockToken;
@@ -106,18 +129,10 @@ export function deployProtocol(opts: GenesisOptions): Deployment {
 
   must(w, 'parameters', () => {
     if (!v2) return;
-    const tm = taskManager;
-    tm.setMaxRewardTokenPerDay(a, 1074n * E18);
-    tm.setRewardParameters(a, 900_000n, 1_000_000n, 1074n * E18);
-    tm.setMinStakes(a, 3000n * E18, 3000n * E18);
-    tm.setMaxDuration(a, 30n * DAY);
-    tm.setDailyMintResetCount(a, 30n);
-    tm.setDailyMintDecayPercentage(a, 900_000n);
-    tm.setDaysToFreezeSigmaBefore(a, 2n);
-    tm.setDaysToFreezeSigmaAfter(a, 2n);
-    tm.setUpLinearDepositor(a, vesting!.address, 30n);
-    exchange!.setExchangeParams(a, 30n * DAY, 365n * DAY, 21_900n, 10_000n);
-    exchange!.setProtocolFee(a, 0n);
+    for (const [name, fn, args] of v2DefaultParameters(vesting!.address)) {
+      const target = (name === 'TaskManager' ? taskManager : exchange!) as unknown as Record<string, (from: Address, ...args: unknown[]) => void>;
+      target[fn](a, ...args);
+    }
   });
   if (opts.aiArenaSlashing) must(w, 'slashing hook', () => taskManager.setSlashingEnabled(a, true));
 

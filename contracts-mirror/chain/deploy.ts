@@ -13,7 +13,8 @@ import './noKeepAlive.js';
 import { AbiCoder, Interface, JsonRpcProvider, Network, getAddress } from 'ethers';
 import { abiOf } from '../abi/registry.js';
 import { CFG } from '../contracts/config.js';
-import { DAY, E18, ROLES } from '../units.js';
+import { v2DefaultParameters } from '../genesis.js';
+import { ROLES } from '../units.js';
 import { loadArtifacts } from '../solidity/compile.js';
 
 const coder = AbiCoder.defaultAbiCoder();
@@ -191,17 +192,7 @@ export async function deployReferenceV2(rpc: RpcSender, opts: { admin?: string; 
   await call('Vesting', 'grantRole', [ROLES.DEFAULT_ADMIN_ROLE, a.TaskManager]);
 
   // default parameters (stand-ins.md §1.3, V2 column)
-  await call('TaskManager', 'setMaxRewardTokenPerDay', [1074n * E18]);
-  await call('TaskManager', 'setRewardParameters', [900_000n, 1_000_000n, 1074n * E18]);
-  await call('TaskManager', 'setMinStakes', [3000n * E18, 3000n * E18]);
-  await call('TaskManager', 'setMaxDuration', [30n * DAY]);
-  await call('TaskManager', 'setDailyMintResetCount', [30n]);
-  await call('TaskManager', 'setDailyMintDecayPercentage', [900_000n]);
-  await call('TaskManager', 'setDaysToFreezeSigmaBefore', [2n]);
-  await call('TaskManager', 'setDaysToFreezeSigmaAfter', [2n]);
-  await call('TaskManager', 'setUpLinearDepositor', [a.Vesting, 30n]);
-  await call('Exchange', 'setExchangeParams', [30n * DAY, 365n * DAY, 21_900n, 10_000n]);
-  await call('Exchange', 'setProtocolFee', [0n]);
+  for (const [name, fn, args] of v2DefaultParameters(a.Vesting)) await call(name, fn, [...args]);
 
   return { chainId, admin, addresses: a, fromBlock };
 }

@@ -12,6 +12,7 @@
 import { AbiCoder, FunctionFragment, concat, getBytes, keccak256, toBeHex, zeroPadValue } from 'ethers';
 import { abiOf, kindOfName } from '../abi/registry.js';
 import { CFG } from '../contracts/config.js';
+import { v2DefaultParameters } from '../genesis.js';
 import { ROLES } from '../units.js';
 import { parseTrace, type ParsedTrace } from '../replay/parse.js';
 import { stepResult, type Outcome } from '../replay/stepResult.js';
@@ -26,8 +27,6 @@ import { hexAddress } from '../evm/world.js';
 
 const coder = AbiCoder.defaultAbiCoder();
 const ADMIN = 'admin';
-const DAY = 86_400n;
-const E18 = 10n ** 18n;
 const SET_SLASHING = FunctionFragment.from('function setSlashingEnabled(bool enabled)');
 
 /** Genesis contracts in deployment order (stand-ins.md §1.2, contracts-mirror/genesis.ts). */
@@ -195,19 +194,7 @@ export class EvmEngine {
     }
 
     // default parameters
-    if (v2) {
-      await call('TaskManager', 'setMaxRewardTokenPerDay', [1074n * E18]);
-      await call('TaskManager', 'setRewardParameters', [900_000n, 1_000_000n, 1074n * E18]);
-      await call('TaskManager', 'setMinStakes', [3000n * E18, 3000n * E18]);
-      await call('TaskManager', 'setMaxDuration', [30n * DAY]);
-      await call('TaskManager', 'setDailyMintResetCount', [30n]);
-      await call('TaskManager', 'setDailyMintDecayPercentage', [900_000n]);
-      await call('TaskManager', 'setDaysToFreezeSigmaBefore', [2n]);
-      await call('TaskManager', 'setDaysToFreezeSigmaAfter', [2n]);
-      await call('TaskManager', 'setUpLinearDepositor', [A('Vesting'), 30n]);
-      await call('Exchange', 'setExchangeParams', [30n * DAY, 365n * DAY, 21_900n, 10_000n]);
-      await call('Exchange', 'setProtocolFee', [0n]);
-    }
+    if (v2) for (const [name, fn, args] of v2DefaultParameters(A('Vesting'))) await call(name, fn, [...args]);
     if (slashing) await call('TaskManager', 'setSlashingEnabled', [true], SET_SLASHING);
     void has;
         // Does the token itself give the genesis allowance (as the reference tokens do)? Probe an
