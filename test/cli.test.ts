@@ -7,10 +7,13 @@ import { describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'flock-lab.mjs');
-const cli = (...args: string[]) => {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: join(import.meta.dirname, '..') });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
+/** Every child gets a deadline: a CLI that hangs fails its test (signal SIGTERM) instead of hanging the suite. */
+const cli = (...args: string[]) => cliWith({}, ...args);
+function cliWith(env: Record<string, string>, ...args: string[]) {
+  const t0 = Date.now();
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: join(import.meta.dirname, '..'), timeout: 60_000, env: { ...process.env, ...env } });
+  return { code: r.status, out: r.stdout, err: r.stderr, signal: r.signal, ms: Date.now() - t0 };
+}
 
 const tiny = (over: Record<string, unknown> = {}) => ({
   name: 'tiny',
@@ -74,6 +77,33 @@ describe('flock-lab run', () => {
       expect(readdirSync(dir)).toEqual(['s.json']);
     });
   }
+
+  for (const progress of [true, false]) {
+    it(`exits 1 within seconds when an invariant breaks (${progress ? 'with' : 'without'} the progress bar), naming the day, the check and the numbers`, () => {
+      const dir = mkdtempSync(join(tmpdir(), 'flock-leak-'));
+      const file = join(dir, 'tiny.json');
+      writeFileSync(file, JSON.stringify(tiny()));
+      const out = join(dir, 'out');
+      const r = cliWith({ FLOCK_LAB_FAULT: 'leak:1' }, 'run', file, '--out', out, ...(progress ? [] : ['--no-progress']));
+      expect(r.signal).toBeNull(); // not killed by the deadline: the process ended by itself
+      expect(r.code).toBe(1);
+      // bound: the run itself takes about 2 s; the hang this guards against never ends.
+      expect(r.ms).toBeLessThan(30_000);
+      expect(r.err).toContain('run failed: day 1: conservation:FLOCK failed: {"minted":"15350657807308970099672","balances":"15350657807308970099671","burned":"0"}');
+      expect(r.out).toBe('');
+      expect(readdirSync(dir)).toEqual(['tiny.json']); // no run directory, not even a partial one
+    }, 60_000);
+  }
+
+  it('rejects a malformed FLOCK_LAB_FAULT instead of ignoring it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flock-fault-'));
+    const file = join(dir, 'tiny.json');
+    writeFileSync(file, JSON.stringify(tiny()));
+    const r = cliWith({ FLOCK_LAB_FAULT: 'leak' }, 'run', file, '--out', join(dir, 'out'), '--no-progress');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/FLOCK_LAB_FAULT: expected leak:<day>, got "leak"/);
+    expect(readdirSync(dir)).toEqual(['tiny.json']);
+  });
 
   it('rejects a missing scenario file with exit 2', () => {
     const r = cli('run', 'scenarios/nope.ts');

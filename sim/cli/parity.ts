@@ -78,32 +78,37 @@ export function registerParity(program: Command): void {
         : null;
       let failedSoFar = 0;
       bar?.start(cases, 0, { failed: 0 });
-      const report = await runParity({
-        cases,
-        seed,
-        protocols,
-        engine,
-        workers,
-        artifactsDir: o.artifacts,
-        onCase: (k, ok, f) => {
-          if (!ok) failedSoFar++;
-          bar?.update(k + 1, { failed: failedSoFar });
-          if (ok || !f) return;
-          mkdirSync(o.out, { recursive: true });
-          const file = join(o.out, `parity-${f.protocol}-seed${f.seed}.json`);
-          writeFileSync(file, compactTrace(f.trace) + '\n');
-          const stepNote = f.diff.step === undefined ? '' : ` at step ${f.diff.step}`;
-          process.stdout.write(
-            `\nMISMATCH case ${k} (${f.protocol}, seed ${f.seed}): ${f.diff.path}${stepNote}\n` +
-              `  mirror: ${JSON.stringify(f.diff.mirror)}\n  evm:    ${JSON.stringify(f.diff.evm)}\n` +
-              `  shrunk from ${f.originalSteps} to ${f.trace.steps.length} steps; saved to ${file}\n` +
-              `  replay: npx flock-lab replay ${file} --engine evm\n` +
-              compactTrace(f.trace) +
-              '\n',
-          );
-        },
-      });
-      bar?.stop();
+      let report: Awaited<ReturnType<typeof runParity>>;
+      try {
+        report = await runParity({
+          cases,
+          seed,
+          protocols,
+          engine,
+          workers,
+          artifactsDir: o.artifacts,
+          onCase: (k, ok, f) => {
+            if (!ok) failedSoFar++;
+            bar?.update(k + 1, { failed: failedSoFar });
+            if (ok || !f) return;
+            mkdirSync(o.out, { recursive: true });
+            const file = join(o.out, `parity-${f.protocol}-seed${f.seed}.json`);
+            writeFileSync(file, compactTrace(f.trace) + '\n');
+            const stepNote = f.diff.step === undefined ? '' : ` at step ${f.diff.step}`;
+            process.stdout.write(
+              `\nMISMATCH case ${k} (${f.protocol}, seed ${f.seed}): ${f.diff.path}${stepNote}\n` +
+                `  mirror: ${JSON.stringify(f.diff.mirror)}\n  evm:    ${JSON.stringify(f.diff.evm)}\n` +
+                `  shrunk from ${f.originalSteps} to ${f.trace.steps.length} steps; saved to ${file}\n` +
+                `  replay: npx flock-lab replay ${file} --engine evm\n` +
+                compactTrace(f.trace) +
+                '\n',
+            );
+          },
+        });
+      } finally {
+        // The bar's redraw timer keeps the process alive: stop it on every exit path.
+        bar?.stop();
+      }
       if (o.gasReport) {
         const rows = gasTable(report.gas);
         const w = Math.max(8, ...rows.map((r) => r.fn.length));

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { loadScenario, ScenarioError } from '../scenario/load.js';
 import { outExists, runSet } from '../run/runSet.js';
 import { SimulationError } from '../run/simulation.js';
+import { FAULT_ENV, FaultSpecError, faultFromEnv } from '../run/faults.js';
 import { kpiTable } from '../results/kpi.js';
 import { ScenarioSchema } from '../scenario/schema.js';
 
@@ -25,6 +26,12 @@ function positiveInt(flag: string, v: string): number {
 export async function runCommand(file: string, f: RunFlags): Promise<number> {
   try {
     if (f.seeds !== undefined && f.seed !== undefined) throw new ScenarioError('command line', [{ path: '--seeds/--seed', message: 'use one of --seeds N and --seed S' }]);
+    try {
+      faultFromEnv();
+    } catch (e) {
+      if (e instanceof FaultSpecError) throw new ScenarioError('environment', [{ path: FAULT_ENV, message: e.message }]);
+      throw e;
+    }
     const sets = [...f.set];
     if (f.days !== undefined) sets.push(`days=${positiveInt('--days', f.days)}`);
     const { scenario, hash } = await loadScenario(file, sets);
@@ -44,14 +51,19 @@ export async function runCommand(file: string, f: RunFlags): Promise<number> {
         )
       : null;
     bar?.start(seeds.length * scenario.days, 0, { seed: seeds[0] });
-    const r = await runSet({
-      scenario,
-      scenarioHash: hash,
-      seeds,
-      out,
-      onProgress: (done, total) => bar?.update(done, { seed: seeds[Math.min(seeds.length - 1, Math.floor((done - 1) / scenario.days))] }) ?? void total,
-    });
-    bar?.stop();
+    let r: Awaited<ReturnType<typeof runSet>>;
+    try {
+      r = await runSet({
+        scenario,
+        scenarioHash: hash,
+        seeds,
+        out,
+        onProgress: (done, total) => bar?.update(done, { seed: seeds[Math.min(seeds.length - 1, Math.floor((done - 1) / scenario.days))] }) ?? void total,
+      });
+    } finally {
+      // The bar's redraw timer keeps the process alive: stop it on every exit path.
+      bar?.stop();
+    }
     const cal = (r.summary.workload.calibration as { path?: string } | null | undefined)?.path;
     process.stdout.write(`${scenario.name}: ${seeds.length} seed(s) × ${scenario.days} days, ${r.summary.workload.mode ?? 'surrogate'} workload${cal ? ` (calibration ${cal})` : ''}\n\n`);
     process.stdout.write(kpiTable(r.summary) + '\n\n');

@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { runSimulation, type RunOutput } from './simulation.js';
+import { faultFromEnv } from './faults.js';
 import { createWorkload } from '../workloads/factory.js';
 import type { Workload } from '../workloads/types.js';
 import type { Scenario } from '../scenario/schema.js';
@@ -52,12 +53,14 @@ export function simulateSeeds(
 ): RunOutput[] {
   const total = seeds.length * s.days;
   let done = 0;
+  const beforeInvariants = faultFromEnv();
   return seeds.map((seed, run) =>
     runSimulation(s, {
       seed,
       run,
       workload: workloadFor?.(seed, run),
       onDay: () => onProgress?.(++done, total),
+      beforeInvariants,
     }),
   );
 }

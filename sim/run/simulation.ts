@@ -88,6 +88,11 @@ export interface RunOptions {
   onDay?: (day: number) => void;
   /** The workload to score with (already initialised); defaults to the scenario's surrogate. */
   workload?: Workload;
+  /**
+   * Test hook (fault injection): runs at the end of each day's settlement, just before the
+   * invariant check, with the deployment, so a test can break the ledger and see the check fire.
+   */
+  beforeInvariants?: (day: number, d: Deployment) => void;
 }
 
 interface TaskState {
@@ -338,6 +343,7 @@ export function runSimulation(s: Scenario, opts: RunOptions): RunOutput {
       hist.push({ funded: d.flock.bal(p) - (poolBalance.get(p) ?? 0n), delegation: pool.getTotalDelegationAmount() });
       funding.set(p, hist.slice(-14));
     }
+    opts.beforeInvariants?.(day, d);
     const v = checkInvariants(d);
     if (v) throw new SimulationError(day, v.check, v.details);
     record(day, { submissions: subsToday, copiesDetected: copiesToday, invalidSubmissions: invalidToday });
