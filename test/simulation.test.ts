@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ScenarioSchema, type ScenarioInput } from '../sim/scenario/schema.js';
 import { runSimulation, SimulationError } from '../sim/run/simulation.js';
 import { hashRuns, simulateSeeds } from '../sim/run/runSet.js';
+import { leakOneWei } from '../sim/run/faults.js';
 import { summarize } from '../sim/results/kpi.js';
 import lazyValidators from '../scenarios/lazy-validators.js';
 import copycatNodes from '../scenarios/copycat-nodes.js';
@@ -65,34 +66,44 @@ describe('known answers', () => {
       }),
     );
 
+  // Hand-derived vectors (docs/model.md, γ split and node rewards). One task, 7 settled days, no FL
+  // task and no decay within 8 mints, so each day's task pot is T0 = 1074e18. Four identical nodes
+  // take 250000 ppm each, three identical validators floor(1e6/3) = 333333 ppm each.
+  const B = 1_000_000n;
+  const T0 = 1074n * 10n ** 18n;
+  const DAYS = 7n;
+  /** Σ reward of one node: the unlocked 10 % each day plus a quarter of the locked pot at the final upload. */
+  const nodeTotal = (tNode: bigint) => DAYS * ((100_000n * tNode * 250_000n) / (B * B)) + ((DAYS * ((900_000n * tNode) / B)) * 250_000n) / B;
+  const validatorTotal = (tVal: bigint) => DAYS * ((tVal * 333_333n) / B);
+  const split = (gamma: bigint, n: bigint, v: bigint) => {
+    const f = gamma + ((B - 2n * gamma) * n) / (n + v);
+    return { tNode: (T0 * f) / B, tVal: (T0 * (gamma + ((B - 2n * gamma) * v) / (n + v))) / B };
+  };
+  const totals = (gamma: number) => {
+    const byAgent = totalsBy(runSimulation(identical(gamma), { seed: 3, run: 0 }).agentRows);
+    const of = (prefix: string) => [...byAgent].filter(([a]) => a.startsWith(prefix)).map(([, v]) => v);
+    return { nodes: of('node-'), validators: of('validator-') };
+  };
+
   it('pays identical honest nodes exactly the same, to the wei (scores tie, tie averaging applies)', () => {
-    const out = runSimulation(identical(0), { seed: 3, run: 0 });
-    const totals = totalsBy(out.agentRows);
-    const nodes = [...totals].filter(([a]) => a.startsWith('node-')).map(([, v]) => v);
-    const validators = [...totals].filter(([a]) => a.startsWith('validator-')).map(([, v]) => v);
-    expect(nodes.length).toBe(4);
-    expect(nodes[0]).toBeGreaterThan(0n);
-    expect(new Set(nodes).size).toBe(1);
-    expect(new Set(validators).size).toBe(1);
+    const { nodes, validators } = totals(0);
+    const { tNode, tVal } = split(0n, 20_000n, 12_000n);
+    expect(nodes).toEqual(Array(4).fill(nodeTotal(tNode)));
+    expect(validators).toEqual(Array(3).fill(validatorTotal(tVal)));
   });
 
-  it('splits 50/50 between nodes and validators with γ = 0.5', () => {
+  it('splits 50/50 between nodes and validators with γ = 0.5, to the wei', () => {
     // fN = γ + (B − 2γ)·N/(N+V) = 500000 for any stakes, so T_node = T_val = T0/2 each day.
-    // 4 identical nodes and 3 identical validators take 250000 and floor(1e6/3) = 333333 ppm of
-    // them, and the wei floors of the 10/90 split leave a little dust: < 1e-5 relative in all.
-    const ratio = (gamma: number) => {
-      const totals = totalsBy(runSimulation(identical(gamma), { seed: 3, run: 0 }).agentRows);
-      let nodes = 0n;
-      let validators = 0n;
-      for (const [a, v] of totals) {
-        if (a.startsWith('node-')) nodes += v;
-        else if (a.startsWith('validator-')) validators += v;
-      }
-      return Number(nodes) / Number(validators);
-    };
-    expect(Math.abs(ratio(500_000) - 1)).toBeLessThan(1e-5);
-    // Control: with γ = 0 the split follows stake, N/V = 20000/12000.
-    expect(ratio(0)).toBeCloseTo(20000 / 12000, 4);
+    const { nodes, validators } = totals(500_000);
+    const { tNode, tVal } = split(500_000n, 20_000n, 12_000n);
+    expect(tNode).toBe(T0 / 2n);
+    expect(tVal).toBe(T0 / 2n);
+    expect(nodes).toEqual(Array(4).fill(nodeTotal(tNode)));
+    expect(validators).toEqual(Array(3).fill(validatorTotal(tVal)));
+    // 939.75 FLOCK per node and 1252.998747 per validator: 3759 vs 3758.996241 in all, the
+    // difference being the 1 ppm the validators' floor(1e6/3) leaves unassigned.
+    expect(nodeTotal(tNode)).toBe(939_750_000_000_000_000_000n);
+    expect(validatorTotal(tVal)).toBe(1_252_998_747_000_000_000_000n);
   });
 });
 
@@ -102,8 +113,10 @@ describe('adversarial behaviours (measured, not assumed)', () => {
     const sum = summarize(simulateSeeds(s, s.seeds), s.days);
     const lazy = sum.groups.find((g) => g.role === 'validator' && g.behaviour === 'lazy')!;
     const honest = sum.groups.find((g) => g.role === 'validator' && g.behaviour === 'honest')!;
-    expect(lazy.relativeRewardPerEntity.mean).toBeLessThan(0.5);
-    expect(honest.relativeRewardPerEntity.mean).toBeGreaterThan(1.1);
+    // Pinned exactly (seeds 1–2, a deterministic run; the KPI is a float mean of exact wei ratios):
+    // a lazy validator earns 0.37× a fair share, an honest one 1.27×.
+    expect(lazy.relativeRewardPerEntity.mean).toBe(0.3731891022707269);
+    expect(honest.relativeRewardPerEntity.mean).toBe(1.2686332418839736);
   });
 
   it('copycats gain nothing once detected: after day 0 their reward is exactly 0', () => {
@@ -118,9 +131,15 @@ describe('adversarial behaviours (measured, not assumed)', () => {
     const daily = out.agentRows.filter((r) => copycats.has(r.agent) && r.day >= 1 && r.day <= 5);
     expect(daily.length).toBe(15);
     expect(daily.reduce((a, r) => a + r.reward, 0n)).toBe(0n);
+    // On day 0 one of the three base-model submissions ranks and is paid (seed 1, exact wei).
     const day0 = out.agentRows.filter((r) => copycats.has(r.agent) && r.day === 0);
-    expect(day0.reduce((a, r) => a + r.reward, 0n)).toBeGreaterThan(0n);
-    expect(out.copiesByBehaviour.copycat).toBeGreaterThanOrEqual(3 * 6);
+    expect(day0.map((r) => [r.agent, r.reward])).toEqual([
+      ['node-005', 0n],
+      ['node-007', 0n],
+      ['node-008', 2_579_731_464_512_421_502n],
+    ]);
+    // 3 copycats × days 1–6 copy the leaderboard, and two copy each other's base model on day 0.
+    expect(out.copiesByBehaviour.copycat).toBe(20);
   });
 
   it('sybil splitting: pins the measured effect under rank-geometric rewards (q = 0.9)', () => {
@@ -129,28 +148,38 @@ describe('adversarial behaviours (measured, not assumed)', () => {
     const sybil = sum.groups.find((g) => g.behaviour === 'sybil' && g.role === 'node')!;
     // Finding (seeds 1–3, 30 days): an entity splitting 9000 gmFLOCK over 3 identities earns
     // about 1.08× the fair per-entity share, versus 0.97× for an honest entity of equal stake and
-    // skill: several adjacent ranks of a geometric series outweigh one rank. Pinned so a change to
-    // the ranking or percentages code that moves it fails here.
-    expect(sybil.relativeRewardPerEntity.mean).toBeCloseTo(1.08, 1);
-    expect(sybil.relativeRewardPerEntity.mean).toBeGreaterThan(1);
+    // skill: several adjacent ranks of a geometric series outweigh one rank. Pinned exactly (a
+    // deterministic run) so any change to the ranking or percentages code that moves it fails here.
+    const honest = sum.groups.find((g) => g.behaviour === 'honest' && g.role === 'node')!;
+    expect(sybil.relativeRewardPerEntity.mean).toBe(1.0775834435215172);
+    expect(honest.relativeRewardPerEntity.mean).toBe(0.9741388521594944);
   });
 });
 
 describe('invariants every simulated day', () => {
   it('fails loudly with the day, the check and the numbers when tokens leak', () => {
+    // A ledger bug: on day 2, 1 wei of the task manager's FLOCK vanishes outside every contract
+    // rule (minted and burned untouched). The settlement's own invariant check must stop the run.
     const s = parse(small({ days: 4 }));
-    let leaked = false;
-    const run = () =>
-      runSimulation(s, {
-        seed: 1,
-        run: 0,
-        onDay: () => {
-          // Simulate a bug that destroys 1 wei of FLOCK held by the task manager after day 0.
-          if (leaked) return;
-          leaked = true;
-          throw new SimulationError(0, 'probe', {});
-        },
-      });
-    expect(run).toThrow(SimulationError);
+    const days: number[] = [];
+    let error: unknown;
+    try {
+      runSimulation(s, { seed: 1, run: 0, onDay: (d) => days.push(d), beforeInvariants: (day, d) => day === 2 && leakOneWei(d) });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SimulationError);
+    const e = error as SimulationError;
+    expect(e.day).toBe(2);
+    expect(e.check).toBe('conservation:FLOCK');
+    // FLOCK minted for the agents' gmFLOCK locks plus three daily mints of 1074 (seed 1, exact wei).
+    expect(e.details).toEqual({ minted: '27102066445182724252503', balances: '27102066445182724252502', burned: '0' });
+    expect(e.message).toBe('day 2: conservation:FLOCK failed: {"minted":"27102066445182724252503","balances":"27102066445182724252502","burned":"0"}');
+    expect(days).toEqual([0, 1]); // the run stopped inside day 2's settlement
+  });
+
+  it('passes the same run untouched (the leak above is the only difference)', () => {
+    const s = parse(small({ days: 4 }));
+    expect(runSimulation(s, { seed: 1, run: 0 }).dayRows.map((r) => r.day)).toEqual([0, 1, 2, 3]);
   });
 });
