@@ -13,7 +13,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ScenarioSchema, type ScenarioInput } from '../sim/scenario/schema.js';
 import { runSimulation, type RunOutput } from '../sim/run/simulation.js';
-import { hashRuns } from '../sim/run/runSet.js';
+import { hashRuns, simulateSeeds } from '../sim/run/runSet.js';
+import baseline from '../scenarios/baseline.js';
+import lazyValidators from '../scenarios/lazy-validators.js';
+import copycatNodes from '../scenarios/copycat-nodes.js';
+import sybilSplit from '../scenarios/sybil-split.js';
 import { createWorkload } from '../sim/workloads/factory.js';
 
 const GOLDEN = join(import.meta.dirname, 'golden', 'simulation.json');
@@ -132,4 +136,18 @@ describe('pinned simulation results (a refactor must keep every one byte-identic
     });
     check('real', runSimulation(s, { seed: 14, run: 0, workload: (await createWorkload(s, 14, 0))! }));
   }, 120_000);
+});
+
+describe('shipped scenarios at their own seeds (the resultsHash `flock-lab run` prints)', () => {
+  // real-small.ts (README quickstart) is left to the tiny real-workload pin above: its three
+  // seeds of real training take about a minute on 2 cores.
+  const shipped = { baseline, 'lazy-validators': lazyValidators, 'copycat-nodes': copycatNodes, 'sybil-split': sybilSplit };
+  for (const [name, input] of Object.entries(shipped)) {
+    it(name, () => {
+      const s = ScenarioSchema.parse(input);
+      const hash = hashRuns(simulateSeeds(s, s.seeds));
+      fresh[`shipped:${name}`] = { resultsHash: hash } as Pin;
+      if (!UPDATE) expect(hash).toBe(golden[`shipped:${name}`]?.resultsHash);
+    }, 60_000);
+  }
 });
