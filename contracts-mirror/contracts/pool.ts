@@ -11,8 +11,7 @@ import { ZERO_ADDRESS, type Address } from '../units.js';
 import { cfg, CFG } from './config.js';
 import { claimFee } from '../math/rewardSplit.js';
 import type { Erc20 } from '../evm/erc20.js';
-import type { PoolManager } from './poolManager.js';
-import type { TaskManager } from './taskManager.js';
+import type { IMainManager, IPoolManager } from './interfaces.js';
 
 abstract class PoolBase extends Contract {
   readonly delegators = new EnumerableSet<Address>();
@@ -36,10 +35,10 @@ abstract class PoolBase extends Contract {
   protected flock(): Erc20 {
     return this.w.at(cfg(this, CFG.FlockToken));
   }
-  protected poolManager(): PoolManager {
+  protected poolManager(): IPoolManager {
     return this.w.at(cfg(this, CFG.PoolManager));
   }
-  protected mainManager(): TaskManager {
+  protected mainManager(): IMainManager {
     return this.w.at(cfg(this, CFG.MainManager));
   }
 

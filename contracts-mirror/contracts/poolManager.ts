@@ -10,7 +10,7 @@ import { DAY, ROLES, ZERO_ADDRESS, type Address } from '../units.js';
 import { cfg, CFG } from './config.js';
 import { MiniPoolV1, MiniPoolV2 } from './pool.js';
 import type { GmFlock } from './gmFlock.js';
-import type { TaskManager } from './taskManager.js';
+import type { IMainManager, IPoolManager } from './interfaces.js';
 
 export interface PoolManagerParams {
   rewardPercentageBase: bigint;
@@ -24,7 +24,7 @@ export interface PoolManagerParams {
   config: Address;
 }
 
-export class PoolManager extends Rbac {
+export class PoolManager extends Rbac implements IPoolManager {
   readonly kind: string;
   readonly v2: boolean;
   readonly s: PoolManagerParams = {
@@ -202,7 +202,7 @@ export class PoolManager extends Rbac {
     require(sigma <= this.s.maxSigma, 'Sigma too high');
     require(this.miniPoolsMap.has(sender), 'Not created');
     if (this.v2) {
-      const tm = this.w.at<TaskManager>(cfg(this, CFG.MainManager));
+      const tm = this.w.at<IMainManager>(cfg(this, CFG.MainManager));
       require(!tm.isNodePoolFreezing(this.address, sender), 'Node pool is freezing');
     }
     const last = this.lastSigmaChange.get(sender) ?? 0n;

@@ -7,8 +7,7 @@ import { require } from '../evm/revert.js';
 import { get2, set2 } from '../evm/journal.js';
 import { ROLE, ZERO_ADDRESS, type Address } from '../units.js';
 import { cfg, CFG } from './config.js';
-import type { TaskManager } from './taskManager.js';
-import type { PoolManager } from './poolManager.js';
+import type { IMainManager, IPoolManager } from './interfaces.js';
 
 /**
  * Task weight from a side's direct stake and the delegation counted with it. Traces and parity
@@ -70,7 +69,7 @@ export class StakeInfo extends Contract {
     set2(j, userMap, user, t, (get2(userMap, user, t) ?? 0n) + stakes);
     // Membership follows the task manager's own stake maps, which it writes before calling
     // here, so a creator's stake never makes the creator's pool count (stand-ins.md §2).
-    const tm = this.w.at<TaskManager>(cfg(this, CFG.MainManager));
+    const tm = this.w.at<IMainManager>(cfg(this, CFG.MainManager));
     const staked = role === ROLE.NODE ? tm.getNodeStakes(this.address, t, user) : tm.getValidatorStakes(this.address, t, user);
     const members = role === ROLE.NODE ? this.nodeMember : this.validatorMember;
     if (staked > 0n && !get2(members, user, t)) {
@@ -106,7 +105,7 @@ export class StakeInfo extends Contract {
 
   retallyDelegation(sender: Address, user: Address): void {
     this.onlyMainManager(sender);
-    const pm = this.w.at<PoolManager>(cfg(this, CFG.PoolManager));
+    const pm = this.w.at<IPoolManager>(cfg(this, CFG.PoolManager));
     const pool = pm.getMiniPool(this.address, user);
     const now = pool === ZERO_ADDRESS ? 0n : this.w.at<{ getTotalDelegationAmount(): bigint } & Contract>(pool).getTotalDelegationAmount();
     const old = this.delegation.get(user) ?? 0n;
@@ -173,6 +172,6 @@ export class StakeInfo extends Contract {
       if (!m) continue;
       for (const [t, x] of m) if (this.active.has(t)) total += x;
     }
-    this.w.at<TaskManager>(cfg(this, CFG.MainManager)).setTotalStakes(this.address, user, total);
+    this.w.at<IMainManager>(cfg(this, CFG.MainManager)).setTotalStakes(this.address, user, total);
   }
 }

@@ -29,6 +29,7 @@ import type { PoolManager } from './poolManager.js';
 import type { Pool } from './pool.js';
 import type { Vesting } from './vesting.js';
 import type { FLTask, FLTaskManager } from './flTask.js';
+import type { IMainManager } from './interfaces.js';
 
 export interface Task {
   id: bigint;
@@ -73,7 +74,7 @@ export interface TaskManagerParams {
 
 const TEN_DAYS = 10n * DAY;
 
-export class TaskManager extends Rbac {
+export class TaskManager extends Rbac implements IMainManager {
   readonly kind: string;
   readonly v2: boolean;
   readonly s: TaskManagerParams = {
