@@ -11,6 +11,9 @@ import type { Protocol, Trace, TraceResult } from '../replay/types.js';
 import { firstDifference, type Difference } from './compare.js';
 import type { EvmEngine } from './engine.js';
 import { buildTrace, scenarioArb, type Scenario } from './generator.js';
+import { caseSpec, type CaseResult, type ParityFailure, type ParityOptions } from './parityCase.js';
+
+export { caseSpec, type CaseResult, type ParityFailure, type ParityOptions } from './parityCase.js';
 
 export interface CaseOutcome {
   diff: Difference | null;
@@ -38,17 +41,6 @@ export async function compareEngines(engine: EvmEngine, trace: Trace): Promise<C
   return { diff: firstDifference(mirror, evm), mirror, evm };
 }
 
-export interface ParityFailure {
-  index: number;
-  protocol: Protocol;
-  seed: number;
-  /** The shrunk trace. */
-  trace: Trace;
-  diff: Difference;
-  /** Number of steps before and after shrinking. */
-  originalSteps: number;
-}
-
 export interface ParityReport {
   passed: number;
   failed: number;
@@ -59,33 +51,6 @@ export interface ParityReport {
   /** `Contract.function` → gas of every EVM step that ran it. */
   gas: Map<string, bigint[]>;
   ms: number;
-}
-
-export interface ParityOptions {
-  cases: number;
-  seed: number;
-  protocols: Protocol[];
-  /** The engine of an in-process run (workers ≤ 1). */
-  engine?: EvmEngine;
-  /** Worker threads, each with its own engine (default 1: in this thread, on `engine`). */
-  workers?: number;
-  /** Compiled contracts for the workers' engines (`--artifacts`); an in-process run uses `engine`'s. */
-  artifactsDir?: string;
-  /** Called after each case, in case order whatever the number of workers. */
-  onCase?: (index: number, ok: boolean, failure?: ParityFailure) => void;
-  /** Time limit for shrinking one failure (ms). */
-  shrinkMs?: number;
-}
-
-/** What one case gives: a worker sends this back (gas as decimal strings, to cross threads as plain data). */
-export interface CaseResult {
-  index: number;
-  protocol: Protocol;
-  seed: number;
-  ok: boolean;
-  steps: number;
-  gas: [string, string[]][];
-  failure?: ParityFailure;
 }
 
 function gasKey(call: string): string {
@@ -105,11 +70,6 @@ function collectGas(trace: Trace, evm: TraceResult, into: Map<string, bigint[]>)
     if (!list) into.set(key, (list = []));
     list.push(BigInt(g));
   }
-}
-
-/** The protocol and fast-check seed of case `k` of a run. */
-export function caseSpec(k: number, seed: number, protocols: Protocol[]): { protocol: Protocol; seed: number } {
-  return { protocol: protocols[k % protocols.length], seed: (seed + k) | 0 };
 }
 
 const arbCache = new Map<Protocol, fc.Arbitrary<Scenario>>();

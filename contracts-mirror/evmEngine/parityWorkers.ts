@@ -5,7 +5,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Protocol } from '../replay/types.js';
-import { caseSpec, type CaseResult, type ParityOptions } from './parity.js';
+import { caseSpec, type CaseResult, type ParityOptions } from './parityCase.js';
 
 export type ToWorker = { type: 'case'; index: number; protocol: Protocol; seed: number; shrinkMs?: number } | { type: 'stop' };
 export type FromWorker = { type: 'ready' } | { type: 'result'; result: CaseResult } | { type: 'error'; message: string };
