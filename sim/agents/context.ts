@@ -3,13 +3,13 @@ import type { Environment } from '../engine/env.js';
 import { stream, type RandomStream } from '../engine/rng.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { Workload } from '../workloads/types.js';
-import type { Chain } from '../run/chain.js';
+import type { MirrorClient } from './mirrorClient.js';
 import type { Backend } from '../offchain/backend.js';
 import { E18 } from '../../contracts-mirror/units.js';
 
 export interface SimContext {
   env: Environment;
-  chain: Chain;
+  chain: MirrorClient;
   scenario: Scenario;
   seed: number;
   run: number;

@@ -1,6 +1,6 @@
 /**
- * The agents' view of the protocol: the mirror deployment plus a transaction helper that keeps
- * the mirror's block timestamp on the simulated clock. Agents act only through these calls.
+ * The agents' client of the mirror: the deployment plus a transaction helper that keeps the
+ * mirror's block timestamp on the simulated clock. Agents act only through these calls.
  */
 import type { Deployment } from '../../contracts-mirror/genesis.js';
 import type { Environment } from '../engine/env.js';
@@ -10,7 +10,7 @@ export interface TxOutcome {
   reason?: string;
 }
 
-export class Chain {
+export class MirrorClient {
   /** Reverted calls by function label, for the run's diagnostics. */
   readonly reverts = new Map<string, number>();
 

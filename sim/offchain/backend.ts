@@ -36,6 +36,12 @@ interface TaskDay {
   scores: ScoreReport[];
 }
 
+/** Observers of the backend, given at construction (a side channel sees what the backend sees). */
+export interface BackendHooks {
+  /** Called after each submission is filed (colluding validators learn their friends' hashes). */
+  onSubmit?: (sub: Submission) => void;
+}
+
 export class Backend {
   private readonly days = new Map<number, TaskDay>();
   /** Per task, fired at its next submission; kept across days so idle validators never miss one. */
@@ -49,6 +55,7 @@ export class Backend {
   constructor(
     private readonly env: Environment,
     private readonly rng: RandomStream,
+    private readonly hooks: BackendHooks = {},
   ) {}
 
   private day(taskId: number): TaskDay {
@@ -71,6 +78,7 @@ export class Backend {
       this.arrivals.delete(s.taskId);
       arrival.fire();
     }
+    this.hooks.onSubmit?.(sub);
     return sub;
   }
 

@@ -4,7 +4,7 @@
  * over seeds with a 95 % confidence interval; honest versus adversarial share per role.
  */
 import { mean, sampleStandardDeviation, tDistributionValue } from './stats.js';
-import type { AgentRow, RunOutput } from '../run/simulation.js';
+import type { AgentRow, RunOutput } from './recorder.js';
 
 const TOKENS = 1e18;
 

@@ -3,7 +3,7 @@
  * one per (run, day), plus views that aggregate by role and behaviour. Wei amounts are HUGEINT.
  */
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { AgentRow, DayRow } from '../run/simulation.js';
+import type { AgentRow, DayRow } from './recorder.js';
 
 export async function writeResults(file: string, agentRows: AgentRow[], dayRows: DayRow[]): Promise<void> {
   const db = await DuckDBInstance.create(file);
