@@ -9,16 +9,9 @@ import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ScenarioSchema, type Scenario } from './schema.js';
 import { canonicalJson } from '../../contracts-mirror/replay/encode.js';
+import { ScenarioError } from './error.js';
 
-export class ScenarioError extends Error {
-  constructor(
-    readonly file: string,
-    readonly issues: { path: string; message: string }[],
-  ) {
-    super(`${file}: invalid scenario\n${issues.map((i) => `  ${i.path || '(root)'}: ${i.message}`).join('\n')}`);
-    this.name = 'ScenarioError';
-  }
-}
+export { ScenarioError } from './error.js';
 
 export interface LoadedScenario {
   scenario: Scenario;

@@ -4,7 +4,7 @@
  * TensorFlow.js workload of sim/workloads/real/ (its backend set up here, once, asynchronously);
  * a surrogate with `calibration` draws from the fitted distributions in that file.
  */
-import { ScenarioError } from '../scenario/load.js';
+import { ScenarioError } from '../scenario/error.js';
 import type { Scenario } from '../scenario/schema.js';
 import { CalibrationError, loadCalibration } from './calibration.js';
 import { SurrogateWorkload } from './surrogate.js';
