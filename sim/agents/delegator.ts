@@ -6,6 +6,7 @@
  */
 import { DAY } from '../engine/calendar.js';
 import type { RandomStream } from '../engine/rng.js';
+import type { ProcessBody } from '../engine/env.js';
 import type { Pool } from '../../contracts-mirror/contracts/pool.js';
 import type { AgentBase, SimContext } from './context.js';
 import { lockForGm } from './locking.js';
@@ -65,11 +66,16 @@ export class Delegator implements AgentBase {
     lockForGm(this.ctx, this.name, this.spec.stake);
     const { env } = this.ctx;
     env.at(env.now + DAY * (0.05 + this.rng.next() * 0.2), () => this.choose());
-    const daily = () => {
+    env.process(this.dailyRound(DAY * (1 + this.rng.next())));
+  }
+
+  /** From a first wait of its own, once a day: claim when due, move when another pool pays clearly more. */
+  private *dailyRound(first: number): ProcessBody {
+    yield first;
+    for (;;) {
       this.daily();
-      env.at(env.now + DAY, daily);
-    };
-    env.at(env.now + DAY * (1 + this.rng.next()), daily);
+      yield DAY;
+    }
   }
 
   /** Takes over a delegation already placed in `pool` (a genesis read from a chain). */

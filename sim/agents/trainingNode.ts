@@ -6,6 +6,7 @@
  */
 import { DAY } from '../engine/calendar.js';
 import type { RandomStream } from '../engine/rng.js';
+import type { ProcessBody } from '../engine/env.js';
 import type { NodeProfile, Submission } from '../workloads/types.js';
 import type { AgentBase, SimContext } from './context.js';
 import { lockForGm } from './locking.js';
@@ -61,19 +62,34 @@ export class TrainingNode implements AgentBase {
     return u;
   }
 
-  /** Day 0: get the stake token and open a pool with the node's σ. */
+  /** Day 0: get the stake token, open a pool with the node's σ, and start claiming (and adapting σ). */
   setup(): void {
+    const { env } = this.ctx;
     lockForGm(this.ctx, this.name, this.spec.stake);
     if (this.spec.pool !== false) this.ctx.chain.tx('createMiniPool', () => this.ctx.chain.d.poolManager.createMiniPool(this.name, this.spec.sigma));
-    this.scheduleClaims();
+    const every = this.spec.claimEveryDays * DAY;
+    env.process(this.claiming(every * (0.5 + this.rng.next() * 0.5), every));
     if (this.spec.sigmaStrategy === 'adaptive' && this.spec.pool !== false) {
-      const { env } = this.ctx;
       const week = 7 * DAY;
-      const tick = () => {
-        this.adaptSigma();
-        env.at(env.now + week, tick);
-      };
-      env.at(env.now + week * (0.5 + this.rng.next() * 0.5), tick);
+      env.process(this.adaptingSigma(week * (0.5 + this.rng.next() * 0.5), week));
+    }
+  }
+
+  /** Claims after a first wait of its own, then every `every` seconds. */
+  private *claiming(first: number, every: number): ProcessBody {
+    yield first;
+    for (;;) {
+      this.claim();
+      yield every;
+    }
+  }
+
+  /** Reconsiders σ after a first wait of its own, then weekly. */
+  private *adaptingSigma(first: number, week: number): ProcessBody {
+    yield first;
+    for (;;) {
+      this.adaptSigma();
+      yield week;
     }
   }
 
@@ -122,17 +138,6 @@ export class TrainingNode implements AgentBase {
     if (this.behaviour === 'copycat') copyOf = backend.leaderboard.get(taskId);
     const model = workload.train({ node: profile, taskId, day, at: env.now, rng: this.rng, copyOf, sharedQuality: this.sharedModel?.() });
     backend.submit({ ...model, node: this.name, taskId, day, at: env.now });
-  }
-
-  private scheduleClaims(): void {
-    const { env } = this.ctx;
-    const every = this.spec.claimEveryDays * DAY;
-    const first = env.now + every * (0.5 + this.rng.next() * 0.5);
-    const tick = () => {
-      this.claim();
-      env.at(env.now + every, tick);
-    };
-    env.at(first, tick);
   }
 
   /** Claims task-manager rewards and, in V2, what has vested; records the gross amounts. */

@@ -61,12 +61,17 @@ export class Validator implements AgentBase {
     lockForGm(this.ctx, this.name, this.spec.stake);
     if (this.spec.pool !== false) this.ctx.chain.tx('createMiniPool', () => this.ctx.chain.d.poolManager.createMiniPool(this.name, this.spec.sigma));
     const every = this.spec.claimEveryDays * DAY;
-    const tick = () => {
-      claimManagerAndVesting(this.ctx, this);
-      this.ctx.env.at(this.ctx.env.now + every, tick);
-    };
-    this.ctx.env.at(this.ctx.env.now + every * (0.5 + this.rng.next() * 0.5), tick);
+    this.ctx.env.process(this.claiming(every * (0.5 + this.rng.next() * 0.5), every));
     this.ctx.env.process(this.work());
+  }
+
+  /** Claims after a first wait of its own, then every `every` seconds. */
+  private *claiming(first: number, every: number): ProcessBody {
+    yield first;
+    for (;;) {
+      claimManagerAndVesting(this.ctx, this);
+      yield every;
+    }
   }
 
   join(taskId: number): boolean {
