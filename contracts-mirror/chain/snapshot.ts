@@ -1,8 +1,10 @@
 /**
- * `flock-lab chain snapshot`: reads the state of a deployed FLock V2 network, read-only, through
- * ethers v6, and writes it as a scenario that `flock-lab run` accepts: `params` from the chain,
- * plus a `genesis` section (sim/scenario/schema.ts GenesisSchema) with the chain id, block,
- * timestamp and the exact tasks, stakes, pools, σ and delegations.
+ * The chain reader behind `flock-lab chain snapshot`: reads the state of a deployed FLock V2
+ * network, read-only, through ethers v6, and returns it as plain data (`ChainState`): the chain
+ * id, block, timestamp, the parameters as read, and the exact tasks, stakes, pools, σ and
+ * delegations. It knows nothing of scenarios: sim/scenario/fromChain.ts turns a ChainState into
+ * the scenario (with its `genesis`) that `flock-lab run` accepts, and sim/cli/chain.ts composes
+ * the two.
  *
  * Read-only by construction: the provider refuses every JSON-RPC method but eth_chainId,
  * eth_blockNumber, eth_getBlockByNumber, eth_getCode, eth_call and eth_getLogs (and records the
@@ -22,11 +24,9 @@
  * at an address, a block that does not exist, a contract that does not answer.
  */
 import './noKeepAlive.js';
-import { FetchRequest, JsonRpcProvider, Network, formatUnits, getAddress, isError, toQuantity, type JsonRpcPayload, type JsonRpcResult, type Log } from 'ethers';
+import { FetchRequest, JsonRpcProvider, Network, getAddress, isError, toQuantity, type JsonRpcPayload, type JsonRpcResult, type Log } from 'ethers';
 import { abiOf } from '../abi/registry.js';
 import { CFG } from '../contracts/config.js';
-import { ScenarioSchema, type Genesis, type ScenarioInput } from '../../sim/scenario/schema.js';
-import { genesisRoles } from '../../sim/run/population.js';
 
 /** The contracts a snapshot reads, by their trace names. */
 export const SNAPSHOT_CONTRACTS = ['TaskManager', 'PoolManager', 'FLOCK', 'gmFLOCK', 'Exchange', 'StakeInfo', 'Vesting', 'Config'] as const;
@@ -82,9 +82,6 @@ export interface SnapshotOptions {
   fromBlock?: number;
   /** Expected chain id (default 8453, or any for a node on a loopback address). */
   chainId?: number;
-  /** Days the written scenario simulates (default 30). */
-  days?: number;
-  name?: string;
   /** Blocks per eth_getLogs request (default 10,000; halved on errors). */
   logChunk?: number;
   /** Timeout of one request (default 30 s). */
@@ -93,9 +90,74 @@ export interface SnapshotOptions {
   onRequest?: (method: string) => void;
 }
 
+/** An active task as `tasks(id)` reads it (the creator lowercase; the creator's stake in wei). */
+export interface ChainTask {
+  id: number;
+  name: string;
+  creator: string;
+  startTime: number;
+  /** Seconds (at least 1). */
+  expectedDuration: number;
+  stakeAmount: string;
+}
+
+/** A direct stake (wei) at the block; only non-zero ones are kept. */
+export interface ChainStake {
+  taskId: number;
+  address: string;
+  role: 'node' | 'validator';
+  amount: string;
+}
+
+/** A pool with its σ (ppm, as getPoolSigma reports it); `role` where the stakes or the logs tell the owner's. */
+export interface ChainPool {
+  owner: string;
+  address: string;
+  sigma: number;
+  role?: 'node' | 'validator';
+  totalDelegation: string;
+}
+
+/** A delegation (wei) to the pool of `owner`; only non-zero ones are kept. */
+export interface ChainDelegation {
+  delegator: string;
+  owner: string;
+  amount: string;
+}
+
+/**
+ * What a snapshot reads at one block: plain data, addresses lowercase, amounts as decimal wei
+ * strings, lists sorted. Its fields up to `state` are, in this order, what a scenario's
+ * `genesis` holds (sim/scenario/schema.ts GenesisSchema); `parameters` are the raw parameter
+ * reads the scenario's `params` are made from.
+ */
+export interface ChainState {
+  chainId: number;
+  block: number;
+  /** Unix seconds of the block. */
+  timestamp: number;
+  /** The contracts that were read, by name (SNAPSHOT_CONTRACTS order). */
+  addresses: Record<string, string>;
+  emission: { rewardTokenPerDay: string; maxRewardTokenPerDay: string; currentDailyMintCount: number; lastMintTimestamp: number };
+  sigmaBounds: { min: number; max: number };
+  tasks: ChainTask[];
+  stakes: ChainStake[];
+  pools: ChainPool[];
+  delegations: ChainDelegation[];
+  /** Everything else that was read, by contract, as decimal strings (null: the contract did not answer). */
+  state: Record<string, Record<string, string | number | boolean | null>>;
+  /** The parameters as read, in contract units (null: the contract did not answer). */
+  parameters: {
+    taskManager: Record<string, bigint | null>;
+    poolManager: Record<string, bigint | null>;
+    /** The exchange's protocolFee (bps); null without an exchange or an answer. */
+    exchangeFee: bigint | null;
+  };
+}
+
 export interface SnapshotResult {
-  /** The scenario to write (validated by ScenarioSchema). */
-  scenario: ScenarioInput & { genesis: Genesis };
+  /** The chain's state at the block. */
+  chain: ChainState;
   /** Every JSON-RPC method asked for, in order. */
   methods: string[];
   warnings: string[];
@@ -144,7 +206,6 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (x: T, i: 
 }
 
 const lower = (a: string) => a.toLowerCase();
-const DAY = 86_400;
 
 /** Parses an address file: `{ "TaskManager": "0x…", … }` with the names of SNAPSHOT_CONTRACTS. */
 export function parseAddressFile(raw: unknown, file: string): AddressSet {
@@ -391,8 +452,7 @@ async function readAll(o: SnapshotOptions, provider: ReadOnlyProvider, chainId: 
     throw new SnapshotError(`${fn} has more than 100000 entries`);
   };
   const activeIds = [...new Set(((await enumerate('TaskManagerV2', TM, 'activeTaskIds')) as bigint[]).map((x) => x))];
-  type TaskRow = Genesis['tasks'][number];
-  const tasks: TaskRow[] = [];
+  const tasks: ChainTask[] = [];
   let completed = 0;
   for (const idBig of activeIds) {
     const t = (await must<unknown[]>(`tasks(${idBig}) of the task manager`, tm('tasks', [idBig]))) as unknown as [bigint, boolean, string, bigint, bigint, bigint, string];
@@ -422,8 +482,7 @@ async function readAll(o: SnapshotOptions, provider: ReadOnlyProvider, chainId: 
   }
 
   // ---- stakes ----
-  type StakeRow = Genesis['stakes'][number];
-  const stakes: StakeRow[] = [];
+  const stakes: ChainStake[] = [];
   const readStakes = async (role: 'node' | 'validator', task: number, who: Iterable<string>, have: Set<string>) => {
     const list = [...who].filter((a) => !have.has(a)).sort();
     const amounts = await mapLimit(list, 8, (a) => must<bigint>(`${role}Stakes(${task}, ${a})`, tm(role === 'node' ? 'nodeStakes' : 'validatorStakes', [BigInt(task), a])));
@@ -453,8 +512,7 @@ async function readAll(o: SnapshotOptions, provider: ReadOnlyProvider, chainId: 
   stakes.sort((a, b) => a.taskId - b.taskId || (a.role < b.role ? -1 : a.role > b.role ? 1 : 0) || (a.address < b.address ? -1 : 1));
 
   // ---- delegations ----
-  type DelegationRow = Genesis['delegations'][number];
-  const delegations: DelegationRow[] = [];
+  const delegations: ChainDelegation[] = [];
   let fromLogs: Map<string, Set<string>> | null = null;
   const delegatorsOf = async (pool: string): Promise<string[]> => {
     const listed = (await tryCall('MiniPoolV2', pool, 'getDelegators')) as string[] | null;
@@ -490,16 +548,15 @@ async function readAll(o: SnapshotOptions, provider: ReadOnlyProvider, chainId: 
 
   const staked = new Map<string, 'node' | 'validator'>();
   for (const st of stakes) if (!staked.has(st.address) || st.role === 'node') staked.set(st.address, st.role);
-  const pools: Genesis['pools'] = poolRows
+  const pools: ChainPool[] = poolRows
     .map((p) => {
       const role = staked.get(p.owner) ?? roleHint.get(p.owner);
       return { owner: p.owner, address: p.pool, sigma: p.sigma, ...(role ? { role } : {}), totalDelegation: (p.total ?? 0n).toString() };
     })
     .sort((a, b) => (a.owner < b.owner ? -1 : 1));
 
-  // ---- the scenario ----
-  const tokens = (x: bigint) => Number(formatUnits(x, 18));
-  const genesis: Genesis = {
+  // ---- the state ----
+  const chain: ChainState = {
     chainId,
     block,
     timestamp,
@@ -516,45 +573,10 @@ async function readAll(o: SnapshotOptions, provider: ReadOnlyProvider, chainId: 
     pools,
     delegations,
     state,
+    parameters: { taskManager: tmv, poolManager: pmv, exchangeFee },
   };
-  const roles = genesisRoles(genesis);
-  const params: Record<string, number> = {
-    rewardTokenPerDay: tokens(tmv.rewardTokenPerDay!),
-    maxRewardTokenPerDay: tokens(tmv.maxRewardTokenPerDay!),
-    gamma: Number(tmv.gamma),
-    lockedRewardPercentage: Number(tmv.lockedRewardPercentage),
-    feePercentage: Number(tmv.feePercentage),
-    protocolFeePercentage: Number(pmv.protocolFeePercentage),
-    minNodeStakes: tokens(tmv.minNodeStakes!),
-    validatorMinStake: tokens(tmv.validatorMinStake!),
-    sigmaCooldownDays: Number(pmv.sigmaModificationCooldown) / DAY,
-    exchangeFeeBps: Number(exchangeFee ?? 0n),
-  };
-  if (tmv.dailyMintResetCount !== null) params.dailyMintResetCount = Number(tmv.dailyMintResetCount);
-  if (tmv.dailyMintDecayPercentage !== null) params.dailyMintDecayPercentage = Number(tmv.dailyMintDecayPercentage);
-  if (tmv.lockupRewardVestingPeriodInDays !== null) params.vestingDays = Number(tmv.lockupRewardVestingPeriodInDays);
   if (completed > 0) warnings.push(`${completed} task(s) in activeTaskIds are completed and were skipped`);
-
-  const scenario = {
-    name: o.name ?? `snapshot-${chainId}-${block}`,
-    description: `State of chain ${chainId} at block ${block} (${new Date(timestamp * 1000).toISOString()}), read by flock-lab chain snapshot.`,
-    protocol: 'v2' as const,
-    start: new Date(Math.floor(timestamp / DAY) * DAY * 1000).toISOString().slice(0, 10),
-    days: o.days ?? 30,
-    seeds: [1],
-    params,
-    tasks: [],
-    populations: {
-      nodes: { count: roles.nodes.size, mix: { honest: 1 } },
-      validators: { count: roles.validators.size, mix: { honest: 1 } },
-      delegators: { count: roles.delegators.size },
-    },
-    genesis,
-  };
-  const check = ScenarioSchema.safeParse(scenario);
-  if (!check.success)
-    throw new SnapshotError(`the chain's state does not fit a scenario:\n${check.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
-  return { scenario: scenario as SnapshotResult['scenario'], methods, warnings };
+  return { chain, methods, warnings };
 }
 
 /**

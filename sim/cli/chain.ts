@@ -1,12 +1,14 @@
 /**
- * `flock-lab chain snapshot`: reads a deployed FLock V2 network read-only and writes a scenario
- * with its genesis (contracts-mirror/chain/snapshot.ts). Exit 0: written; 2: the reason it could
- * not be read (RPC unreachable, wrong chain id, no contract code at an address, bad options).
+ * `flock-lab chain snapshot`: reads a deployed FLock V2 network read-only
+ * (contracts-mirror/chain/snapshot.ts) and writes its state as a scenario with a genesis
+ * (sim/scenario/fromChain.ts). Exit 0: written; 2: the reason it could not be read (RPC
+ * unreachable, wrong chain id, no contract code at an address, bad options) or written.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { BASE_MAINNET, parseAddressFile, SnapshotError, takeSnapshot, type AddressSet } from '../../contracts-mirror/chain/snapshot.js';
+import { scenarioFromChain } from '../scenario/fromChain.js';
 
 interface SnapshotFlags {
   rpc: string;
@@ -43,25 +45,21 @@ export async function snapshotCommand(f: SnapshotFlags): Promise<number> {
       addresses = parseAddressFile(raw, f.addresses);
     }
     const block = f.block === undefined || f.block === 'latest' ? undefined : int('--block', f.block, 0);
-    const r = await takeSnapshot({
-      rpc: f.rpc,
-      block,
-      configAddress: f.configAddress,
-      addresses,
-      fromBlock: int('--from-block', f.fromBlock, 0),
-      chainId: int('--chain-id', f.chainId, 1),
-      days: int('--days', f.days, 1),
-      name: f.name,
-      logChunk: int('--log-chunk', f.logChunk, 1),
-      timeoutMs: int('--timeout', f.timeout, 1)! * 1000,
-    });
+    // the flags are checked in this order, all before the first request
+    const fromBlock = int('--from-block', f.fromBlock, 0);
+    const chainId = int('--chain-id', f.chainId, 1);
+    const days = int('--days', f.days, 1);
+    const logChunk = int('--log-chunk', f.logChunk, 1);
+    const timeoutMs = int('--timeout', f.timeout, 1)! * 1000;
+    const r = await takeSnapshot({ rpc: f.rpc, block, configAddress: f.configAddress, addresses, fromBlock, chainId, logChunk, timeoutMs });
+    const scenario = scenarioFromChain(r.chain, { name: f.name, days });
     for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
     const out = resolve(f.out);
     mkdirSync(dirname(out), { recursive: true });
     const tmp = `${out}.partial-${process.pid}`;
-    writeFileSync(tmp, JSON.stringify(r.scenario, null, 2) + '\n');
+    writeFileSync(tmp, JSON.stringify(scenario, null, 2) + '\n');
     renameSync(tmp, out);
-    const g = r.scenario.genesis;
+    const g = r.chain;
     process.stdout.write(
       `chain ${g.chainId}, block ${g.block} (${new Date(g.timestamp * 1000).toISOString()}): ` +
         `${g.tasks.length} active task(s), ${g.stakes.length} stake(s), ${g.pools.length} pool(s), ${g.delegations.length} delegation(s); ` +

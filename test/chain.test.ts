@@ -1,35 +1,49 @@
 /**
- * Reading a live deployment (issue 5): the reference V2 contracts are deployed on a local Hardhat
- * node (started and stopped here, 127.0.0.1 only) and exercised like a trace; `chain snapshot`
- * must read back exactly what was done, send nothing, fail clearly, and write a scenario that
- * `run` starts from.
+ * Reading a live deployment (issue 5), end to end: the reference V2 contracts are deployed on a
+ * local Hardhat node (started and stopped here, 127.0.0.1 only) and exercised like a trace; the
+ * chain reader (contracts-mirror/chain/snapshot.ts) must read back exactly what was done, send
+ * nothing and fail clearly; the scenario made from what it read (sim/scenario/fromChain.ts) is
+ * one that `run` starts from, and `flock-lab chain snapshot` writes it.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, REPO_ROOT, rpcCall, startLocalNode, type LocalNode } from './localNode.js';
-import { deployReferenceV2, RpcSender, type ChainDeployment } from './deploy.js';
-import { exerciseReferenceV2, type ExerciseRecord } from './exercise.js';
-import { READ_ONLY_METHODS, SnapshotError, takeSnapshot, type SnapshotResult } from './snapshot.js';
-import { ScenarioSchema } from '../../sim/scenario/schema.js';
-import { runSimulation } from '../../sim/run/simulation.js';
-import { runSet } from '../../sim/run/runSet.js';
+import { freePort, REPO_ROOT, rpcCall, startLocalNode, type LocalNode } from '../contracts-mirror/chain/localNode.js';
+import { deployReferenceV2, RpcSender, type ChainDeployment } from '../contracts-mirror/chain/deploy.js';
+import { exerciseReferenceV2, type ExerciseRecord } from '../contracts-mirror/chain/exercise.js';
+import { READ_ONLY_METHODS, SnapshotError, takeSnapshot, type SnapshotResult } from '../contracts-mirror/chain/snapshot.js';
+import { E18 } from '../contracts-mirror/units.js';
+import { scenarioFromChain, type ChainScenario } from '../sim/scenario/fromChain.js';
+import { ScenarioSchema } from '../sim/scenario/schema.js';
+import { runSimulation } from '../sim/run/simulation.js';
+import { runSet } from '../sim/run/runSet.js';
 
 const BIN = join(REPO_ROOT, 'bin', 'flock-lab.mjs');
-/** The CLI as a user runs it (asynchronously: the node keeps serving meanwhile). */
+/** How long one CLI call may take before it is killed and its test fails (each takes seconds; more beside other test files). */
+const CLI_DEADLINE_MS = 120_000;
+/** The CLI as a user runs it (asynchronously: the node keeps serving meanwhile); rejects when it outlives the deadline. */
 function cli(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((ok) => {
+  return new Promise((ok, fail) => {
     const p = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
+    let killed = false;
     p.stdout.on('data', (d) => (out += d));
     p.stderr.on('data', (d) => (err += d));
-    const timer = setTimeout(() => p.kill('SIGKILL'), 60_000);
+    const timer = setTimeout(() => {
+      killed = true;
+      p.kill('SIGKILL');
+    }, CLI_DEADLINE_MS);
+    p.on('error', (e) => {
+      clearTimeout(timer);
+      fail(e);
+    });
     p.on('close', (code) => {
       clearTimeout(timer);
-      ok({ code, out, err });
+      if (killed) fail(new Error(`flock-lab ${args.join(' ')} did not finish within ${CLI_DEADLINE_MS / 1000} s and was killed\nstdout: ${out}\nstderr: ${err}`));
+      else ok({ code, out, err });
     });
   });
 }
@@ -57,6 +71,8 @@ describe('chain snapshot of the exercised reference contracts', () => {
   let rec: ExerciseRecord;
   let blockAfterDeploy: number;
   let snap: SnapshotResult;
+  /** The scenario made from what the snapshot read. */
+  let scenario: ChainScenario;
   const asked: string[] = [];
   let before: { block: string; nonces: string[] };
   let after: { block: string; nonces: string[] };
@@ -77,6 +93,7 @@ describe('chain snapshot of the exercised reference contracts', () => {
     before = await chainState();
     snap = await takeSnapshot({ rpc: node.url, addresses: deployment.addresses, onRequest: (m) => asked.push(m) });
     after = await chainState();
+    scenario = scenarioFromChain(snap.chain);
   }, 240_000); // a clean clone compiles the Solidity first (solc-js, ~25 s alone, more beside other test files)
 
   afterAll(async () => {
@@ -86,14 +103,14 @@ describe('chain snapshot of the exercised reference contracts', () => {
   });
 
   it('reads every stake that was made, with its exact amount (a top-up is cumulative)', () => {
-    const got = new Map(snap.scenario.genesis.stakes.map((s) => [`${s.taskId}:${s.role}:${s.address}`, BigInt(s.amount)]));
+    const got = new Map(snap.chain.stakes.map((s) => [`${s.taskId}:${s.role}:${s.address}`, BigInt(s.amount)]));
     const want = new Map([...rec.stakes].map(([k, v]) => [lower(k), v]));
     expect(got).toEqual(want);
-    expect(snap.scenario.genesis.tasks.map((t) => [t.id, t.name, t.expectedDuration])).toEqual(rec.tasks.map((t) => [Number(t.id), t.name, Number(t.durationSeconds)]));
+    expect(snap.chain.tasks.map((t) => [t.id, t.name, t.expectedDuration])).toEqual(rec.tasks.map((t) => [Number(t.id), t.name, Number(t.durationSeconds)]));
   });
 
   it('reads the pools with their σ (after a change) and every delegation net of undelegations', () => {
-    const g = snap.scenario.genesis;
+    const g = snap.chain;
     expect(new Map(g.pools.map((p) => [p.owner, BigInt(p.sigma)]))).toEqual(new Map([...rec.sigma].map(([k, v]) => [lower(k), v])));
     expect(new Map(g.delegations.map((d) => [`${d.delegator}→${d.owner}`, BigInt(d.amount)]))).toEqual(new Map([...rec.delegations].map(([k, v]) => [lower(k), v])));
     for (const p of g.pools) {
@@ -105,8 +122,8 @@ describe('chain snapshot of the exercised reference contracts', () => {
     expect(snap.warnings).toEqual([]);
   });
 
-  it('reads the parameters and the emission state', () => {
-    const p = snap.scenario.params!;
+  it('reads the parameters and the emission state, and the scenario carries them', async () => {
+    const p = scenario.params!;
     expect(p).toMatchObject({
       rewardTokenPerDay: 1074,
       maxRewardTokenPerDay: 1074,
@@ -122,14 +139,28 @@ describe('chain snapshot of the exercised reference contracts', () => {
       sigmaCooldownDays: 1,
       exchangeFeeBps: Number(rec.params.exchangeFeeBps),
     });
-    const g = snap.scenario.genesis;
+    const g = snap.chain;
     expect(g.emission).toMatchObject({ rewardTokenPerDay: rec.params.rewardTokenPerDay.toString(), currentDailyMintCount: rec.mints });
-    expect(g.emission!.lastMintTimestamp).toBeGreaterThan(0);
+    // Bounds, not a value: the node stamps blocks with its own clock, which runs at wall-clock
+    // speed (plus the exercise's two advances), so the second mint's time depends on how long the
+    // deployment and the exercise took. It came after both advances (1 day, then 1 day + 10 s)
+    // and at or before the block read.
+    const deployedAt = Number(((await rpcCall(node.url, 'eth_getBlockByNumber', [`0x${blockAfterDeploy.toString(16)}`, false])) as { timestamp: string }).timestamp);
+    expect(g.emission.lastMintTimestamp).toBeGreaterThanOrEqual(deployedAt + 2 * 86_400 + 10);
+    expect(g.emission.lastMintTimestamp).toBeLessThanOrEqual(g.timestamp);
     expect(g.sigmaBounds).toEqual({ min: 0, max: 1_000_000 });
     expect(g.chainId).toBe(31337);
     expect(g.block).toBe(Number(before.block));
-    // two mints of 1074 FLOCK are the whole FLOCK minted by the task manager
-    expect(BigInt(g.state!.FLOCK.currentMinted as string)).toBeGreaterThan(2n * 1074n * 10n ** 18n);
+    // FLOCK's lifetime mints are exactly the 28,000 FLOCK the admin minted for the exchangers
+    // (exercise.ts: 9000 + 8000 + 6000 + 2000 + 3000) and the task manager's two daily mints of
+    // 1074 FLOCK (no decay before the 30th): those two are the whole FLOCK the task manager minted.
+    const adminMinted = (9000n + 8000n + 6000n + 2000n + 3000n) * E18;
+    expect(rec.mints).toBe(2);
+    expect(BigInt(g.state.FLOCK.currentMinted as string)).toBe(adminMinted + 2n * 1074n * E18);
+    // the scenario's genesis is exactly what was read, the raw parameters aside
+    const { parameters, ...read } = g;
+    expect(scenario.genesis).toEqual(read);
+    expect(parameters.taskManager.gamma).toBe(rec.params.gamma);
   });
 
   it('never signs or sends a transaction: only read methods were asked for, and the chain did not move', () => {
@@ -143,25 +174,25 @@ describe('chain snapshot of the exercised reference contracts', () => {
 
   it('pins every read to --block: at the block after deployment there is nothing yet, and the defaults', async () => {
     const early = await takeSnapshot({ rpc: node.url, addresses: deployment.addresses, block: blockAfterDeploy });
-    const g = early.scenario.genesis;
+    const g = early.chain;
     expect(g.block).toBe(blockAfterDeploy);
     expect([g.tasks.length, g.stakes.length, g.pools.length, g.delegations.length]).toEqual([0, 0, 0, 0]);
-    expect(early.scenario.params).toMatchObject({ gamma: 0, feePercentage: 0, protocolFeePercentage: 10_000, exchangeFeeBps: 0 });
+    expect(scenarioFromChain(g).params).toMatchObject({ gamma: 0, feePercentage: 0, protocolFeePercentage: 10_000, exchangeFeeBps: 0 });
     expect(g.emission!.currentDailyMintCount).toBe(0);
   });
 
   it('resolves the addresses through --config-address (abi.md §3.3) and reads the same state', async () => {
     const viaConfig = await takeSnapshot({ rpc: node.url, configAddress: deployment.addresses.Config });
-    const { addresses: a1, ...g1 } = viaConfig.scenario.genesis;
-    const { addresses: a2, ...g2 } = snap.scenario.genesis;
+    const { addresses: a1, ...g1 } = viaConfig.chain;
+    const { addresses: a2, ...g2 } = snap.chain;
     expect(g1).toEqual(g2);
     expect(a1).toEqual(a2);
   });
 
   it('starts a simulation from the snapshot: exactly those participants, stakes, σ and delegations', () => {
-    const s = ScenarioSchema.parse({ ...snap.scenario, days: 3 });
+    const s = ScenarioSchema.parse({ ...scenario, days: 3 });
     const out = runSimulation(s, { seed: 1, run: 0 });
-    const g = snap.scenario.genesis;
+    const g = scenario.genesis;
     const day0 = out.agentRows.filter((r) => r.day === 0);
     const names = new Set([...g.stakes.map((x) => x.address), ...g.pools.map((p) => p.owner), ...g.delegations.map((d) => d.delegator)]);
     expect(new Set(day0.map((r) => r.agent))).toEqual(names);
@@ -181,7 +212,7 @@ describe('chain snapshot of the exercised reference contracts', () => {
   });
 
   it('applies a behaviour mix over the participants deterministically, and runs through runSet', async () => {
-    const raw = { ...snap.scenario, days: 2, populations: { ...snap.scenario.populations, nodes: { count: 3, mix: { honest: 2 / 3, lazy: 1 / 3 } } } };
+    const raw = { ...scenario, days: 2, populations: { ...scenario.populations, nodes: { count: 3, mix: { honest: 2 / 3, lazy: 1 / 3 } } } };
     const s = ScenarioSchema.parse(raw);
     const a = await runSet({ scenario: s, scenarioHash: 'test', seeds: [5] });
     const b = await runSet({ scenario: s, scenarioHash: 'test', seeds: [5] });
@@ -197,14 +228,14 @@ describe('chain snapshot of the exercised reference contracts', () => {
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/2 active task\(s\), 5 stake\(s\), 4 pool\(s\), 5 delegation\(s\)/);
-    const written = JSON.parse(readFileSync(file, 'utf8'));
-    expect(written.genesis.stakes).toEqual(snap.scenario.genesis.stakes);
+    // the chain has not moved since `snap`: the file is that state made into a scenario, byte for byte
+    expect(readFileSync(file, 'utf8')).toBe(JSON.stringify(scenarioFromChain(snap.chain, { days: 2 }), null, 2) + '\n');
     const out = join(dir, 'run');
     const run = await cli('run', file, '--out', out, '--no-progress');
     expect(run.err).toBe('');
     expect(run.code).toBe(0);
     expect(existsSync(join(out, 'manifest.json'))).toBe(true);
-  }, 90_000);
+  }, 2 * CLI_DEADLINE_MS + 30_000);
 
   describe('fails clearly (exit 2, with the reason)', () => {
     it('when the RPC is unreachable', async () => {
@@ -213,7 +244,7 @@ describe('chain snapshot of the exercised reference contracts', () => {
       expect(r.code).toBe(2);
       expect(r.err).toMatch(/RPC unreachable at http:\/\/127\.0\.0\.1:\d+: .*ECONNREFUSED/);
       expect(existsSync(join(dir, 'x.json'))).toBe(false);
-    });
+    }, CLI_DEADLINE_MS + 30_000);
 
     it('when the chain id is not the one expected', async () => {
       const r = await cli('chain', 'snapshot', '--rpc', node.url, '--chain-id', '8453', '--addresses', join(dir, 'addresses.json'), '--out', join(dir, 'x.json'));
@@ -221,7 +252,7 @@ describe('chain snapshot of the exercised reference contracts', () => {
       expect(r.err).toMatch(/wrong chain id: .* is on chain 31337, expected 8453/);
       // and through the API
       await expect(takeSnapshot({ rpc: node.url, chainId: 1 })).rejects.toThrow(SnapshotError);
-    });
+    }, CLI_DEADLINE_MS + 30_000);
 
     it('when there is no contract code at an address', async () => {
       const file = join(dir, 'bad-addresses.json');
@@ -231,7 +262,7 @@ describe('chain snapshot of the exercised reference contracts', () => {
       expect(r.err).toMatch(new RegExp(`no contract code at the TaskManager address ${rec.accounts.d4}`));
       // the Base mainnet defaults are not deployed on a fresh local chain
       await expect(takeSnapshot({ rpc: node.url })).rejects.toThrow(/no contract code at the TaskManager address 0x29d4ecea/);
-    });
+    }, CLI_DEADLINE_MS + 30_000);
 
     it('when the block does not exist yet', async () => {
       await expect(takeSnapshot({ rpc: node.url, addresses: deployment.addresses, block: 10_000_000 })).rejects.toThrow(/does not exist yet/);
