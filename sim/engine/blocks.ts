@@ -452,8 +452,8 @@ export function startFixedStep<S extends object, P, G = Signals>(
     history._record(state as S);
   };
 
-  // Each timestep is one event at start + t·dt (computed, not accumulated, so the times are exact
-  // multiples); it schedules the next. A callback rather than a process: it costs less per event.
+  // Each timestep is one event at start + t·dt (computed from t, not accumulated, so no rounding
+  // builds up); it schedules the next. A callback rather than a process: it costs less per event.
   const start = env.now;
   const finished = env.signal<History<S>>();
   let t = 0;
