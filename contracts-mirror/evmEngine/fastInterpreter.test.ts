@@ -33,7 +33,8 @@ describe('fast loop vs stock loop', () => {
   it.each(shipped)('%s: identical result and gas', async (_f, raw) => {
     const a = await fast.replay(raw);
     const b = await stock.replay(raw);
-    expect(Object.keys(a.gas ?? {}).length).toBeGreaterThan(0);
+    // gas for every step (shipped traces call only existing contracts)
+    expect(Object.keys(a.gas ?? {})).toEqual((raw as { steps: unknown[] }).steps.map((_, i) => String(i)));
     expect(canonicalJson(a)).toBe(canonicalJson(b));
   });
 
@@ -46,7 +47,9 @@ describe('fast loop vs stock loop', () => {
       reverted += a.steps.filter((s) => s.status === 'reverted').length;
       expect(canonicalJson(a)).toBe(canonicalJson(b));
     }
-    expect(reverted).toBeGreaterThan(0); // the comparison covers failing calls too
+    // the comparison covers failing calls too: this seed's sample has exactly these many reverted
+    // steps (regression values of generator.ts's scenarios for the seed; re-pin if the generator changes)
+    expect(reverted).toBe({ v1: 5, v2: 15 }[protocol]);
   });
 });
 
@@ -157,9 +160,9 @@ describe('fast loop vs stock loop on random bytecode', () => {
       }),
       { seed: 424242, numRuns: 300 },
     );
-    // the programs reached success, REVERT and several exceptional halts
-    expect(outcomes.has('ok')).toBe(true);
-    expect(outcomes.has('revert')).toBe(true);
-    expect([...outcomes].filter((o) => o !== 'ok' && o !== 'revert').length).toBeGreaterThanOrEqual(3);
+    // the programs reached success, REVERT and four kinds of exceptional halt (the kind is the halt
+    // message without its " at <code hash>/<address>:<pc>" location; regression value of the seed)
+    const kinds = [...new Set([...outcomes].map((o) => o.replace(/ at 0x[0-9a-f]+\/0x[0-9a-f]+:\d+$/, '')))].sort();
+    expect(kinds).toEqual(['invalid JUMP', 'invalid opcode', 'ok', 'out of gas', 'revert', 'stack underflow']);
   }, 300_000);
 });

@@ -592,9 +592,13 @@ describe('V2 claimRewards', () => {
     expect(viewBig(r, 'feeSink')).toBe(859196276802864000n);
     expect(viewBig(r, 'erinBal')).toBe(0n);
     const iClaim = indexOf(steps, (s) => s.call === 'TaskManager.claimRewards');
-    const names = eventsAt(r, iClaim).filter((e) => e.contract === 'TaskManager').map((e) => e.name);
-    expect(names.indexOf('CollectFee')).toBeGreaterThanOrEqual(0);
-    expect(names.indexOf('CollectFee')).toBeLessThan(names.indexOf('RewardsClaimed'));
+    // the net and the fee transfers, then CollectFee before RewardsClaimed, with the amounts above
+    expect(eventsAt(r, iClaim)).toEqual([
+      { contract: 'FLOCK', name: 'Transfer', args: { from: 'TaskManager', to: 'alice', value: '9880757183232936000' } },
+      { contract: 'FLOCK', name: 'Transfer', args: { from: 'TaskManager', to: 'FLOCK', value: '859196276802864000' } },
+      { contract: 'TaskManager', name: 'CollectFee', args: { _delegator: 'alice', _amount: '859196276802864000' } },
+      { contract: 'TaskManager', name: 'RewardsClaimed', args: { node: 'alice', rewardAmount: '9880757183232936000' } },
+    ]);
   });
 });
 

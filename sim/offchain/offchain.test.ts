@@ -56,6 +56,10 @@ describe('defaults (workloads.md §5, protocol.md §6)', () => {
     expect(() => offchainParams({ k1: 2.5 })).toThrow(/params\.k1/);
     expect(() => offchainParams({ tau: 0 })).toThrow(/params\.tau/);
     expect(() => offchainParams({ epsilon: -1 })).toThrow(/params\.epsilon/);
+    // the spec's ranges, shared with the scenario's offchain section: 0 < q < 1, k1/k2 ≥ 1 (null = off)
+    expect(() => offchainParams({ q: 1 })).toThrow(/params\.q: got 1; expected a finite number in \(0, 1\)/);
+    expect(() => offchainParams({ k1: 0 })).toThrow(/params\.k1/);
+    expect(() => offchainParams({ k2: 0 })).toThrow(/params\.k2/);
   });
 });
 
@@ -79,7 +83,10 @@ describe('node ranking and geometric weights (workloads.md §5.3)', () => {
     expect(r.nodes.map((n) => n.pctWith)).toEqual([369003n, 332103n, 298892n]);
     expect(r.nodes.map((n) => n.pctWithout)).toEqual([369003n, 332103n, 298892n]);
     expect(r.nodes.map((n) => n.rank)).toEqual([1, 2, 3]);
-    expect(r.nodes[1].g / r.nodes[0].g).toBeCloseTo(0.9, 12);
+    // g = (1, .9, .9·.9)/Z with Z = 1 + .9 + .81 summed best first; the ratio of the doubles is exactly 0.9
+    const z = 1 + 0.9 + 0.9 * 0.9;
+    expect(r.nodes.map((n) => n.g)).toEqual([1 / z, 0.9 / z, (0.9 * 0.9) / z]);
+    expect(r.nodes[1].g / r.nodes[0].g).toBe(0.9);
   });
 
   it('a tie in the middle averages the weights it spans, independent of input order', () => {
@@ -140,7 +147,8 @@ describe('node ranking and geometric weights (workloads.md §5.3)', () => {
 
   it('geometricWeights: Σ g = 1 and tied g are the same float', () => {
     const g = geometricWeights(new Map([['x', 1], ['y', 1], ['z', 1], ['w', 0.5]]), DEFAULT_OFFCHAIN);
-    expect(g.reduce((a, r) => a + r.g, 0)).toBeCloseTo(1, 14);
+    // Z = 1 + 3·a with a = (.9 + .81 + .729)/3; the four doubles a_i/Z happen to sum to exactly 1
+    expect(g.reduce((a, r) => a + r.g, 0)).toBe(1);
     expect(Object.is(g[1].g, g[2].g) && Object.is(g[2].g, g[3].g)).toBe(true);
   });
 });
@@ -177,7 +185,7 @@ describe('delegation: pctWith vs pctWithout (workloads.md §5.3 step 4, protocol
 describe('consensus and failure values (workloads.md §5.2, §3.3)', () => {
   it('stake-weighted mean c_k = Σ s x / Σ s, with s = own + ε·delegated', () => {
     const r = scoreTaskDay(day({ nodes: { a: stake(1) }, validators: { v1: stake(1000), v2: stake(2000, 1000) }, truth: { a: 1 }, override: { v1: { a: 1.0 }, v2: { a: 2.0 } } }));
-    expect(r.submissions[0].consensus).toBeCloseTo((1000 * 1 + 3000 * 2) / 4000, 14);
+    expect(r.submissions[0].consensus).toBe(1.75); // (1000·1 + 3000·2)/4000, exact in doubles
   });
 
   it('a failure-value stake majority invalidates a submission; exactly half does not', () => {
@@ -198,7 +206,8 @@ describe('consensus and failure values (workloads.md §5.2, §3.3)', () => {
   it('a failure value reported for a valid submission counts as δ = 1', () => {
     expect(relativeDeviation(999, 1.2, [999, -999])).toBe(1);
     expect(relativeDeviation(Number.NaN, 1.2, [999, -999])).toBe(1);
-    expect(relativeDeviation(1.5, 1.2, [999, -999])).toBeCloseTo(0.25, 14);
+    // (1.5 − 1.2)/1.2 in doubles: 1.5 − 1.2 = 0.30000000000000004, so δ is one ulp above 0.25
+    expect(relativeDeviation(1.5, 1.2, [999, -999])).toBe(0.25000000000000006);
     const r = scoreTaskDay(day({ nodes: { a: stake(1) }, validators: { v1: stake(3000), v2: stake(1000) }, truth: { a: 1.2 }, override: { v2: { a: 999 } } }));
     expect(r.validators.find((v) => v.address === 'v2')).toMatchObject({ D: 1, n: 1 });
   });
@@ -233,14 +242,16 @@ describe('consensus and failure values (workloads.md §5.2, §3.3)', () => {
     const honest = { h1: stake(1000), h2: stake(1000) };
     // colluders hold 80%: the ranking flips
     const big = scoreTaskDay(day({ nodes, truth, validators: { ...honest, x1: stake(4000), x2: stake(4000) }, override: { x1: inverted, x2: inverted } }));
-    expect(big.submissions[0].consensus).toBeCloseTo(0.2 * 1.0 + 0.8 * 1.4, 12);
+    // Σ s·x / Σ s = (2000·1.0 + 8000·1.4)/10000 = 1.32 (8000·1.4 rounds to 11200 exactly)
+    expect(big.submissions[0].consensus).toBe(1.32);
     expect(big.nodes.map((n) => n.rank)).toEqual([3, 2, 1]);
     // honest validators now deviate more than the colluders
     const F = Object.fromEntries(big.validators.map((v) => [v.address, v.F]));
     expect(F.h1).toBeLessThan(F.x1);
     // colluders hold 20%: the mean shifts c_k but not the ranking
     const small = scoreTaskDay(day({ nodes, truth, validators: { h1: stake(4000), h2: stake(4000), x1: stake(1000), x2: stake(1000) }, override: { x1: inverted, x2: inverted } }));
-    expect(small.submissions[0].consensus).toBeCloseTo(0.8 * 1.0 + 0.2 * 1.4, 12);
+    // (8000·1.0 + 2000·1.4)/10000 = 1.08
+    expect(small.submissions[0].consensus).toBe(1.08);
     expect(small.nodes.map((n) => n.rank)).toEqual([1, 2, 3]);
     // the stake-weighted median ignores a 40% minority entirely
     const med = scoreTaskDay(
@@ -277,6 +288,8 @@ describe('validator quality (workloads.md §5.4)', () => {
     // (≈ 0.07 here with τ = 0.01), but the lazy one's F is ~1e−19 and it gets no ppm.
     const r = scoreTaskDay(noisyDay('lazy-1', true));
     const by = Object.fromEntries(r.validators.map((v) => [v.address, v]));
+    // bound: the scores are pseudo-random (seeded alea noise), so the claims about D and F are
+    // bands around the ideal values; the exact ppm below pin this seed's output.
     for (const h of ['h1', 'h2', 'h3', 'h4']) {
       expect(by[h].D).toBeLessThan(0.05);
       expect(by.lazy.F).toBeLessThan(by[h].F * 1e-6);
@@ -284,29 +297,40 @@ describe('validator quality (workloads.md §5.4)', () => {
     }
     expect(by.lazy.D).toBeGreaterThan(0.1);
     expect(by.lazy.pctWith).toBe(0n);
+    // regression values: this code's output for seed 'lazy-1' (deterministic; not derived by hand)
+    expect(r.validators.map((v) => v.pctWith)).toEqual([256470n, 237610n, 251149n, 254769n, 0n]);
     // The stake-weighted median is not dragged: honest F stay ≈ 1.
     const med = scoreTaskDay(noisyDay('lazy-1', true), offchainParams({ consensus: 'median' }));
+    // bound: honest noise is ±0.5% (seeded), so their F is near 1, not exactly 1
     for (const v of med.validators) {
       if (v.address === 'lazy') expect(v.F).toBeLessThan(1e-6);
       else expect(v.F).toBeGreaterThan(0.99);
     }
+    // regression values, as above
+    expect(med.validators.map((v) => v.pctWith)).toEqual([249901n, 249895n, 250070n, 250132n, 0n]);
     // without the lazy one, all five score about the same
     const honest = scoreTaskDay(noisyDay('lazy-1', false));
     const pcts = honest.validators.map((v) => Number(v.pctWith));
+    // tolerance: the five reports carry independent seeded ±0.5% noise, so their ppm differ a little
     expect(Math.max(...pcts) - Math.min(...pcts)).toBeLessThan(5000);
+    // regression values, as above
+    expect(pcts).toEqual([199979, 199938, 200049, 200082, 199949]);
   });
 
   it('known F: exp(−D/τ) and the linear option', () => {
     // one submission, c = (3000·1 + 1000·2)/4000 = 1.25; δ_v1 = −0.2, δ_v2 = 0.6
     const input = day({ nodes: { a: stake(1) }, validators: { v1: stake(3000), v2: stake(1000) }, truth: { a: 1 }, override: { v2: { a: 2 } } });
     const r = scoreTaskDay(input, offchainParams({ tau: 0.1 }));
-    expect(r.validators[0].D).toBeCloseTo(0.04, 14);
-    expect(r.validators[1].D).toBeCloseTo(0.36, 14);
-    expect(r.validators[0].F).toBeCloseTo(Math.exp(-0.4), 14);
-    expect(r.validators[1].F).toBeCloseTo(Math.exp(-3.6), 14);
+    // D = δ² in doubles: 0.2·0.2 = 0.04000000000000001, 0.6·0.6 = 0.36; F = exp(−D/τ) of those doubles
+    expect(r.validators[0].D).toBe(0.2 * 0.2);
+    expect(r.validators[0].D).toBe(0.04000000000000001);
+    expect(r.validators[1].D).toBe(0.36);
+    expect(r.validators[0].F).toBe(Math.exp(-(0.2 * 0.2) / 0.1));
+    expect(r.validators[1].F).toBe(Math.exp(-0.36 / 0.1));
+    // linear: F = 1 − √D: 1 − 0.2 = 0.8, 1 − 0.6 = 0.4
     const lin = scoreTaskDay(input, offchainParams({ fMode: 'linear', fScale: 1 }));
-    expect(lin.validators[0].F).toBeCloseTo(0.8, 14);
-    expect(lin.validators[1].F).toBeCloseTo(0.4, 14);
+    expect(lin.validators[0].F).toBe(0.8);
+    expect(lin.validators[1].F).toBe(0.4);
     // u = (0.8·3000, 0.4·1000) → 857142, 142857
     expect(lin.validators.map((v) => v.pctWith)).toEqual([857142n, 142857n]);
   });
@@ -340,6 +364,9 @@ describe('validator quality (workloads.md §5.4)', () => {
     const input = day({ nodes: { a: stake(1) }, validators, truth: { a: 1.0 }, override: { v4: { a: 1.1 }, v5: { a: 1.2 } } });
     const all = scoreTaskDay(input, offchainParams({ tau: 1 }));
     expect(all.validators.every((v) => v.pctWith > 0n)).toBe(true);
+    // u = F·s: v1..v3 ≈ 1·100000 each, v4 = exp(−0.01)·1 ≈ 0.990, v5 = exp(−0.04)·1 ≈ 0.961 (δ ≈ 0.1, 0.2),
+    // Σu ≈ 300001.95: floor(1e6·100000/Σu) = 333331, floor(1e6·0.990/Σu) = floor(1e6·0.961/Σu) = 3
+    expect(all.validators.map((v) => v.pctWith)).toEqual([333331n, 333331n, 333331n, 3n, 3n]);
     const k2 = scoreTaskDay(input, offchainParams({ tau: 1, k2: 2 }));
     expect(k2.validators.map((v) => v.rewarded)).toEqual([true, true, true, false, false]);
     expect(k2.validators.slice(3).map((v) => v.pctWith)).toEqual([0n, 0n]);
@@ -371,6 +398,8 @@ describe('percentages (workloads.md §5.3 step 4, §5.4 step 4, §5.5)', () => {
           expect(r.pctWithout <= r.pctWith).toBe(true);
           expect(r.pctWithout >= 0n).toBe(true);
           const exact = tot === 0 ? 0 : (1e6 * w[i]) / tot;
+          // bound: the property (a floor is within 1 ppm below the exact share); 1e-6 absorbs the
+          // rounding of the float reference `exact`
           expect(Number(r.pctWith)).toBeLessThanOrEqual(exact + 1e-6);
           expect(Number(r.pctWith)).toBeGreaterThan(exact - 1 - 1e-6);
         });
@@ -385,9 +414,9 @@ describe('percentages (workloads.md §5.3 step 4, §5.4 step 4, §5.5)', () => {
       nVal: fc.integer({ min: 1, max: 6 }),
       seed: fc.integer(),
       params: fc.record({
-        q: fc.double({ min: 0.05, max: 1, noNaN: true }),
-        k1: fc.option(fc.integer({ min: 0, max: 10 }), { nil: null }),
-        k2: fc.option(fc.integer({ min: 0, max: 5 }), { nil: null }),
+        q: fc.double({ min: 0.05, max: 1, maxExcluded: true, noNaN: true }), // 0 < q < 1 (protocol.md §2.5; the registry)
+        k1: fc.option(fc.integer({ min: 1, max: 10 }), { nil: null }), // k ≥ 1, null = off
+        k2: fc.option(fc.integer({ min: 1, max: 5 }), { nil: null }),
         consensus: fc.constantFrom('mean' as const, 'median' as const),
         fMode: fc.constantFrom('exp' as const, 'linear' as const),
         coverage: fc.boolean(),

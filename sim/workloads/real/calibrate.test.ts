@@ -14,10 +14,13 @@ describe('calibrate', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('fits a line exactly when the points lie on one', () => {
+    // pure double arithmetic on values that are exact in binary: mean x = 0.5, mean y = 2.5,
+    // sxx = 0.5, sxy = −0.5, so b = −1, a = 3 and every residual is 0
     const f = linearFit([0, 0.5, 1], [3, 2.5, 2]);
-    expect(f.a).toBeCloseTo(3, 12);
-    expect(f.b).toBeCloseTo(-1, 12);
-    expect(f.residualSd).toBeCloseTo(0, 12);
+    expect(f.a).toBe(3);
+    expect(f.b).toBe(-1);
+    expect(f.residualSd).toBe(0);
+    expect(f.r2).toBe(1);
   });
 
   it('measures real behaviours, fits the surrogate, and a surrogate run uses the fit', async () => {
@@ -29,13 +32,18 @@ describe('calibrate', () => {
     const cal = await calibrate(real, { days: 2, seed: 1, honestNodes: 3, noisyDraws: 2 });
     expect(() => CalibrationFileSchema.parse(cal)).not.toThrow();
     const { fit, measured } = cal;
+    // bound: base, intercept and the sds come from real tfjs training and float32 evaluation, which
+    // may differ in the last bits between backends and machines; the claims are the behaviours
     expect(fit.base).toBeGreaterThan(4.5); // untrained: about log2(30) bits per character
     expect(fit.honest.intercept).toBeLessThan(fit.base - 1);
     expect(fit.validators.noisySd).toBeGreaterThan(fit.validators.honestSd);
-    expect(fit.validators.lazyMax).toBeCloseTo(fit.base, 10);
+    // lazy validators draw from lazyReport × base, with the default lazyReport [0.5, 1]: exact products
+    expect(fit.validators.lazyMax).toBe(fit.base);
+    expect(fit.validators.lazyMin).toBe(fit.base * 0.5);
     expect((measured.oversized as { allFailure: boolean }).allFailure).toBe(true);
     const copycat = measured.copycat as { scores: number[] };
     expect(copycat.scores[0]).toBe(fit.base); // day 0: nothing to copy yet → the base model
+    // bound: a trained model's BPC (tfjs floats, as above)
     expect(copycat.scores[1]).toBeLessThan(fit.base - 1); // day 1: yesterday's best model
 
     const path = join(dir, 'cal.json');
@@ -51,8 +59,10 @@ describe('calibrate', () => {
     const out = runSimulation(s, { seed: 1, run: 0, workload: w });
     expect(out.workload).toMatchObject({ mode: 'surrogate', calibration: { path, scenario: 'cal-test' } });
     const mean = (b: string) => out.scoreByBehaviour[b].sum / out.scoreByBehaviour[b].n;
+    // tolerance: a lazy node submits the base model (true score fit.base), but its consensus is the
+    // mean of three validators' seeded noisy measurements around it (noise sd fitted from tfjs runs)
     expect(mean('lazy')).toBeCloseTo(fit.base, 1);
-    expect(mean('honest')).toBeLessThan(fit.base - 1);
+    expect(mean('honest')).toBeLessThan(fit.base - 1); // bound: the fitted honest line, with noise
     expect(out.scoreByBehaviour.oversized).toBeUndefined(); // 999.0 from every validator: invalid
   });
 });

@@ -43,6 +43,9 @@ describe('a real-workload simulation', () => {
   it('gives honest nodes lower BPC than lazy nodes and a higher reward share', () => {
     const sum = summarize(runs, scenario.days);
     const bpc = sum.meanScoreByBehaviour;
+    // bound: the BPC and the rewards that follow from them come from real tfjs training and float32
+    // evaluation, which may differ in the last bits between backends and machines; the claims are
+    // the ordering of the behaviours (runs on one machine are pinned by the resultsHash test below)
     expect(bpc.honest).toBeLessThan(bpc.lazy - 1);
     expect(bpc.lazy).toBeGreaterThan(4); // the untrained base model: about log2(30) = 4.9 bits
     const node = (b: string) => sum.groups.find((g) => g.role === 'node' && g.behaviour === b)!;
