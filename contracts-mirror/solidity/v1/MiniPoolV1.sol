@@ -7,60 +7,40 @@ import {IFlockConfig} from "../interfaces/IFlockConfig.sol";
 import {ConfigHelper} from "../interfaces/ConfigHelper.sol";
 import {IFlockToken} from "../interfaces/ITokens.sol";
 import {IPoolManager} from "../interfaces/IPoolManager.sol";
+import {MiniPoolBase} from "./MiniPoolBase.sol";
 
 /// The V1 delegation pool, `FlockMiniPool` (abi.md §8.2, contracts.md §4.4), with the statement
 /// order of stand-ins.md §4: FLOCK is both the stake and the reward token, and all unclaimed
 /// rewards are split by time-weight ("temporal delegation") at claim time. OpenZeppelin 4 `Ownable`
-/// with no owner argument, so the deploying pool manager is the owner (A-pool-v1-owner).
+/// with no owner argument, so the deploying pool manager is the owner (A-pool-v1-owner). Events,
+/// constructor and the shared getters: MiniPoolBase.sol.
 /// Mirror: contracts-mirror/contracts/pool.ts `MiniPoolV1`.
-contract MiniPoolV1 is Ownable {
+contract MiniPoolV1 is Ownable, MiniPoolBase {
     using EnumerableSet for EnumerableSet.AddressSet;
     using ConfigHelper for IFlockConfig;
 
+    /// Declared here, not in the base, so the ABI's internal type stays `MiniPoolV1.DelegationInfo`.
     struct DelegationInfo {
         uint256 amount;
         uint256 since;
     }
 
-    uint256 public totalDelegationAmount;
     uint256 public totalPastTemporalDelegation;
-    address public user;
     mapping(address => uint256) public pastTemporalDelegationMap;
     mapping(address => DelegationInfo) public delegationMap;
-    mapping(address => uint256) public lastStakeTimestamp;
-    mapping(address => uint256) public claimedRewards;
     DelegationInfo public activeTotalDelegationInfo;
-    IFlockConfig public config;
 
-    EnumerableSet.AddressSet private _delegators;
+    constructor(address _user, address _flockConfig) MiniPoolBase(_user, _flockConfig) {}
 
-    event Delegate(address indexed _delegator, address indexed _user, uint256 _amount);
-    event Undelegate(address indexed _delegator, address indexed _user, uint256 _amount);
-    event Claim(address indexed _delegator, uint256 _amount);
-    event CollectFee(address indexed _delegator, uint256 _amount);
-    event Fund(uint256 _amount);
-
-    constructor(address _user, address _flockConfig) {
-        user = _user;
-        config = IFlockConfig(_flockConfig);
-    }
-
-    function _flock() private view returns (IFlockToken) {
-        return config.getFlockToken();
+    /// FlockMiniPool's public `config` variable, read from the base's immutable.
+    function config() external view returns (IFlockConfig) {
+        return _config;
     }
 
     // ------------------------------------------------------------------ views
 
     function delegationOf(address _delegator) public view returns (DelegationInfo memory) {
         return delegationMap[_delegator];
-    }
-
-    function getTotalDelegationAmount() external view returns (uint256) {
-        return totalDelegationAmount;
-    }
-
-    function getDelegators() external view returns (address[] memory) {
-        return _delegators.values();
     }
 
     /// `amount·(now − since)` accrued since the delegator's last fold, plus its banked weight.
@@ -76,7 +56,7 @@ contract MiniPoolV1 is Ownable {
 
     /// `(balance − totalDelegationAmount)·TW_d/TW_tot`, or 0 when the total weight is 0; the
     /// surplus is computed (checked) before the zero test.
-    function claimable(address _delegator) public view returns (uint256) {
+    function claimable(address _delegator) public view override returns (uint256) {
         uint256 rewards = _flock().balanceOf(address(this)) - totalDelegationAmount;
         uint256 mine = receiverTemporalDelegation(_delegator);
         uint256 total = totalTemporalDelegation();
@@ -89,11 +69,7 @@ contract MiniPoolV1 is Ownable {
         uint256 rewards = _flock().balanceOf(address(this)) - totalDelegationAmount;
         uint256 total = totalTemporalDelegation();
         if (total == 0) return 0;
-        return (rewards * config.getPoolManager().getPercentageBase() * 365 days) / total;
-    }
-
-    function totalRewardForDelegator(address _delegator) external view returns (uint256) {
-        return claimable(_delegator) + claimedRewards[_delegator];
+        return (rewards * _config.getPoolManager().getPercentageBase() * 365 days) / total;
     }
 
     // ------------------------------------------------------------------ time-weight folds (stand-ins.md §4)
@@ -124,8 +100,8 @@ contract MiniPoolV1 is Ownable {
         _foldTotal(_amount, 0);
         totalDelegationAmount += _amount;
         lastStakeTimestamp[msg.sender] = block.timestamp;
-        config.getMainManager().afterDelegationUpdate(user);
-        config.getPoolManager().addDelegatorToPool(msg.sender);
+        _config.getMainManager().afterDelegationUpdate(user);
+        _config.getPoolManager().addDelegatorToPool(msg.sender);
         emit Delegate(msg.sender, user, _amount);
     }
 
@@ -138,7 +114,7 @@ contract MiniPoolV1 is Ownable {
         _foldTotal(0, _amount);
         totalDelegationAmount -= _amount;
         if (delegationMap[msg.sender].amount == 0) _delegators.remove(msg.sender);
-        config.getMainManager().afterDelegationUpdate(user);
+        _config.getMainManager().afterDelegationUpdate(user);
         emit Undelegate(msg.sender, user, _amount);
     }
 
@@ -147,7 +123,7 @@ contract MiniPoolV1 is Ownable {
     function claimRewards() external {
         uint256 rewards = claimable(msg.sender);
         require(rewards > 0, "No rewards to claim");
-        IPoolManager pm = config.getPoolManager();
+        IPoolManager pm = _config.getPoolManager();
         uint256 fee = (rewards * pm.getProtocolFeePercentage()) / pm.getPercentageBase();
         uint256 net = rewards - fee;
         IFlockToken flock = _flock();

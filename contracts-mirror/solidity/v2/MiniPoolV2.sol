@@ -6,18 +6,21 @@ import {IFlockConfig} from "../interfaces/IFlockConfig.sol";
 import {ConfigHelper} from "../interfaces/ConfigHelper.sol";
 import {IFlockToken, IGmFlock} from "../interfaces/ITokens.sol";
 import {IPoolManager} from "../interfaces/IPoolManager.sol";
+import {MiniPoolBase} from "../v1/MiniPoolBase.sol";
 
 /// The V2 delegation pool stand-in, `FlockMiniPoolV2` (stand-ins.md §3, A-pool-v2-views): a
 /// share-based vault with gmFLOCK principal and FLOCK rewards, an accumulator per share scaled by
 /// P = 1e18, and `unallocated` for FLOCK funded while the principal is 0, so a newcomer never
-/// shares rewards funded before it joined. Every division floors.
+/// shares rewards funded before it joined. Every division floors. Events, constructor and the
+/// shared getters: v1/MiniPoolBase.sol.
 /// Mirror: contracts-mirror/contracts/pool.ts `MiniPoolV2`.
-contract MiniPoolV2 {
+contract MiniPoolV2 is MiniPoolBase {
     using EnumerableSet for EnumerableSet.AddressSet;
     using ConfigHelper for IFlockConfig;
 
     uint256 private constant P = 1e18;
 
+    /// Declared here, not in the base, so the ABI's internal type stays `MiniPoolV2.DelegationInfo`.
     struct DelegationInfo {
         uint256 amount;
         uint256 since;
@@ -29,32 +32,13 @@ contract MiniPoolV2 {
         uint256 pending;
     }
 
-    address public user;
-    uint256 public totalDelegationAmount;
     uint256 public accRewardPerShare;
     uint256 public unallocated;
-    mapping(address => uint256) public lastStakeTimestamp;
     mapping(address => uint256) public lastClaimTimestamp;
-    mapping(address => uint256) public claimedRewards;
 
-    IFlockConfig private immutable _config;
     mapping(address => ShareAccount) private _accounts;
-    EnumerableSet.AddressSet private _delegators;
 
-    event Delegate(address indexed _delegator, address indexed _user, uint256 _amount);
-    event Undelegate(address indexed _delegator, address indexed _user, uint256 _amount);
-    event Claim(address indexed _delegator, uint256 _amount);
-    event CollectFee(address indexed _delegator, uint256 _amount);
-    event Fund(uint256 _amount);
-
-    constructor(address _user, address _flockConfig) {
-        user = _user;
-        _config = IFlockConfig(_flockConfig);
-    }
-
-    function _flock() private view returns (IFlockToken) {
-        return _config.getFlockToken();
-    }
+    constructor(address _user, address _flockConfig) MiniPoolBase(_user, _flockConfig) {}
 
     function _gm() private view returns (IGmFlock) {
         return _config.getGmFlockToken();
@@ -63,7 +47,7 @@ contract MiniPoolV2 {
     // ------------------------------------------------------------------ views
 
     /// Gross, before the fee: `pending + amount·(acc − accLast)/P`.
-    function claimable(address _delegator) public view returns (uint256) {
+    function claimable(address _delegator) public view override returns (uint256) {
         ShareAccount storage a = _accounts[_delegator];
         return a.pending + (a.amount * (accRewardPerShare - a.accLast)) / P;
     }
@@ -71,19 +55,6 @@ contract MiniPoolV2 {
     /// `(amount, since = lastStakeTimestamp)`.
     function delegationOf(address _delegator) external view returns (DelegationInfo memory) {
         return DelegationInfo({amount: _accounts[_delegator].amount, since: lastStakeTimestamp[_delegator]});
-    }
-
-    function getTotalDelegationAmount() external view returns (uint256) {
-        return totalDelegationAmount;
-    }
-
-    /// Delegators with a non-zero amount, in order of first delegation (swap-and-pop removal).
-    function getDelegators() external view returns (address[] memory) {
-        return _delegators.values();
-    }
-
-    function totalRewardForDelegator(address _delegator) external view returns (uint256) {
-        return claimable(_delegator) + claimedRewards[_delegator];
     }
 
     // ------------------------------------------------------------------ accounting
