@@ -9,6 +9,7 @@ import { registerRun } from './run.js';
 import { registerParity } from './parity.js';
 import { registerCalibrate } from './calibrate.js';
 import { registerChain } from './chain.js';
+import { registerParams } from './params.js';
 
 const program = new Command();
 program
@@ -35,6 +36,7 @@ registerBench(program);
 registerParity(program);
 registerCalibrate(program);
 registerChain(program);
+registerParams(program);
 
 try {
   await program.parseAsync();

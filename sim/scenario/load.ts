@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ScenarioSchema, type Scenario } from './schema.js';
+import { checkSetKey } from './registry.js';
 import { canonicalJson } from '../../contracts-mirror/replay/encode.js';
 import { ScenarioError } from './error.js';
 
@@ -20,13 +21,19 @@ export interface LoadedScenario {
   file: string;
 }
 
-/** Applies `a.b.c=value` (value parsed as JSON when it is JSON, else taken as a string). */
+/**
+ * Applies `a.b.c=value` (value parsed as JSON when it is JSON, else taken as a string). The key
+ * must name a parameter of the registry (`flock-lab params`), a section, or a place inside a
+ * compound parameter; an unknown key is rejected here, naming it, before anything is validated.
+ */
 export function applySets(raw: unknown, sets: readonly string[], file: string): unknown {
   const root = structuredClone(raw) as Record<string, unknown>;
   for (const s of sets) {
     const eq = s.indexOf('=');
     if (eq <= 0) throw new ScenarioError(file, [{ path: s, message: '--set expects key=value, e.g. --set params.gamma=100000' }]);
     const path = s.slice(0, eq).split('.');
+    const unknown = checkSetKey(path.join('.'));
+    if (unknown) throw new ScenarioError(file, [unknown]);
     const text = s.slice(eq + 1);
     let value: unknown;
     try {
