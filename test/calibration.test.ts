@@ -1,27 +1,20 @@
-/** Surrogate calibration from real workloads: the fit, and a surrogate run that uses it. */
+/**
+ * Surrogate calibration from real workloads, end to end: the fit from real behaviours, and a
+ * surrogate run that uses it (the line fit alone is tested in sim/workloads/real/calibrate.test.ts).
+ */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ScenarioSchema } from '../../scenario/schema.js';
-import { runSimulation } from '../../run/simulation.js';
-import { CalibrationFileSchema } from '../calibration.js';
-import { createWorkload } from '../factory.js';
-import { calibrate, linearFit } from './calibrate.js';
+import { ScenarioSchema } from '../sim/scenario/schema.js';
+import { runSimulation } from '../sim/run/simulation.js';
+import { CalibrationFileSchema } from '../sim/workloads/calibration.js';
+import { createWorkload } from '../sim/workloads/factory.js';
+import { calibrate } from '../sim/workloads/real/calibrate.js';
 
 describe('calibrate', () => {
   const dir = mkdtempSync(join(tmpdir(), 'flock-calibrate-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  it('fits a line exactly when the points lie on one', () => {
-    // pure double arithmetic on values that are exact in binary: mean x = 0.5, mean y = 2.5,
-    // sxx = 0.5, sxy = −0.5, so b = −1, a = 3 and every residual is 0
-    const f = linearFit([0, 0.5, 1], [3, 2.5, 2]);
-    expect(f.a).toBe(3);
-    expect(f.b).toBe(-1);
-    expect(f.residualSd).toBe(0);
-    expect(f.r2).toBe(1);
-  });
 
   it('measures real behaviours, fits the surrogate, and a surrogate run uses the fit', async () => {
     const real = ScenarioSchema.parse({

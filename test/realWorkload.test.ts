@@ -4,13 +4,13 @@
  * share; copycats are detected by hash; oversized models are invalid; runs are deterministic.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ScenarioSchema, type Scenario } from '../../scenario/schema.js';
-import { runSimulation } from '../../run/simulation.js';
-import { hashRuns, simulateSeeds } from '../../run/runSet.js';
-import { summarize } from '../../results/kpi.js';
-import { createWorkload } from '../factory.js';
-import type { Workload } from '../types.js';
-import { tf } from './backend.js';
+import { ScenarioSchema, type Scenario } from '../sim/scenario/schema.js';
+import { runSimulation } from '../sim/run/simulation.js';
+import { hashRuns, simulateSeeds } from '../sim/run/runSet.js';
+import { summarize } from '../sim/results/kpi.js';
+import { createWorkload } from '../sim/workloads/factory.js';
+import type { Workload } from '../sim/workloads/types.js';
+import { tf } from '../sim/workloads/real/backend.js';
 
 const scenario: Scenario = ScenarioSchema.parse({
   name: 'real-test',
