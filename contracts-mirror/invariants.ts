@@ -1,5 +1,5 @@
 /**
- * The invariants of traces.md, checked after every trace step and every simulated day:
+ * The invariants of docs/traces.md#invariants (formulas: docs/model.md#invariants), checked after every trace step and every simulated day:
  * conservation per token (minted = Σ balances + burned) and solvency of every contract that
  * owes tokens. Each check recomputes its sums from the holders, never from a cached total.
  */
@@ -98,7 +98,7 @@ export function checkInvariants(d: Deployment): Violation | null {
   }
   if (d.exchange) {
     let locked = 0n;
-    // Open locks only: a claimed lock leaves its owner's list but keeps its lockInfoMap entry (contracts.md §3.2).
+    // Open locks only: a claimed lock leaves its owner's list but keeps its lockInfoMap entry (ASSUMPTIONS.md A-ex-claim).
     for (const ids of d.exchange.userLocksMap.values()) for (const id of ids) locked += d.exchange.lockInfos.get(id)?.flockAmount ?? 0n;
     const a = solvency('Exchange:FLOCK', flock.bal(d.exchange.address), locked);
     if (a) return a;

@@ -1,5 +1,5 @@
 /**
- * Branded unit types (style.md): a ppm can never be passed where wei is expected.
+ * Branded unit types: a ppm can never be passed where wei is expected.
  * At run time they are plain bigints; the brand exists only for the type checker.
  */
 declare const brand: unique symbol;
@@ -23,14 +23,14 @@ export const ppm = (x: bigint) => x as Ppm;
 export const seconds = (x: bigint) => x as Seconds;
 
 export const E18 = 10n ** 18n;
-/** `rewardPercentageBase` default (contracts.md §0.1). */
+/** `rewardPercentageBase` default (docs/model.md#ppm). */
 export const PPM_BASE = 1_000_000n;
 export const DAY = 86_400n;
 export const MAX_UINT256 = (1n << 256n) - 1n;
 export const MAX_UINT128 = (1n << 128n) - 1n;
 export const ZERO_ADDRESS: Address = '0x0000000000000000000000000000000000000000';
 
-/** OZ AccessControl and RbacUpgradeable role ids (abi.md §2.2), as lowercase 0x-hex bytes32. */
+/** OZ AccessControl and RbacUpgradeable role ids (docs/contracts.md#roles), as lowercase 0x-hex bytes32. */
 export const ROLES = {
   DEFAULT_ADMIN_ROLE: '0x0000000000000000000000000000000000000000000000000000000000000000',
   DAO_ADMIN: '0xf591dda2e9b53c180cef2a1f29bc285ccc0649b7a0efc8de2ec0cfe024d46b96',
@@ -41,5 +41,5 @@ export const ROLES = {
   REGISTRAR_ROLE: '0xedcc084d3dcd65a1f7f23c65c46722faca6953d28e43150a467cf43e5c309238',
 } as const;
 
-/** Task-manager role enum, both versions (contracts.md §1). */
+/** Task-manager stake-role enum, both versions (docs/contracts.md#stake-roles). */
 export const ROLE = { NODE: 0n, VALIDATOR: 1n, DELEGATOR: 2n, NODE_VALIDATOR: 3n } as const;

@@ -1,6 +1,7 @@
 /**
  * The external ABI of every contract the mirror implements, in human-readable form: the deployed
- * contracts' signatures from abi.md and the stand-ins' from stand-ins.md. It is the one source of
+ * contracts' signatures from their verified sources and the stand-ins' from docs/contracts.md#stand-ins
+ * (docs/contracts.md#abi-registry). It is the one source of
  * truth for trace validation, argument conversion, event argument names and (issue 5) the EVM
  * engine, so a trace written against it runs unchanged on either engine.
  */

@@ -1,7 +1,7 @@
 /**
  * Deploys flock-lab's V2 reference stack (the compiled Solidity of contracts-mirror/solidity/) onto
  * a JSON-RPC node with ethers, exactly as contracts-mirror/genesis.ts builds the mirror's genesis
- * (stand-ins.md §1): the same deployment order, initializers, config wiring (abi.md §3.3), roles
+ * (docs/contracts.md#genesis): the same deployment order, initializers, config wiring (docs/contracts.md#config-layout), roles
  * and default parameters. Pools are deployed by the pool manager (`createMiniPool`) and FL tasks
  * by FLTaskManager (`createTask`), never directly.
  *
@@ -37,12 +37,12 @@ export const V2_KIND: Record<ContractName, string> = {
   FLTaskManager: 'FLTaskManager',
 };
 
-/** Deployment order of genesis.ts / the EVM engine (stand-ins.md §1.2, abi.md §13.2). */
+/** Deployment order of genesis.ts / the EVM engine (docs/contracts.md#deployment-order). */
 const ORDER: ContractName[] = ['FLOCK', 'gmFLOCK', 'Config', 'TaskManager', 'PoolManager', 'StakeInfo', 'Exchange', 'Vesting', 'FLTaskManager'];
 
 export interface ChainDeployment {
   chainId: number;
-  /** The deployer, holder of every role (stand-ins.md §1.2 `admin`). */
+  /** The deployer, holder of every role (`admin` of docs/contracts.md#roles-and-wiring). */
   admin: string;
   /** Checksummed addresses by contract name. */
   addresses: Record<ContractName, string>;
@@ -160,7 +160,7 @@ export async function deployReferenceV2(rpc: RpcSender, opts: { admin?: string; 
 
   const call = (name: ContractName, fn: string, args: unknown[] = []) => rpc.tx(admin, V2_KIND[name], a[name], fn, args);
 
-  // initializers (stand-ins.md §1.2)
+  // initializers (docs/contracts.md#deployment-order)
   await call('FLOCK', 'initialize', [0n, 'FLock Token', 'FLOCK']);
   await call('gmFLOCK', 'initialize');
   await call('Config', 'initialize');
@@ -170,7 +170,7 @@ export async function deployReferenceV2(rpc: RpcSender, opts: { admin?: string; 
   await call('Vesting', 'initialize', [a.FLOCK]);
   await call('FLTaskManager', 'initialize');
 
-  // config wiring (abi.md §3.3, V2 layout)
+  // config wiring (docs/contracts.md#config-layout, V2 layout)
   await call('Config', 'setAddress', [CFG.MainManager, a.TaskManager]);
   await call('Config', 'setAddress', [CFG.PoolManager, a.PoolManager]);
   await call('Config', 'setAddress', [CFG.TaskManager, a.FLTaskManager]);
@@ -191,7 +191,7 @@ export async function deployReferenceV2(rpc: RpcSender, opts: { admin?: string; 
   await call('gmFLOCK', 'setRegistered', [a.Exchange, true]);
   await call('Vesting', 'grantRole', [ROLES.DEFAULT_ADMIN_ROLE, a.TaskManager]);
 
-  // default parameters (stand-ins.md §1.3, V2 column)
+  // default parameters (docs/contracts.md#default-parameters, V2 column)
   for (const [name, fn, args] of v2DefaultParameters(a.Vesting)) await call(name, fn, [...args]);
 
   return { chainId, admin, addresses: a, fromBlock };

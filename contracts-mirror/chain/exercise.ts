@@ -51,7 +51,7 @@ export async function exerciseReferenceV2(rpc: RpcSender, deployment?: ChainDepl
   const poolTx = (from: string, pool: string, fn: string, args: unknown[] = []) => rpc.tx(from, 'MiniPoolV2', pool, fn, args);
   const MAX = (1n << 256n) - 1n;
 
-  // Live-like parameters (stand-ins.md §1.3: the documented live values) and a γ.
+  // Live-like parameters (docs/contracts.md#default-parameters: the documented live values) and a γ.
   const params = { gamma: 100_000n, feePercentage: 80_000n, protocolFeePercentage: 145_000n, exchangeFeeBps: 513n, rewardTokenPerDay: 1074n * E18 };
   await tx(admin, 'TaskManager', 'setGamma', [params.gamma]);
   await tx(admin, 'TaskManager', 'setFeePercentage', [params.feePercentage]);

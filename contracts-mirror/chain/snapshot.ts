@@ -10,7 +10,7 @@
  * eth_blockNumber, eth_getBlockByNumber, eth_getCode, eth_call and eth_getLogs (and records the
  * ones it is asked for); nothing here creates a signer. Every call is pinned to one block.
  *
- * What it reads (contracts.md §4.2, §4.4; abi.md §3, §7, §9):
+ * What it reads (the V2 task manager, pool manager, config and StakeInfo of docs/contracts.md#contracts-and-names):
  * - parameters: the task manager's emission, γ, λ, fee, stake minimums, decay and vesting
  *   settings; the pool manager's fee, σ bounds and cooldowns; the exchange's fee;
  * - the active tasks (`activeTaskIds(i)`, `tasks(id)`; completed ones are skipped);
@@ -44,7 +44,7 @@ const KIND: Record<SnapshotContract, string> = {
   Config: 'Config',
 };
 
-/** Base mainnet (chain 8453), contracts.md §7: the proxies. */
+/** Base mainnet (chain 8453), docs/contracts.md#base-mainnet-addresses: the proxies. */
 export const BASE_MAINNET = {
   chainId: 8453,
   addresses: {
@@ -74,7 +74,7 @@ export interface SnapshotOptions {
   rpc: string;
   /** Block to read at (default: the latest block when the snapshot starts). */
   block?: number;
-  /** Resolve every contract through this config's `getAddress(i)` (abi.md §3.3, V2 layout). */
+  /** Resolve every contract through this config's `getAddress(i)` (docs/contracts.md#config-layout, V2 layout). */
   configAddress?: string;
   /** Addresses that override the defaults (and the config's), by contract name. */
   addresses?: AddressSet;
@@ -497,7 +497,7 @@ async function readAll(o: SnapshotOptions, provider: ReadOnlyProvider, chainId: 
       const have = new Set<string>();
       await readStakes(role, t.id, candidates[role].get(t.id) ?? [], have);
       const sum = () => stakes.filter((x) => x.taskId === t.id && x.role === role).reduce((a, x) => a + BigInt(x.amount), 0n);
-      // StakeInfo's per-task total (stand-ins.md §2: validator stake includes the creator's stake).
+      // StakeInfo's per-task total (docs/contracts.md#stakeinfo-stand-in: validator stake includes the creator's stake).
       let total: bigint | null = null;
       if (SI) total = (await tryCall('StakeInfo', SI, role === 'node' ? 'getTotalNodeStakesPerTask' : 'getTotalValidatorStakesPerTask', [BigInt(t.id)])) as bigint | null;
       if (total === null) continue;
@@ -518,7 +518,7 @@ async function readAll(o: SnapshotOptions, provider: ReadOnlyProvider, chainId: 
     const listed = (await tryCall('MiniPoolV2', pool, 'getDelegators')) as string[] | null;
     if (listed !== null) return listed.map(lower);
     if (!fromLogs) {
-      // The live pool need not have getDelegators (abi.md §9.2): find delegators from Delegate logs.
+      // The live pool need not have getDelegators (its source is not public, docs/contracts.md#v2-delegation-pool-stand-in): find delegators from Delegate logs.
       fromLogs = new Map();
       const pools = poolRows.map((p) => p.pool);
       for (let i = 0; i < pools.length; i += 100)

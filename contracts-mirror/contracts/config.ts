@@ -1,10 +1,10 @@
-/** `FlockConfig` / `FlockConfigV2` address book (abi.md §3): every contract resolves the others through it at call time. */
+/** `FlockConfig` / `FlockConfigV2` address book (docs/contracts.md#config-layout): every contract resolves the others through it at call time. */
 import { AccessControlled } from '../evm/accessControl.js';
 import { Revert, require } from '../evm/revert.js';
 import type { Contract, World } from '../evm/world.js';
 import { ROLES, ZERO_ADDRESS, type Address } from '../units.js';
 
-/** Config index layout (abi.md §3.3). V1 and V2 differ from index 5 on. */
+/** Config index layout (docs/contracts.md#config-layout). V1 and V2 differ from index 5 on. */
 export const CFG = {
   MainManager: 0n,
   PoolManager: 1n,
@@ -34,7 +34,7 @@ export class Config extends AccessControlled {
     return this.addresses.get(index) ?? ZERO_ADDRESS;
   }
 
-  /** Reverts with no message for the zero address (abi.md §3.1). */
+  /** Reverts with no message for the zero address (as deployed; docs/contracts.md#config-layout). */
   setAddress(sender: Address, index: bigint, addr: Address): void {
     this.onlyAdmin(sender);
     if (addr === ZERO_ADDRESS) throw new Revert('');
@@ -59,7 +59,7 @@ export class Config extends AccessControlled {
 
 /**
  * The address at config index `i` in the config contract `c` itself points at, as the contracts'
- * ConfigHelper resolves it at call time (abi.md §3.4), so a `setConfig` takes effect.
+ * ConfigHelper resolves it at call time (docs/contracts.md#config-layout), so a `setConfig` takes effect.
  */
 export function cfg(c: Contract, i: bigint): Address {
   return c.w.at<Config>(c.configOf()).addresses.get(i) ?? ZERO_ADDRESS;

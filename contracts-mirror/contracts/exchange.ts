@@ -1,4 +1,4 @@
-/** `gmFlockExchangeUpgradeable` (contracts.md §3.2, abi.md §5.2). */
+/** `gmFlockExchangeUpgradeable` (verified V2 source; docs/model.md#lock-multiplier and docs/model.md#exchange-fee). */
 import { Rbac } from '../evm/accessControl.js';
 import { Revert, add, panic, require, sub } from '../evm/revert.js';
 import type { World } from '../evm/world.js';
@@ -108,7 +108,7 @@ export class Exchange extends Rbac {
   }
 
   /**
-   * contracts.md §3.2, abi.md §5.2. The deployed order: the lock is filed first (its id is the
+   * As the verified source does it (docs/model.md#exchange-fee). The deployed order: the lock is filed first (its id is the
    * current `currentLockInfoId`, so ids start at 0, then the counter moves on), then the full
    * deposit is pulled, the fee (even a zero one) goes to the FLOCK address, and gmFLOCK is minted
    * on the gross amount. The lock records `flockAmount − fee`.
@@ -135,7 +135,7 @@ export class Exchange extends Rbac {
   }
 
   /**
-   * Sweeps the caller's matured locks (abi.md §5.2): each is swap-popped from the caller's list,
+   * Sweeps the caller's matured locks (deployed source; docs/contracts.md#quirks-kept-from-the-deployed-code): each is swap-popped from the caller's list,
    * without maintaining lockIndexMap (the deployed quirk). `lockInfoMap` keeps the entry.
    */
   claimUnlockedFlock(sender: Address, timestamp: bigint): void {

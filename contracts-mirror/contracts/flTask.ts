@@ -1,6 +1,6 @@
 /**
  * FL Alliance: `FLTaskManager` and `FLTask:<id>`, the project-defined integer interface of
- * stand-ins.md §7.1 (the live FL contract is not public and computes in quad floats).
+ * docs/contracts.md#fl-alliance-task-interface (the live FL contract is not public and computes in quad floats).
  */
 import { AccessControlled } from '../evm/accessControl.js';
 import { Contract, type World } from '../evm/world.js';
@@ -141,7 +141,7 @@ export class FLTask extends Contract {
     this.w.emit(this.address, 'Staked', sender, amount);
   }
 
-  /** Daily funding from the AI Arena task manager (contracts.md §5.1). */
+  /** Daily funding from the AI Arena task manager (docs/model.md#fl-alliance-share). */
   fundRewardPool(sender: Address, amount: bigint): void {
     this.flock().transferFrom(this.address, sender, this.address, amount);
     this.w.j.set(this.s, 'rewardPool', this.s.rewardPool + amount);

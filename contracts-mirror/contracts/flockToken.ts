@@ -1,4 +1,4 @@
-/** FLOCK, `FlockTokenUpgradeable` (contracts.md §3.1, abi.md §4). */
+/** FLOCK, `FlockTokenUpgradeable` (verified source; docs/contracts.md#contracts-and-names). */
 import { Erc20, type Erc20State } from '../evm/erc20.js';
 import { require, add } from '../evm/revert.js';
 import type { World } from '../evm/world.js';
@@ -7,7 +7,7 @@ import { E18, type Address } from '../units.js';
 export interface FlockTokenState extends Erc20State {
   dailyMintLimit: bigint;
   maxTotalSupply: bigint;
-  /** Lifetime mints; burns never lower it, so burns do not free mint room (protocol.md §4.1). */
+  /** Lifetime mints; burns never lower it, so burns do not free mint room (docs/model.md#supply-cap). */
   currentMinted: bigint;
 }
 
@@ -59,7 +59,7 @@ export class FlockToken extends Erc20 {
     this.w.j.set(this.t, 'dailyMintLimit', limit);
   }
 
-  /** contracts.md §3.1: onlyAdmin; the cap is on lifetime mints. */
+  /** onlyAdmin; the cap is on lifetime mints (docs/model.md#supply-cap). */
   mint(sender: Address, account: Address, amount: bigint): void {
     this.onlyAdmin(sender);
     const next = add(this.t.currentMinted, amount);
@@ -90,13 +90,13 @@ export class FlockToken extends Erc20 {
     return super.transfer(sender, to, amount);
   }
 
-  /** `transferFrom` checks `from`, not msg.sender (abi.md §4). */
+  /** `transferFrom` checks `from`, not msg.sender (deployed source; ASSUMPTIONS.md A-flock-blacklist). */
   override transferFrom(sender: Address, from: Address, to: Address, amount: bigint): boolean {
     require(!this.blacklist.has(from), 'BlacklistedToken: account is blacklisted');
     return super.transferFrom(sender, from, to, amount);
   }
 
-  /** Burns the token contract's own balance: where every protocol fee is sent (contracts.md §3.1). */
+  /** Burns the token contract's own balance: where every protocol fee is sent (docs/model.md#supply-cap). */
   burnNetworkFees(sender: Address): void {
     this.onlyAdmin(sender);
     this.burnInternal(this.address, this.bal(this.address));

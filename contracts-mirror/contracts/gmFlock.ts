@@ -1,4 +1,4 @@
-/** gmFLOCK, the V2 staking token: the stand-in of stand-ins.md §5 (source not public). */
+/** gmFLOCK, the V2 staking token: the stand-in of docs/contracts.md#gmflock-stand-in (source not public). */
 import { Erc20, type Erc20State } from '../evm/erc20.js';
 import { require } from '../evm/revert.js';
 import type { World } from '../evm/world.js';
@@ -48,7 +48,7 @@ export class GmFlock extends Erc20 {
     this.mintInternal(account, amount);
   }
 
-  /** Burns without an allowance: the exchange burns its users' gmFLOCK on redemption (abi.md §5.1). */
+  /** Burns without an allowance: the exchange burns its users' gmFLOCK on redemption (docs/contracts.md#gmflock-stand-in). */
   burn(sender: Address, account: Address, amount: bigint): void {
     require(this.isMinter(sender), 'gmFLOCK: not minter');
     this.burnInternal(account, amount);

@@ -12,7 +12,7 @@
 import type { Contract } from '../evm/world.js';
 import type { Address } from '../units.js';
 
-/** `IFlockMainManager` (abi.md §12): the task manager at config index 0, as pools, StakeInfo and the pool manager see it. */
+/** `IFlockMainManager` (docs/contracts.md#calls-between-contracts): the task manager at config index 0, as pools, StakeInfo and the pool manager see it. */
 export interface IMainManager extends Contract {
   afterDelegationUpdate(sender: Address, user: Address): void;
   getNodeStakes(sender: Address, taskId: bigint, user: Address): bigint;

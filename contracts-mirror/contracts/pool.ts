@@ -1,7 +1,7 @@
 /**
- * Delegation pools. `FlockMiniPool` (V1, public source, contracts.md §4.4 and the statement order
- * of stand-ins.md §4) splits all unclaimed rewards by time-weight at claim time.
- * `FlockMiniPoolV2` is the share-based stand-in of stand-ins.md §3, in which a newcomer never
+ * Delegation pools. `FlockMiniPool` (V1, public source, docs/model.md#v1-mini-pool, with the statement
+ * order of docs/contracts.md#v1-mini-pool-statement-order) splits all unclaimed rewards by time-weight at claim time.
+ * `FlockMiniPoolV2` is the share-based stand-in of docs/contracts.md#v2-delegation-pool-stand-in, in which a newcomer never
  * shares rewards funded before it joined.
  */
 import { Contract, type World } from '../evm/world.js';
@@ -124,7 +124,7 @@ export class MiniPoolV1 extends PoolBase {
     return this.p.owner;
   }
 
-  /** OpenZeppelin 4 `Ownable` (abi.md §2.3, §8.2): the owner is the pool manager, which never calls these. */
+  /** OpenZeppelin 4 `Ownable` (deployed V1 source; ASSUMPTIONS.md A-pool-v1-owner): the owner is the pool manager, which never calls these. */
   renounceOwnership(sender: Address): void {
     this.onlyOwner(sender);
     this.setOwner(ZERO_ADDRESS);
@@ -185,7 +185,7 @@ export class MiniPoolV1 extends PoolBase {
     return div(mul(mine, rewards), total);
   }
 
-  /** `surplus·base·365 days/TW_tot` (contracts.md §4.4), or 0 when the total weight is 0. */
+  /** `surplus·base·365 days/TW_tot` (deployed V1 view), or 0 when the total weight is 0. */
   interestPerYear(): bigint {
     const rewards = sub(this.flock().bal(this.address), this.p.totalDelegationAmount);
     const total = this.totalTemporalDelegation();
@@ -193,7 +193,7 @@ export class MiniPoolV1 extends PoolBase {
     return div(mul(mul(rewards, this.poolManager().getPercentageBase()), 365n * 86_400n), total);
   }
 
-  /** stand-ins.md §4 step 1: fold the delegator's weight to now, then change its amount. */
+  /** docs/contracts.md#v1-mini-pool-statement-order step 1: fold the delegator's weight to now, then change its amount. */
   private foldDelegator(d: Address, delta: bigint): void {
     const j = this.w.j;
     const t = this.delegation.get(d) ?? { amount: 0n, since: 0n };
@@ -201,7 +201,7 @@ export class MiniPoolV1 extends PoolBase {
     j.mset(this.delegation, d, { amount: t.amount + delta, since: this.w.now });
   }
 
-  /** stand-ins.md §4 step 2: fold the pool total to now, then change the active amount. */
+  /** docs/contracts.md#v1-mini-pool-statement-order step 1, second half: fold the pool total to now, then change the active amount. */
   private foldTotal(delta: bigint): void {
     const a = this.p.activeTotal;
     const j = this.w.j;
@@ -222,7 +222,7 @@ export class MiniPoolV1 extends PoolBase {
     this.w.emit(this.address, 'Delegate', sender, this.p.user, amount);
   }
 
-  /** The deployed order: checks, the FLOCK transfer, then the folds (stand-ins.md §4). */
+  /** The deployed order: checks, the FLOCK transfer, then the folds (docs/contracts.md#v1-mini-pool-statement-order). */
   undelegate(sender: Address, amount: bigint): void {
     require((this.lastStake.get(sender) ?? 0n) + 86_400n < this.w.now, "You can't undelegate before 1 day");
     require(this.amountOf(sender) >= amount, 'User has insufficient token delegated');
@@ -257,7 +257,7 @@ export class MiniPoolV1 extends PoolBase {
   }
 }
 
-/** Reward-per-share scale of the V2 pool (stand-ins.md §3). */
+/** Reward-per-share scale of the V2 pool (docs/contracts.md#v2-delegation-pool-stand-in). */
 export const P = 10n ** 18n;
 
 export interface MiniPoolV2State {

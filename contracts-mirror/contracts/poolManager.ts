@@ -1,5 +1,5 @@
 /**
- * `FlockPoolManagerUpgradeable` (V1, abi.md §8.1) and `FlockPoolManagerV2Upgradeable` (abi.md §9.1):
+ * `FlockPoolManagerUpgradeable` (V1) and `FlockPoolManagerV2Upgradeable` (both verified; docs/contracts.md#contracts-and-names):
  * one delegation pool per node or validator, its σ, and the pool-side fee and cooldown parameters.
  */
 import { Rbac } from '../evm/accessControl.js';
@@ -52,7 +52,7 @@ export class PoolManager extends Rbac implements IPoolManager {
     this.kind = this.v2 ? 'PoolManagerV2' : 'PoolManagerV1';
   }
 
-  /** The initializers' values (abi.md §8.1, §9.1). */
+  /** The initializers' values (docs/contracts.md#default-parameters). */
   initialize(sender: Address, config: Address): void {
     this.initializer();
     const j = this.w.j;
@@ -129,7 +129,7 @@ export class PoolManager extends Rbac implements IPoolManager {
     return this.lastSigmaChange.get(user) ?? 0n;
   }
   /**
-   * V1 returns the stored σ; V2 clamps it into [minSigma, maxSigma] (contracts.md §4.4), testing
+   * V1 returns the stored σ; V2 clamps it into [minSigma, maxSigma] (docs/model.md#sigma-bounds-cooldown-and-freeze), testing
    * the upper bound first, so maxSigma wins when minSigma > maxSigma.
    */
   getPoolSigma(_s: Address, user: Address): bigint {

@@ -1,5 +1,5 @@
 /**
- * StakeInfo, the stand-in of stand-ins.md §2 (the deployed source is not public): per-task
+ * StakeInfo, the stand-in of docs/contracts.md#stakeinfo-stand-in (the deployed source is not public): per-task
  * stake totals, captured pool delegations, and task weights with β = 1, ε = 1 by default.
  */
 import { Contract, type World } from '../evm/world.js';
@@ -11,7 +11,8 @@ import type { IMainManager, IPoolManager } from './interfaces.js';
 
 /**
  * Task weight from a side's direct stake and the delegation counted with it. Traces and parity
- * use the linear form (stand-ins.md §2); scenarios may plug in another (protocol.md §6 item 4).
+ * use the linear form (docs/contracts.md#stakeinfo-stand-in); scenarios may plug in another, since the live
+ * weight function is unpublished (docs/model.md#task-weights).
  */
 export type WeightFn = (stake: bigint, delegation: bigint) => bigint;
 export const linearWeight: WeightFn = (stake, delegation) => stake + delegation;
@@ -68,7 +69,7 @@ export class StakeInfo extends Contract {
     const userMap = role === ROLE.NODE ? this.userNode : this.userValidator;
     set2(j, userMap, user, t, (get2(userMap, user, t) ?? 0n) + stakes);
     // Membership follows the task manager's own stake maps, which it writes before calling
-    // here, so a creator's stake never makes the creator's pool count (stand-ins.md §2).
+    // here, so a creator's stake never makes the creator's pool count (docs/contracts.md#stakeinfo-stand-in).
     const tm = this.w.at<IMainManager>(cfg(this, CFG.MainManager));
     const staked = role === ROLE.NODE ? tm.getNodeStakes(this.address, t, user) : tm.getValidatorStakes(this.address, t, user);
     const members = role === ROLE.NODE ? this.nodeMember : this.validatorMember;
@@ -79,7 +80,7 @@ export class StakeInfo extends Contract {
     this.syncTotal(user);
   }
 
-  /** Never reverts: saturates at 0, also after clearStakes (abi.md §10.3 item 4). */
+  /** Never reverts: saturates at 0, also after clearStakes (docs/contracts.md#stakeinfo-stand-in; a revert would break every withdrawal). */
   removeStakes(sender: Address, t: bigint, stakes: bigint, role: bigint, user: Address): void {
     this.onlyMainManager(sender);
     const j = this.w.j;

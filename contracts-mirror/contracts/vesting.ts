@@ -1,4 +1,4 @@
-/** `LinearVestingRewards` (contracts.md §4.5, abi.md §11.2): where V2 final node rewards vest. */
+/** `LinearVestingRewards` (verified source; docs/model.md#node-vesting): where V2 final node rewards vest. */
 import { AccessControlled } from '../evm/accessControl.js';
 import { add, require } from '../evm/revert.js';
 import type { World } from '../evm/world.js';

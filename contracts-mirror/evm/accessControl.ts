@@ -1,6 +1,6 @@
 /**
- * OpenZeppelin 4.9 AccessControl, FLock's AdminUpgradeable (abi.md §2.1) and RbacUpgradeable
- * (abi.md §2.2), shared by every upgradeable contract of the mirror.
+ * OpenZeppelin 4.9 AccessControl, FLock's AdminUpgradeable (docs/contracts.md#admin-checks) and
+ * RbacUpgradeable (docs/contracts.md#roles), shared by every upgradeable contract of the mirror.
  */
 import { ROLES, type Address } from '../units.js';
 import { Contract, hexAddress } from './world.js';
@@ -83,7 +83,7 @@ export abstract class AccessControlled extends Contract {
     this.w.emit(this.address, 'RoleRevoked', role, account, sender);
   }
 
-  /** AdminUpgradeable's `onlyAdmin` (stand-ins.md §6: the live text is unknown). */
+  /** AdminUpgradeable's `onlyAdmin` (docs/contracts.md#admin-checks: the live text is unknown). */
   protected onlyAdmin(sender: Address): void {
     require(this.has(ROLES.DEFAULT_ADMIN_ROLE, sender), 'Restricted to admins');
   }
@@ -101,7 +101,7 @@ export abstract class AccessControlled extends Contract {
   }
 }
 
-/** RbacUpgradeable's role management (abi.md §2.2): `add*` need DAO_ADMIN, then OZ grantRole needs DEFAULT_ADMIN_ROLE. */
+/** RbacUpgradeable's role management (docs/contracts.md#roles): `add*` need DAO_ADMIN, then OZ grantRole needs DEFAULT_ADMIN_ROLE. */
 export abstract class Rbac extends AccessControlled {
   DAO_ADMIN(): string {
     return ROLES.DAO_ADMIN;

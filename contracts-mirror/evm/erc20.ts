@@ -1,6 +1,6 @@
 /**
- * OpenZeppelin 4.9.6 ERC20 (abi.md §2.4 strings), with the genesis allowance rule of
- * stand-ins.md §1.4: every account allows every contract 2^256−1 until it approves otherwise.
+ * OpenZeppelin 4.9.6 ERC20 (its revert strings: docs/contracts.md#revert-strings), with the genesis
+ * allowance rule of docs/contracts.md#balances-and-allowances: every account allows every contract 2^256−1 until it approves otherwise.
  */
 import { MAX_UINT256, ZERO_ADDRESS, type Address, type Wei } from '../units.js';
 import { AccessControlled } from './accessControl.js';
@@ -10,7 +10,7 @@ export interface Erc20State {
   name: string;
   symbol: string;
   totalSupply: bigint;
-  /** Tokens destroyed by `_burn` (not an on-chain variable; traces.md `burned`). */
+  /** Tokens destroyed by `_burn` (not an on-chain variable; `burned` of docs/traces.md#state). */
   burned: bigint;
 }
 

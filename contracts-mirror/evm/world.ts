@@ -40,7 +40,7 @@ export class World {
   /** Event log of the current transaction; null turns recording off (simulation hot path). */
   logs: Log[] | null = [];
   readonly contracts = new Map<Address, Contract>();
-  /** Address-book contract every lookup goes through (abi.md §3.4: resolved at call time). */
+  /** Address-book contract every lookup goes through (docs/contracts.md#config-layout: resolved at call time). */
   configAddress: Address = 'Config';
 
   constructor(
@@ -116,7 +116,7 @@ function revertReasonOf(e: unknown): string {
 const hexCache = new Map<string, string>();
 
 /**
- * The 0x-address of a named account (stand-ins.md §1.1): the last 20 bytes of
+ * The 0x-address of a named account (docs/contracts.md#accounts-and-addresses): the last 20 bytes of
  * keccak256(utf8("flock-lab:" + name)). Contracts use the same derivation in the mirror
  * (ASSUMPTIONS.md A-addr). Only AccessControl revert messages show it.
  */

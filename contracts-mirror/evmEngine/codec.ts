@@ -1,6 +1,6 @@
 /**
  * ABI coding between traces and the EVM: names ↔ addresses, calldata from converted trace
- * arguments, return values and event arguments into the result's value encoding (traces.md),
+ * arguments, return values and event arguments into the result's value encoding (docs/traces.md#value-encoding),
  * and revert data into reasons ("panic 0x11", "" for an empty revert). Interfaces and event
  * topic tables are built once per ABI and cached.
  */
@@ -169,7 +169,7 @@ const STRING = [ParamType.from('string')];
 const UINT = [ParamType.from('uint256')];
 const PANIC_SELECTOR = '0x4e487b71';
 
-/** Revert data → the reason of traces.md: the require string, "panic 0x11", or "" for an empty revert. */
+/** Revert data → the reason of docs/traces.md#revert-reasons: the require string, "panic 0x11", or "" for an empty revert. */
 export function revertReason(ret: Uint8Array, halt?: string): string {
   if (halt) return `evm: ${halt}`;
   if (ret.length === 0) return '';

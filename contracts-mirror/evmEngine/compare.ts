@@ -1,5 +1,5 @@
 /**
- * Parity of traces.md: two results are in parity when their canonical JSON is byte-identical
+ * Parity (docs/traces.md#parity): two results are in parity when their canonical JSON is byte-identical
  * after removing `engine` and `gas`. The first differing path is searched in `steps` first (in
  * step order), then `views`, `state` and the rest, each in canonical order (sorted keys, arrays by
  * index), so a diverging step is reported rather than the `ok` flag it flips. A field present on

@@ -1,5 +1,5 @@
 /**
- * The invariants of traces.md computed from chain state through view calls (reads the session
+ * The invariants of docs/traces.md#invariants computed from chain state through view calls (reads the session
  * already holds are taken synchronously: `x ?? (await …)` runs the await only on a miss), with the check
  * names, detail keys and check order of contracts-mirror/invariants.ts:
  * conservation per token, then the task manager, each pool and FL task in creation order,

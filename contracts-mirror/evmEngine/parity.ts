@@ -1,7 +1,7 @@
 /**
  * Differential fuzzing of the two engines (issue 5): random traces (generator.ts) run on the
  * mirror and on the EVM; a case passes when the results are byte-identical without `engine` and
- * `gas` (traces.md Parity). A failing case is shrunk by fast-check to a minimal trace, and
+ * `gas` (docs/traces.md#parity). A failing case is shrunk by fast-check to a minimal trace, and
  * reported with the first differing path and step index. EVM gas per function is collected for
  * the gas report.
  */

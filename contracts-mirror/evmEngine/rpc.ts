@@ -1,8 +1,8 @@
 /**
- * `replay --engine evm --rpc URL` (traces.md, Options): the EVM engine's genesis, steps, events,
+ * `replay --engine evm --rpc URL` (docs/traces.md#engines-and-options): the EVM engine's genesis, steps, events,
  * views, invariants and state (engine.ts, session.ts, state.ts, invariants.ts), run on an existing
  * JSON-RPC node through RpcChain instead of the in-process VM. Genesis deploys fresh contracts
- * from the impersonated `admin` of stand-ins.md §1 at the time of the first step; the result is
+ * from the impersonated `admin` of the genesis (docs/contracts.md#genesis) at the time of the first step; the result is
  * the in-process engine's, except that views carry no gas (an eth_call has no receipt).
  *
  * A replay is wrapped in evm_snapshot / evm_revert: the node is left as it was found, so the

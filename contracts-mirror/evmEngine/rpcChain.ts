@@ -1,5 +1,5 @@
 /**
- * The EVM engine's chain (ChainPort) over an existing JSON-RPC node (traces.md, Options `--rpc`):
+ * The EVM engine's chain (ChainPort) over an existing JSON-RPC node (`--rpc`, docs/traces.md#engines-and-options):
  * a local `hardhat node`, or a local fork of a live chain. Transactions are sent with
  * `eth_sendTransaction` from impersonated accounts (`hardhat_impersonateAccount`, gas funded with
  * `hardhat_setBalance`), one block per transaction, each at exactly the step's time

@@ -1,5 +1,5 @@
 /**
- * The fixed state schema of traces.md (the same sections, keys and omissions as
+ * The fixed state schema of docs/traces.md#state (the same sections, keys and omissions as
  * contracts-mirror/replay/state.ts), read from the chain through view calls at the time of
  * the last step. Balances cover every holder seen in Transfer logs; per-account records cover
  * the trace's names that took part in a step (the others hold no record in either engine).

@@ -1,5 +1,5 @@
 /**
- * Daily emission, contracts.md §4.2 / protocol.md §4.2 (V2 `mintDailyReward`): each mint bumps
+ * Daily emission, docs/model.md#emission-and-decay (V2 `mintDailyReward`): each mint bumps
  * the counter; on reaching `dailyMintResetCount` the per-day amount decays by
  * `dailyMintDecayPercentage/base` (floored) and the counter resets; then the amount is minted.
  */

@@ -1,6 +1,6 @@
 /**
- * FL Alliance round reward (stand-ins.md §7.1, the integer form of the legacy contract,
- * contracts.md §6.2): `roundReward = pool/roundsLeft`; each eligible participant is owed
+ * FL Alliance round reward (docs/model.md#fl-round-rewards; the integer form of the legacy
+ * contract that the FL task stand-in of docs/contracts.md#fl-alliance-task-interface uses): `roundReward = pool/roundsLeft`; each eligible participant is owed
  * `roundReward·proportion/(100·1e18)` with `proportion = stake·1e18·100/Σ eligible stake`.
  */
 import { E18 } from '../units.js';

@@ -1,7 +1,7 @@
 /**
- * gmFLOCK lock multiplier, contracts.md §3.2 and protocol.md §2.10:
+ * gmFLOCK lock multiplier (docs/model.md#lock-multiplier), as the deployed exchange computes it:
  * `base` if lockPeriod ≤ t0, else `epsilon·(min(lockPeriod, t1) − t0) / t1 + base`.
- * It divides by t1, not t1 − t0 (contracts.md §8 item 7).
+ * It divides by t1, not t1 − t0, as deployed and as the docs write it.
  */
 import { add, div, mul } from '../evm/revert.js';
 

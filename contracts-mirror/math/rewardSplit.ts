@@ -1,16 +1,16 @@
 /**
- * The AI Arena reward arithmetic of contracts.md §5, as pure functions. Every `/` is a Solidity
+ * The AI Arena reward arithmetic (docs/model.md#ai-arena-rewards), as pure functions. Every `/` is a Solidity
  * floor division in the order the contract evaluates it; checked arithmetic panics as 0.8 does.
  */
 import { add, div, mul, sub } from '../evm/revert.js';
 
-/** §5.2: a task's share of the AI Arena pot, `R_arena·w_t/W`. */
+/** docs/model.md#per-task-share: a task's share of the AI Arena pot, `R_arena·w_t/W`. */
 export function taskPot(rArena: bigint, taskWeight: bigint, totalWeight: bigint): bigint {
   return div(mul(rArena, taskWeight), totalWeight);
 }
 
 /**
- * §5.2 γ split, floor inside first: `f = γ + ((B − 2γ)·side)/(N + V)`, then `T = T0·f/B`.
+ * docs/model.md#gamma-split, floor inside first: `f = γ + ((B − 2γ)·side)/(N + V)`, then `T = T0·f/B`.
  * `side` is N for the node pool and V for the validator pool.
  */
 export function gammaSplit(t0: bigint, gamma: bigint, base: bigint, side: bigint, n: bigint, v: bigint): bigint {
@@ -18,13 +18,13 @@ export function gammaSplit(t0: bigint, gamma: bigint, base: bigint, side: bigint
   return div(mul(t0, f), base);
 }
 
-/** §5.3: the locked 90 % of the node pool, `lockedRewardPercentage·T_node/B`. */
+/** docs/model.md#locked-and-unlocked-node-rewards: the locked 90 % of the node pool, `lockedRewardPercentage·T_node/B`. */
 export function lockedPart(lockedPct: bigint, tNode: bigint, base: bigint): bigint {
   return div(mul(lockedPct, tNode), base);
 }
 
 /**
- * §5.3: a node's unlocked daily share, `unlockedRewardPercentage·T_node·p/(B·B)`, every product
+ * docs/model.md#locked-and-unlocked-node-rewards: a node's unlocked daily share, `unlockedRewardPercentage·T_node·p/(B·B)`, every product
  * checked. V1 applies it to the node's percentage; V2 to each of the two percentages (a and b).
  */
 export function unlockedNodeShare(unlockedPct: bigint, tNode: bigint, pct: bigint, base: bigint): bigint {
@@ -32,7 +32,7 @@ export function unlockedNodeShare(unlockedPct: bigint, tNode: bigint, pct: bigin
 }
 
 /**
- * §5.3/§5.4 V1 delegators' cut (protocol.md §2.7): `((B − σ)·r·d)/(d + ownStake)/B`,
+ * V1 delegators' cut of a node or validator reward (docs/model.md#v1-delegator-cut): `((B − σ)·r·d)/(d + ownStake)/B`,
  * with d the participant's captured delegation.
  */
 export function v1DelegatorCut(reward: bigint, sigma: bigint, delegation: bigint, ownStake: bigint, base: bigint): bigint {
@@ -40,7 +40,7 @@ export function v1DelegatorCut(reward: bigint, sigma: bigint, delegation: bigint
 }
 
 /**
- * §5.3/§5.4 V2.1 with/without-delegation split: the participant keeps `(a − b)·σ/B + b` and its
+ * V2.1 with/without-delegation split of a node or validator reward (docs/model.md#sigma-split): the participant keeps `(a − b)·σ/B + b` and its
  * pool gets the rest, where a and b are its shares with and without delegation.
  * Returns [participant, delegators].
  */
@@ -55,7 +55,7 @@ export function pctOf(amount: bigint, pct: bigint, scale: bigint): bigint {
   return div(mul(amount, pct), scale);
 }
 
-/** §5.5 claim fee: `amount·feePercentage/B`, floored, so the claimer keeps the rounding remainder. */
+/** Claim fee (docs/model.md#claim-fees): `amount·feePercentage/B`, floored, so the claimer keeps the rounding remainder. */
 export function claimFee(amount: bigint, feePct: bigint, base: bigint): bigint {
   return div(mul(amount, feePct), base);
 }

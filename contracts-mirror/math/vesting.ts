@@ -1,5 +1,5 @@
 /**
- * `LinearVestingRewards` vesting rule (contracts.md §4.5, protocol.md §2.5): all at once when the
+ * `LinearVestingRewards` vesting rule (docs/model.md#node-vesting): all at once when the
  * duration is 0; nothing before start; else `amount·elapsed/duration`, capped at amount.
  */
 import { mul } from '../evm/revert.js';

@@ -1,5 +1,5 @@
 /**
- * Typed argument conversion of traces.md: integers from JSON numbers (≤ 2^53−1) or from
+ * Typed argument conversion of docs/traces.md#argument-conversion: integers from JSON numbers (≤ 2^53−1) or from
  * decimal / `<decimal>e<N>` strings that must land on a whole number in the type's range;
  * addresses are names; strings are never converted; arrays convert element by element.
  */

@@ -1,4 +1,4 @@
-/** Value encoding and canonical JSON of traces.md: integers as decimal strings, sorted keys, 2-space indent. */
+/** Value encoding and canonical JSON of docs/traces.md#value-encoding and docs/traces.md#canonical-json: integers as decimal strings, sorted keys, 2-space indent. */
 import type { Encoded } from './types.js';
 
 export function encodeValue(v: unknown): Encoded {

@@ -1,4 +1,4 @@
-/** An invalid trace (traces.md exit code 2): names the step index and the field, and what to fix. */
+/** An invalid trace (exit code 2, docs/traces.md#exit-codes): names the step index and the field, and what to fix. */
 export class TraceError extends Error {
   constructor(
     readonly field: string,

@@ -1,4 +1,4 @@
-/** Validation of a trace against traces.md and the ABI registry; everything wrong is a TraceError (exit 2). */
+/** Validation of a trace against docs/traces.md#trace-format and the ABI registry; everything wrong is a TraceError (exit 2). */
 import type { FunctionFragment } from 'ethers';
 import { CONTRACT_NAMES, functionOf, kindOfName } from '../abi/registry.js';
 import { parseInteger, convertArg } from './convert.js';
@@ -23,7 +23,7 @@ export interface ParsedTrace {
   aiArenaSlashing: boolean;
   accounts: { name: string; FLOCK: bigint; gmFLOCK: bigint }[];
   steps: ParsedStep[];
-  /** Every name the trace mentions: accounts, senders and address arguments (traces.md State). */
+  /** Every name the trace mentions: accounts, senders and address arguments (docs/traces.md#state). */
   names: Set<string>;
 }
 

@@ -1,5 +1,5 @@
 /**
- * Trace replay on the mirror (traces.md): genesis, then each step at its block timestamp, with
+ * Trace replay on the mirror (docs/traces.md): genesis, then each step at its block timestamp, with
  * statuses, events in emission order, views, invariants after every step, and the state schema.
  */
 import { abiOf, kindOfName } from '../abi/registry.js';

@@ -1,4 +1,4 @@
-/** The fixed state schema of traces.md, read from the mirror at the time of the last step. */
+/** The fixed state schema of docs/traces.md#state, read from the mirror at the time of the last step. */
 import type { Deployment } from '../genesis.js';
 import { MiniPoolV1, MiniPoolV2 } from '../contracts/pool.js';
 import { FLTask } from '../contracts/flTask.js';

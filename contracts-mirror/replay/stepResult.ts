@@ -1,5 +1,5 @@
 /**
- * A step's entry in a trace result (traces.md, Step results), shared by both engines so that
+ * A step's entry in a trace result (docs/traces.md#step-status), shared by both engines so that
  * the mirror and the EVM classify outcomes by one rule.
  */
 import type { ParsedStep } from './parse.js';

@@ -1,4 +1,4 @@
-/** Trace and result shapes of `spec/traces.md` (format flock-trace/1). */
+/** Trace and result shapes of docs/traces.md (format flock-trace/1). */
 
 export type Protocol = 'v1' | 'v2';
 
