@@ -1,5 +1,6 @@
 /**
- * The docs' published examples reproduced on the contracts (protocol.md §2.7, §2.10; contracts.md §5.3).
+ * The docs' published examples reproduced on the contracts (docs/model.md#v1-delegator-cut, docs/model.md#lock-multiplier,
+ * docs/model.md#locked-and-unlocked-node-rewards).
  */
 import { describe, expect, it } from 'vitest';
 import type { ResultEvent, TraceResult, TraceStep } from '../replay/types.js';

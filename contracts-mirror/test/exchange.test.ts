@@ -1,6 +1,6 @@
 /**
- * gmFLOCK (stand-ins.md §5) and gmFlockExchange (contracts.md §3.2, abi.md §5.2, protocol.md §2.10)
- * driven through traces. Genesis exchange params (stand-ins.md §1.3):
+ * gmFLOCK (docs/contracts.md#gmflock-stand-in) and gmFlockExchange (verified V2 source;
+ * docs/model.md#lock-multiplier) driven through traces. Genesis exchange params (docs/contracts.md#default-parameters):
  *   t0 = 30 days = 2592000, t1 = 365 days = 31536000, epsilon = 21900, base = 10000, protocolFee = 0.
  * multiplier(L) = base                              if L <= t0
  *               = epsilon*(min(L,t1) - t0)/t1 + base otherwise (divides by t1, not t1 - t0)
@@ -90,7 +90,7 @@ describe('getExchangeMultiplier (division by t1)', () => {
 });
 
 /**
- * The id the exchange gives its first lock. The spec (contracts.md §3.2, abi.md §5.2) names `currentLockInfoId`
+ * The id the exchange gives its first lock. The exchange's documented interface names `currentLockInfoId`
  * but does not state the first value, so the behavioural tests below read it from the engine and use B, B+1, B+2.
  * The deployed source's value is pinned separately in 'lock ids start at currentLockInfoId = 0'.
  */
@@ -434,8 +434,8 @@ describe('exchangeFlock with a 513 bps fee, and redemption', () => {
 });
 
 /*
- * Points the spec leaves implicit, pinned to the deployed gmFlockExchangeUpgradeable that contracts.md §3.2 and
- * abi.md §5.2 describe: `lockInfoMap[currentLockInfoId] = LockInfo(currentLockInfoId, ...); currentLockInfoId++`,
+ * Points the documented interface leaves implicit, pinned to the deployed gmFlockExchangeUpgradeable
+ * (ASSUMPTIONS.md A-ex-ids, A-ex-fee, A-ex-claim): `lockInfoMap[currentLockInfoId] = LockInfo(currentLockInfoId, ...); currentLockInfoId++`,
  * an unconditional `require(transfer(flockTokenAddress, fee), "Fee transfer failed")`, and
  * `require(totalFlock > 0, "No claimable tokens")` on the summed FLOCK.
  */

@@ -1,5 +1,5 @@
 /**
- * FL Alliance task stand-in (stand-ins.md §7.1, protocol.md §2.11, contracts.md §6.2) driven through traces.
+ * FL Alliance task stand-in (docs/contracts.md#fl-alliance-task-interface, docs/model.md#fl-round-rewards) driven through traces.
  * Per round: roundReward = rewardPool / roundsLeft; for each eligible u, in two floor steps,
  *   proportion = stake_u*1e18*100 / Σ eligible stake;  owed = roundReward*proportion / (100*1e18).
  * slash: s = min(roundStake*slashPercentage/1e6, current stake); s*9/10 to the pool, s - s*9/10 to the caller.
@@ -49,7 +49,7 @@ function setup(s: Steps) {
   return iCreate;
 }
 
-/** The index the stand-in gives to the first round (stand-ins.md does not fix the base), read from RoundStarted. */
+/** The index the stand-in gives to the first round (docs/contracts.md numbers rounds from 0; the test does not rely on it), read from RoundStarted. */
 function firstRoundIndex(): number {
   const s = new Steps();
   setup(s);

@@ -1,7 +1,7 @@
 /**
- * PoolManager V1/V2 (contracts.md §4.4, abi.md §8.1, §9.1), the V1 FlockMiniPool (abi.md §8.2,
- * stand-ins.md §4, protocol.md §2.8) and the V2 share pool (stand-ins.md §3), driven through traces.
- * Defaults (stand-ins.md §1.3): base 1e6, sigma in [0, 1e6], sigma cooldown 1 day, protocolFeePercentage 10000,
+ * PoolManager V1/V2 (docs/model.md#delegation-pools), the V1 FlockMiniPool (docs/model.md#v1-mini-pool,
+ * docs/contracts.md#v1-mini-pool-statement-order) and the V2 share pool (docs/contracts.md#v2-delegation-pool-stand-in),
+ * driven through traces. Defaults (docs/contracts.md#default-parameters): base 1e6, sigma in [0, 1e6], sigma cooldown 1 day, protocolFeePercentage 10000,
  * V2 poolDelegatorCoolDown 1 day, poolClaimCoolDown 0.
  */
 import { describe, expect, it } from 'vitest';
@@ -383,7 +383,7 @@ describe('V1 mini pool: time-weighted claimable', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-describe('V2 share pool (stand-ins.md §3)', () => {
+describe('V2 share pool (docs/contracts.md#v2-delegation-pool-stand-in)', () => {
   /*
    * P = 1e18. dave funds X0 = 5000000000000000003 at principal 0 -> unallocated = X0.
    * bob delegates b = 2999999999999999999999; dave funds F1 = 1000000000000000000001:

@@ -1,11 +1,11 @@
 /**
  * Black-box tests of the V1 AI Arena task manager (`FlockTaskManagerUpgradeable`), driven through
- * traces (spec/traces.md) on genesis of spec/stand-ins.md §1.
+ * traces (docs/traces.md) on the genesis of docs/contracts.md#genesis.
  *
- * Every expected wei value below was derived by hand from spec/contracts.md §5 (floor division in
- * the order shown there), with the derivation written above the assertion. Notation:
+ * Every expected wei value below was derived by hand from docs/model.md#ai-arena-rewards (floor
+ * division in the order shown there), with the derivation written above the assertion. Notation:
  * B = 1e6, R = rewardTokenPerDay = 1074e18, γ = gamma (ppm), σ = pool sigma (ppm).
- * V1 defaults (stand-ins.md §1): minNodeStakes 10e18, validatorMinStake 50e18, locked 900000,
+ * V1 defaults (docs/contracts.md#default-parameters): minNodeStakes 10e18, validatorMinStake 50e18, locked 900000,
  * unlocked 100000, validator withdrawal fee 150000, γ 0, feePercentage 0.
  */
 import { describe, expect, it } from 'vitest';
@@ -34,7 +34,7 @@ function indexOf(steps: TraceStep[], pred: (s: TraceStep) => boolean): number {
   return i;
 }
 
-const MAX_SUPPLY = 10n ** 27n; // FLOCK maxTotalSupply = 1_000_000_000e18 (abi.md §4)
+const MAX_SUPPLY = 10n ** 27n; // FLOCK maxTotalSupply = 1_000_000_000e18 (docs/model.md#supply-cap)
 
 describe('V1 mintDailyReward', () => {
   it('mints rewardTokenPerDay (1074e18) into the task manager on every call, with no spacing in V1', () => {
@@ -49,7 +49,7 @@ describe('V1 mintDailyReward', () => {
     expectClean(r);
     // two mints of R = 1074e18 each: 2 * 1074e18 = 2148e18
     expect(viewBig(r, 'tm')).toBe(e18(2148));
-    // currentMinted counts the genesis 1000e18 of alice (stand-ins.md §1.4) + 2148e18
+    // currentMinted counts the genesis 1000e18 of alice (docs/contracts.md#balances-and-allowances) + 2148e18
     expect(viewBig(r, 'minted')).toBe(e18(3148));
     expect(viewBig(r, 'rtpd')).toBe(e18(1074));
     const ev = eventsAt(r, 0).find((e) => e.contract === 'TaskManager' && e.name === 'MintDailyReward');
@@ -104,7 +104,7 @@ describe('V1 daily uploads: per-task share, γ split, 10/90 lock, delegator cut'
       trace('v1', steps, { alice: flock(1000), bob: flock(1000), carol: flock(1000), dave: flock(1000), erin: flock(1000) }),
     );
     expectClean(r);
-    // Weights, role NODE (stand-ins.md §2): w1 = aliceStake + delegation(alice) = 30e18+1 + 10e18 = 40e18+1;
+    // Weights, role NODE (docs/contracts.md#stakeinfo-stand-in): w1 = aliceStake + delegation(alice) = 30e18+1 + 10e18 = 40e18+1;
     //   w2 = 20e18; W = 60e18+1.
     // Task 1: T0 = R*w1/W = 1074e18*(40e18+1)/(60e18+1) = 716000000000000000005
     //   N = 30e18+1 (direct only), V = 70e18+1; fN = 0 + 1e6*N/(N+V) = floor(1e6*(30e18+1)/(100e18+2)) = 300000
@@ -351,7 +351,7 @@ describe('V1 final upload, completion and withdrawals', () => {
     expect(viewBig(r, 'lockedBefore')).toBe(483299033400000000000n);
     expect(r.views.completedBefore).toBe(false);
     // Final: share_a = L*700000/B = 338309323380000000000
-    //   cut_f = ((B-400000)*share_a*10e18)/(10e18+30e18+1)/B = 50746398506999999998 (stand-ins.md §4)
+    //   cut_f = ((B-400000)*share_a*10e18)/(10e18+30e18+1)/B = 50746398506999999998 (docs/model.md#v1-delegator-cut)
     //   share_c = L*300000/B = 144989710020000000000
     // alice = (32219935560000000000 - 4832990333999999999) + (338309323380000000000 - 50746398506999999998)
     //       = 314949870099000000003
@@ -464,7 +464,7 @@ describe('V1 staking rules, revert strings and access checks', () => {
     expect(r.views.completed).toBe(false);
   });
 
-  it('onlyAdmin functions revert for a non-admin (any reason, stand-ins.md §6)', () => {
+  it('onlyAdmin functions revert for a non-admin (any reason, docs/contracts.md#admin-checks)', () => {
     const steps: TraceStep[] = [
       { at: at(0), from: 'admin', call: 'TaskManager.createTask', args: [1, 30 * DAY, 'task-1'] },
       { at: at(10), from: 'alice', call: 'TaskManager.stakeTokensForTrainingNodes', args: [1, '10e18'] },
@@ -497,7 +497,7 @@ describe('V1 staking rules, revert strings and access checks', () => {
   });
 });
 
-describe('V1 AI Arena slashing hook (stand-ins.md §7.2)', () => {
+describe('V1 AI Arena slashing hook (docs/contracts.md#slashing-hook)', () => {
   const base: TraceStep[] = [
     { at: at(0), from: 'admin', call: 'TaskManager.createTask', args: [1, 30 * DAY, 'task-1'] },
     { at: at(10), from: 'alice', call: 'TaskManager.stakeTokensForTrainingNodes', args: [1, w(e18(30) + 3n)] },

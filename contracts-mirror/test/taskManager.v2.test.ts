@@ -1,12 +1,12 @@
 /**
  * Black-box tests of the V2.1 AI Arena task manager (`FlockTaskManagerV2Upgradeable`), driven through
- * traces (spec/traces.md) on genesis of spec/stand-ins.md §1.
+ * traces (docs/traces.md) on the genesis of docs/contracts.md#genesis.
  *
- * Every expected wei value below was derived by hand from spec/contracts.md §5 (floor division in
- * the order shown there), with the derivation written above the assertion. Notation:
+ * Every expected wei value below was derived by hand from docs/model.md#ai-arena-rewards (floor
+ * division in the order shown there), with the derivation written above the assertion. Notation:
  * B = 1e6, R = rewardTokenPerDay = 1074e18, γ = gamma (ppm), σ = pool sigma (ppm),
  * u = B - lockedRewardPercentage = 100000, pw/po = reward percentages with/without delegation.
- * V2 genesis defaults (stand-ins.md §1): min stakes 3000e18, maxRewardTokenPerDay 1074e18,
+ * V2 genesis defaults (docs/contracts.md#default-parameters): min stakes 3000e18, maxRewardTokenPerDay 1074e18,
  * reset count 30, decay 900000, vesting 30 days, freeze 2 days before/after, γ 0, fee 0.
  */
 import { describe, expect, it } from 'vitest';
@@ -176,7 +176,7 @@ describe('V2 daily uploads: NODE_VALIDATOR weights, γ split, with/without-deleg
       trace('v2', steps, { alice: gm(10000), bob: gm(10000), carol: gm(10000), dave: gm(10000), erin: gm(10000) }),
     );
     expectClean(r);
-    // Weights, role NODE_VALIDATOR (stand-ins.md §2): w1 = 3000e18 + (7000e18+1) + delegation(alice) 1000e18
+    // Weights, role NODE_VALIDATOR (docs/contracts.md#stakeinfo-stand-in): w1 = 3000e18 + (7000e18+1) + delegation(alice) 1000e18
     //   = 11000e18+1; w2 = 4000e18 + 3000e18 = 7000e18; W = 18000e18+1.
     // Task 1: T0 = 1074e18*(11000e18+1)/(18000e18+1) = 656333333333333333333
     //   N = 3000e18, V = 7000e18+1 (direct stakes only)
@@ -206,7 +206,7 @@ describe('V2 daily uploads: NODE_VALIDATOR weights, γ split, with/without-deleg
     expect(viewBig(r, 'locked2')).toBe(214799785199999999999n);
     expect(viewBig(r, 'dave')).toBe(7955539644452399999n);
     expect(viewBig(r, 'erin')).toBe(89499910499999999999n);
-    // the daily ParticipantRewarded carries taskId 0 (contracts.md §4.2 quirk)
+    // the daily ParticipantRewarded carries taskId 0 (a deployed V2 quirk, docs/contracts.md#quirks-kept-from-the-deployed-code)
     const iUp = indexOf(steps, (s) => s.call === 'TaskManager.uploadRewardResultsForTrainingNodes');
     const pr = eventsAt(r, iUp).find((e) => e.contract === 'TaskManager' && e.name === 'ParticipantRewarded');
     expect(pr?.args.participant).toBe('alice');
@@ -499,7 +499,7 @@ describe('V2 final upload, vesting and withdrawals', () => {
       { at: at(F + 2), from: 'admin', call: 'TaskManager.uploadRewardResultsForValidators', args: [1, ['carol'], [1000000], [1000000]], expectRevert: 'Task already completed' },
       { at: at(F + 2), from: 'admin', call: 'TaskManager.uploadRewardResultsOnlyForValidators', args: [1, ['carol'], [1000000], [1000000]], expectRevert: 'Task already completed' },
       { at: at(F + 2), from: 'admin', call: 'TaskManager.uploadFinalRewardResultsForTrainingNodes', args: [1, ['alice'], [1000000], [1000000]], expectRevert: 'Task already completed' },
-      // abi.md §7: the final upload checks "Task does not exist", then the array lengths, then "Task already completed"
+      // deployed V2 source: the final upload checks "Task does not exist", then the array lengths, then "Task already completed"
       { at: at(F + 2), from: 'admin', call: 'TaskManager.uploadFinalRewardResultsForTrainingNodes', args: [1, ['alice'], [1000000, 1], [1000000]], expectRevert: 'Mismatched arrays length' },
       { at: at(F + 2), from: 'admin', call: 'TaskManager.uploadFinalRewardResultsForTrainingNodes', args: [1, ['alice'], [1000000], []], expectRevert: 'Mismatched arrays length' },
       { at: at(F + 2), from: 'admin', call: 'TaskManager.uploadFinalRewardResultsForTrainingNodes', args: [99, ['alice'], [1000000, 1], [1000000]], expectRevert: 'Task does not exist' },
@@ -735,7 +735,7 @@ describe('V2 isNodePoolFreezing and the σ freeze', () => {
   });
 });
 
-describe('V2 AI Arena slashing hook (stand-ins.md §7.2)', () => {
+describe('V2 AI Arena slashing hook (docs/contracts.md#slashing-hook)', () => {
   const base: TraceStep[] = [
     { at: at(0), from: 'admin', call: 'TaskManager.createTask', args: [1, 30 * DAY, 'task-1'] },
     { at: at(10), from: 'alice', call: 'TaskManager.stakeTokensForTrainingNodes', args: [1, '3000e18'] },

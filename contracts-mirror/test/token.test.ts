@@ -1,6 +1,6 @@
 /**
- * FLOCK (`FlockTokenUpgradeable`, contracts.md §3.1, abi.md §4) driven through traces.
- * Every expected number is derived by hand from the spec; the derivation sits above each assertion.
+ * FLOCK (`FlockTokenUpgradeable`, verified source; docs/model.md#supply-cap) driven through traces.
+ * Every expected number is derived by hand from the deployed source and docs/contracts.md#genesis; the derivation sits above each assertion.
  */
 import { describe, expect, it } from 'vitest';
 import type { ResultEvent, TraceResult, TraceStep } from '../replay/types.js';
@@ -45,18 +45,18 @@ describe('FLOCK basics and genesis', () => {
     s.add({ at: T0, view: 'FLOCK.allowance', args: ['bob', 'carol'], as: 'allowCarol' });
     const r = run(trace('v1', s.list, { bob: { FLOCK: '1000e18' }, carol: { FLOCK: '7' } }));
     expectAllOk(r);
-    // abi.md §4: 18 decimals; stand-ins §1.2: initialize(0, "FLock Token", "FLOCK").
+    // deployed source: 18 decimals; docs/contracts.md#deployment-order: initialize(0, "FLock Token", "FLOCK").
     expect(r.views.dec).toBe('18');
     expect(r.views.name).toBe('FLock Token');
     expect(r.views.sym).toBe('FLOCK');
     expect(viewBig(r, 'bobBal')).toBe(e18(1000));
-    // stand-ins §1.4: genesis balances are minted by admin and count as minted supply:
+    // docs/contracts.md#balances-and-allowances: genesis balances are minted by admin and count as minted supply:
     // currentMinted = 1000e18 + 7 = 1000000000000000000007.
     expect(viewBig(r, 'minted')).toBe(1000000000000000000007n);
     expect(viewBig(r, 'supply')).toBe(1000000000000000000007n);
     // maxTotalSupply = 1_000_000_000 * 10^18.
     expect(viewBig(r, 'cap')).toBe(10n ** 27n);
-    // stand-ins §1.4: 2^256-1 to every protocol contract; nothing between accounts.
+    // docs/contracts.md#balances-and-allowances: 2^256-1 to every protocol contract; nothing between accounts.
     expect(r.views.allowTM).toBe(MAX);
     expect(r.views.allowPM).toBe(MAX);
     expect(r.views.allowCarol).toBe('0');

@@ -1,5 +1,5 @@
 /**
- * Small helpers for black-box tests that drive the mirror through traces (spec/traces.md),
+ * Small helpers for black-box tests that drive the mirror through traces (docs/traces.md),
  * so a test states the protocol call sequence exactly as a user would write it.
  */
 import { expect } from 'vitest';

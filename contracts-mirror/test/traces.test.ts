@@ -1,5 +1,5 @@
 /**
- * Regression suite of the shipped example traces (spec/traces.md): every
+ * Regression suite of the shipped example traces (docs/traces.md#shipped-traces): every
  * `contracts-mirror/traces/X.json` is replayed on the mirror and its canonical result must equal
  * the pinned `X.result.json` byte for byte, with `ok: true`.
  *

@@ -1,9 +1,9 @@
 /**
- * LinearVestingRewards (contracts.md §4.5, abi.md §11.2) driven through traces under v2.
+ * LinearVestingRewards (verified V2 source; docs/model.md#node-vesting) driven through traces under v2.
  * vested(g, ts) = amount                      if duration == 0
  *               = 0                           if ts <= start
  *               = min(amount, amount*(ts - start)/duration)   (floor) otherwise
- * admin holds DEFAULT_ADMIN_ROLE on Vesting and an infinite FLOCK allowance to it (stand-ins.md §1).
+ * admin holds DEFAULT_ADMIN_ROLE on Vesting and an infinite FLOCK allowance to it (docs/contracts.md#genesis).
  */
 import { describe, expect, it } from 'vitest';
 import type { ResultEvent, TraceResult, TraceStep } from '../replay/types.js';
