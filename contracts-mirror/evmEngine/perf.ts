@@ -8,10 +8,9 @@
  *   array (the state manager hands out the same array for the same contract);
  * - `Common.isActivatedEIP` scans an array on every opcode; a Set answers the same question.
  */
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import type { Common } from '@ethereumjs/common';
 import { Account, createZeroAddress } from '@ethereumjs/util';
+import { evmFile } from './evmInternals.js';
 
 const ZERO = createZeroAddress();
 
@@ -34,14 +33,10 @@ const EMPTY = new Uint8Array(0);
 export function patchInterpreter(): Promise<boolean> {
   patched ??= (async () => {
     try {
-      const cjs = createRequire(import.meta.url).resolve('@ethereumjs/evm');
-      const esm = cjs.replace(/[\\/]cjs[\\/]index\.js$/, (m) => m.replace('cjs', 'esm').replace('index.js', 'interpreter.js'));
-      if (esm === cjs) return false;
-      const mod = (await import(pathToFileURL(esm).href)) as { Interpreter?: { prototype: InterpreterProto } };
+      const mod = (await evmFile('interpreter.js')) as { Interpreter?: { prototype: InterpreterProto } };
       InterpreterClass = mod.Interpreter ?? null;
       try {
-        const sibling = async (f: string) => (await import(pathToFileURL(esm.replace(/interpreter\.js$/, f)).href)) as Record<string, unknown>;
-        const [mem, stack] = await Promise.all([sibling('memory.js'), sibling('stack.js')]);
+        const [mem, stack] = await Promise.all([evmFile('memory.js'), evmFile('stack.js')]);
         StackClass = stack.Stack ?? null;
         MemoryClass = StackClass ? (mem.Memory ?? null) : null;
       } catch {
