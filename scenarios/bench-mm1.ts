@@ -5,7 +5,7 @@
  * queueing theory gives a mean wait in queue Wq = λ/(μ(μ−λ)) = 9.0 s.
  *
  * Figures: customers/s and kernel events/s (SimPy 4 publishes ≈240k events/s on M/M/1,
- * stack.md), and the mean wait against theory. Each customer costs 4 events (arrival timeout,
+ * a published figure, not measured here), and the mean wait against theory. Each customer costs 4 events (arrival timeout,
  * process start, server grant, service timeout).
  *
  *   npx flock-lab bench scenarios/bench-mm1.ts --set customers=1000000

@@ -1,5 +1,5 @@
 /**
- * Bench: radCAD's own `benchmark_model` (stack.md), written as a cadCAD/radCAD model on the
+ * Bench: radCAD's own `benchmark_model` (the comparison point measured when the stack was set up), written as a cadCAD/radCAD model on the
  * kernel's block API (sim/engine/blocks.ts) and run by `runFixedStep`, one event per timestep.
  * State {a: 1, b: 2}; one partial state update block whose 5 identical policies each return
  * step_size = 1, summed (radCAD's policy aggregation) into step_size = 5; the state updates are
@@ -9,7 +9,7 @@
  *
  * Runs: `runs` Monte Carlo runs × each a_param subset × `timesteps`. The model has no randomness,
  * so it takes no seed. radCAD 0.14 does ≈30k timesteps/s by default (30–42k measured here;
- * ≈53–59k with deepcopy off); the line gives our figure as a multiple of 30k (stack.md).
+ * ≈53–59k with deepcopy off); the line gives our figure as a multiple of 30k (the measured default).
  *
  *   npx flock-lab bench scenarios/bench-radcad.ts --set timesteps=1000000
  */
@@ -26,7 +26,7 @@ const params = {
 };
 type Params = typeof params;
 
-/** radCAD 0.14's default speed on this model, timesteps/s (stack.md: 30–42k measured here). */
+/** radCAD 0.14's default speed on this model, timesteps/s (30–42k measured on this project's machine). */
 const RADCAD_TIMESTEPS_PER_S = 30_000;
 
 // radCAD's benchmark model, in its own shape: policies return signals, updates return the new value.

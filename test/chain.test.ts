@@ -181,7 +181,7 @@ describe('chain snapshot of the exercised reference contracts', () => {
     expect(g.emission!.currentDailyMintCount).toBe(0);
   });
 
-  it('resolves the addresses through --config-address (abi.md §3.3) and reads the same state', async () => {
+  it('resolves the addresses through --config-address (docs/contracts.md#config-layout) and reads the same state', async () => {
     const viaConfig = await takeSnapshot({ rpc: node.url, configAddress: deployment.addresses.Config });
     const { addresses: a1, ...g1 } = viaConfig.chain;
     const { addresses: a2, ...g2 } = snap.chain;

@@ -1,6 +1,6 @@
 /**
  * End-to-end behaviour of the simulation: determinism, known answers, and the measured effect of
- * each adversarial behaviour (design.md: "does honest work pay?").
+ * each adversarial behaviour (the lab's headline question: "does honest work pay?").
  */
 import { describe, expect, it } from 'vitest';
 import { ScenarioSchema, type ScenarioInput } from '../sim/scenario/schema.js';

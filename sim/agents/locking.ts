@@ -1,6 +1,6 @@
 /**
- * Getting the stake token: under V2 an agent locks FLOCK in the gmFLOCK exchange (protocol.md
- * §2.10) for 365 days; under V1 FLOCK is staked directly. The FLOCK it needs is minted to it at
+ * Getting the stake token (docs/model.md#stake-acquisition): under V2 an agent locks FLOCK in the
+ * gmFLOCK exchange (docs/model.md#lock-multiplier) for 365 days; under V1 FLOCK is staked directly. The FLOCK it needs is minted to it at
  * genesis, so it counts as minted supply.
  */
 import { mintGenesis } from '../../contracts-mirror/genesis.js';

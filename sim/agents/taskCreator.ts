@@ -1,5 +1,5 @@
 /**
- * The task creator (protocol.md's AI Arena task lifecycle, step 1; docs/model.md#task-timing):
+ * The task creator (the first step of an AI Arena task's life; docs/model.md#task-timing):
  * opens the scenario's scheduled tasks on their start day and, with `randomTasks`, a Poisson
  * number of extra tasks a day, each at 00:00 UTC. Participants who are free (in no live task)
  * are spread over the day's new tasks round-robin, by name, and stake 20–50 minutes later.

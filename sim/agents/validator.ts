@@ -1,6 +1,6 @@
 /**
- * A validator (protocol.md §2.6): stakes in a task, runs a pool with its σ, and works the
- * fed-ledger loop of workloads.md §3.1 — at most one assignment lookup per 3 minutes, evaluate,
+ * A validator (docs/model.md#validator-rewards): stakes in a task, runs a pool with its σ, and works
+ * FLock's fed-ledger validation loop (docs/model.md#validator-assignment) — at most one assignment lookup per 3 minutes, evaluate,
  * report. Behaviours: honest, lazy (random scores without evaluating), colluding (favours the
  * models of named nodes, learned over a side channel), noisy (evaluates a small subsample).
  */

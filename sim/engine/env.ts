@@ -1,6 +1,6 @@
 /**
  * The discrete-event kernel: a clock, an event queue, and processes written as generators
- * (after SimPy: style.md). It knows nothing about FLock; agents carry their behaviour.
+ * (modelled on SimPy). It knows nothing about FLock; agents carry their behaviour.
  *
  *   const env = new Environment({ start: 1_735_689_600 });
  *   env.process((function* () {

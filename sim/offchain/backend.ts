@@ -1,9 +1,9 @@
 /**
  * FLock's backend (fed-ledger) in the simulation: it takes submissions, hands out validation
- * assignments (blind, rate-limited, stake-weighted, workloads.md §5.1), collects scores, and at
+ * assignments (blind, rate-limited, stake-weighted, docs/model.md#validator-assignment), collects scores, and at
  * the end of each day resolves hash-identical copies: the earliest submission of a model hash in a
  * task, on any day, owns it, and a later identical submission by another identity is a copy with
- * no rank (workloads.md §3.3: submissions are pinned by their weights' hash).
+ * no rank (docs/model.md#copy-detection: submissions are pinned by their weights' hash).
  */
 import { Signal, type Environment } from '../engine/env.js';
 import type { RandomStream } from '../engine/rng.js';
@@ -26,7 +26,7 @@ export interface ClosedDay {
   scores: ScoreReport[];
 }
 
-/** One validation-assignment lookup per 3 minutes per validator (workloads.md §1). */
+/** One validation-assignment lookup per 3 minutes per validator (docs/model.md#validator-assignment). */
 export const ASSIGNMENT_INTERVAL = 180;
 
 interface TaskDay {
@@ -95,7 +95,7 @@ export class Backend {
   /**
    * An assignment for `validator` in `taskId`, or null. Among today's submissions it has not
    * scored, the server picks at random among those with the fewest validations. `acceptance` is
-   * the validator's stake-weighted chance of being served this lookup (√stake, protocol.md §6.17).
+   * the validator's stake-weighted chance of being served this lookup (√stake, docs/model.md#validator-assignment).
    */
   requestAssignment(validator: string, taskId: number, acceptance: number): Assignment | null {
     const d = this.days.get(taskId);

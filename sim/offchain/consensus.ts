@@ -1,5 +1,5 @@
 /**
- * Consensus per submission, workloads.md §5.2 (protocol.md §6 items 2 and 19): the stake-weighted
+ * Consensus per submission, docs/model.md#consensus (the lab's default for an unpublished rule): the stake-weighted
  * mean (or median) of the validators' scores, failure values excluded, and the stake-majority
  * failure rule that invalidates a submission.
  *
@@ -10,7 +10,7 @@
  */
 import type { OffchainParams } from './params.js';
 
-/** One validator's reported score for one submission (workloads.md §5.2 x_{j,k}). */
+/** One validator's reported score for one submission (x_jk of docs/model.md#consensus). */
 export interface Score {
   validator: string;
   submission: string;
@@ -18,7 +18,7 @@ export interface Score {
 }
 
 /**
- * 'valid': ranked; 'invalid': a stake majority reported a failure value (§5.2); 'unscored': no
+ * 'valid': ranked; 'invalid': a stake majority reported a failure value (docs/model.md#consensus); 'unscored': no
  * validator scored it that day, so it has no consensus and no rank either.
  */
 export type SubmissionStatus = 'valid' | 'invalid' | 'unscored';
@@ -37,8 +37,8 @@ export interface SubmissionConsensus {
 }
 
 /**
- * Whether `x` is a failure value (workloads.md §3.3, §3.4, §5.2): equal to one of
- * `failureValues`, or not finite (NaN/±∞ are what §3.3 replaces by 999.0, so they count as failures).
+ * Whether `x` is a failure value (docs/model.md#validator-score, docs/model.md#consensus): equal to one of
+ * `failureValues`, or not finite (validators report 999.0 for a non-finite loss, so NaN/±∞ count as failures).
  */
 export function isFailureValue(x: number, failureValues: readonly number[]): boolean {
   return !Number.isFinite(x) || failureValues.includes(x);
@@ -47,7 +47,7 @@ export function isFailureValue(x: number, failureValues: readonly number[]): boo
 const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
- * Stake-weighted mean Σ w_j x_j / Σ w_j (workloads.md §5.2). Sums in the given order; callers pass
+ * Stake-weighted mean Σ w_j x_j / Σ w_j (docs/model.md#consensus). Sums in the given order; callers pass
  * entries sorted by validator. Requires Σ w > 0.
  */
 export function stakeWeightedMean(entries: readonly { value: number; weight: number }[]): number {
@@ -61,7 +61,7 @@ export function stakeWeightedMean(entries: readonly { value: number; weight: num
 }
 
 /**
- * Stake-weighted median (workloads.md §5.2 option). Entries of zero weight are ignored. The rest are
+ * Stake-weighted median (the `median` option of docs/model.md#consensus). Entries of zero weight are ignored. The rest are
  * sorted by value (then by key); with W = Σ w and C_i the cumulative weight through entry i, the
  * median is x_i for the first i with 2·C_i ≥ W, except that when 2·C_i = W exactly (the lower half
  * balances the upper half) it is (x_i + x_{i+1})/2, the midpoint of the two middle values. With equal
@@ -81,7 +81,7 @@ export function stakeWeightedMedian(entries: readonly { value: number; weight: n
 }
 
 /**
- * Consensus of one submission (workloads.md §5.2). `scores` are all the scores for this submission
+ * Consensus of one submission (docs/model.md#consensus). `scores` are all the scores for this submission
  * (one per validator); `stakeOf` gives each validator's consensus weight s_j = own + ε·delegated
  * in token units.
  *
@@ -126,7 +126,7 @@ export function submissionConsensus(
 }
 
 /**
- * Consensus for every submission of a task-day (workloads.md §5.2). Returns a map keyed by
+ * Consensus for every submission of a task-day (docs/model.md#consensus). Returns a map keyed by
  * submission id, in the order of `submissionIds`; `stakes` maps validator → weight s_j (token units).
  */
 export function consensusBySubmission(

@@ -1,5 +1,5 @@
 /**
- * Known answers for the off-chain scoring pipeline (workloads.md §5). Expected ppm values were
+ * Known answers for the off-chain scoring pipeline (docs/model.md#off-chain-scoring). Expected ppm values were
  * derived by hand and checked with exact rational arithmetic (Python `fractions`), not by running
  * this code.
  */
@@ -44,7 +44,7 @@ function day(opts: {
 const sum = (xs: readonly bigint[]) => xs.reduce((a, b) => a + b, 0n);
 const pctOf = (r: { nodes: { address: string; pctWith: bigint }[] }, a: string) => r.nodes.find((n) => n.address === a)!.pctWith;
 
-describe('defaults (workloads.md §5, protocol.md §6)', () => {
+describe('defaults (docs/model.md#off-chain-scoring)', () => {
   it('DEFAULT_OFFCHAIN holds the documented defaults and validates', () => {
     expect(DEFAULT_OFFCHAIN).toMatchObject({ q: 0.9, k1: null, alphaT: 1, alphaV: 1, epsilon: 1, consensus: 'mean', tau: 0.01, fMode: 'exp', fScale: 1, coverage: true, k2: null, lowerIsBetter: true });
     expect([...DEFAULT_OFFCHAIN.failureValues]).toEqual([999, -999]);
@@ -63,7 +63,7 @@ describe('defaults (workloads.md §5, protocol.md §6)', () => {
   });
 });
 
-describe('node ranking and geometric weights (workloads.md §5.3)', () => {
+describe('node ranking and geometric weights (docs/model.md#rank-geometric-weights)', () => {
   const validators = { v1: stake(3000), v2: stake(5000) };
 
   it('identical scores and equal stakes give identical ppm to the wei (tie averaging)', () => {
@@ -153,7 +153,7 @@ describe('node ranking and geometric weights (workloads.md §5.3)', () => {
   });
 });
 
-describe('delegation: pctWith vs pctWithout (workloads.md §5.3 step 4, protocol.md §2.5/§2.7)', () => {
+describe('delegation: pctWith vs pctWithout (docs/model.md#node-and-validator-percentages)', () => {
   const validators = { v: stake(3000) };
 
   it('delegation raises pctWith; pctWithout follows t/(t+εd)', () => {
@@ -182,7 +182,7 @@ describe('delegation: pctWith vs pctWithout (workloads.md §5.3 step 4, protocol
   });
 });
 
-describe('consensus and failure values (workloads.md §5.2, §3.3)', () => {
+describe('consensus and failure values (docs/model.md#consensus)', () => {
   it('stake-weighted mean c_k = Σ s x / Σ s, with s = own + ε·delegated', () => {
     const r = scoreTaskDay(day({ nodes: { a: stake(1) }, validators: { v1: stake(1000), v2: stake(2000, 1000) }, truth: { a: 1 }, override: { v1: { a: 1.0 }, v2: { a: 2.0 } } }));
     expect(r.submissions[0].consensus).toBe(1.75); // (1000·1 + 3000·2)/4000, exact in doubles
@@ -263,7 +263,7 @@ describe('consensus and failure values (workloads.md §5.2, §3.3)', () => {
   });
 });
 
-describe('validator quality (workloads.md §5.4)', () => {
+describe('validator quality (docs/model.md#validator-quality)', () => {
   function noisyDay(seed: string, lazy: boolean) {
     const rng = seedrandom.alea(seed);
     const nodes: Record<string, Stake> = {};
@@ -376,7 +376,7 @@ describe('validator quality (workloads.md §5.4)', () => {
   });
 });
 
-describe('percentages (workloads.md §5.3 step 4, §5.4 step 4, §5.5)', () => {
+describe('percentages (docs/model.md#node-and-validator-percentages, docs/model.md#ppm-rounding)', () => {
   it('zero-weight participants get 0; all-zero weights give all zeros', () => {
     const z = sharePercentages([{ address: 'a', own: tok(1), delegated: 0n, quality: 0 }, { address: 'b', own: 0n, delegated: 0n, quality: 1 }], 1, 1);
     expect(z.map((s) => s.pctWith)).toEqual([0n, 0n]);
@@ -414,7 +414,7 @@ describe('percentages (workloads.md §5.3 step 4, §5.4 step 4, §5.5)', () => {
       nVal: fc.integer({ min: 1, max: 6 }),
       seed: fc.integer(),
       params: fc.record({
-        q: fc.double({ min: 0.05, max: 1, maxExcluded: true, noNaN: true }), // 0 < q < 1 (protocol.md §2.5; the registry)
+        q: fc.double({ min: 0.05, max: 1, maxExcluded: true, noNaN: true }), // 0 < q < 1 (docs/model.md#rank-geometric-weights; the registry)
         k1: fc.option(fc.integer({ min: 1, max: 10 }), { nil: null }), // k ≥ 1, null = off
         k2: fc.option(fc.integer({ min: 1, max: 5 }), { nil: null }),
         consensus: fc.constantFrom('mean' as const, 'median' as const),
@@ -474,7 +474,7 @@ describe('percentages (workloads.md §5.3 step 4, §5.4 step 4, §5.5)', () => {
   });
 });
 
-describe('finalPercentages (workloads.md §5.5)', () => {
+describe('finalPercentages (docs/model.md#final-percentages)', () => {
   it('node-pool-weighted mean of the daily percentages, floored', () => {
     const f = finalPercentages([
       { pctWith: [600000n, 400000n], pctWithout: [300000n, 400000n], nodePool: 100n },

@@ -1,6 +1,6 @@
 /**
- * From quality and stake to the ppm arrays the reward operator uploads: workloads.md §5.3 steps 3–4,
- * §5.4 steps 3–4 and §5.5 (protocol.md §2.5–§2.7).
+ * From quality and stake to the ppm arrays the reward operator uploads: docs/model.md#node-and-validator-percentages,
+ * docs/model.md#ppm-rounding and docs/model.md#upload-lists.
  *
  * Weights are floats in token units (off-chain scoring may use floats); the final floor is exact
  * bigint arithmetic on fixed-point integer weights:
@@ -17,17 +17,17 @@ import { pctOf, sigmaSplit } from '../../contracts-mirror/math/rewardSplit.js';
 import { PPM_BASE, ppm, type Ppm } from '../../contracts-mirror/units.js';
 import { OffchainInputError, type OffchainParams } from './params.js';
 
-/** `rewardPercentageBase` B = 1,000,000 (workloads.md §5.5). */
+/** `rewardPercentageBase` B = 1,000,000 (docs/model.md#ppm). */
 export const B: bigint = PPM_BASE;
 
 const TWO52 = 2 ** 52;
 
-/** Wei → token units as a float (`Number(wei)/1e18`, correctly rounded twice), for the off-chain weights of workloads.md §5.2–§5.4 only. */
+/** Wei → token units as a float (`Number(wei)/1e18`, correctly rounded twice), for the off-chain weights of docs/model.md#off-chain-scoring only. */
 export function tokens(amountWei: bigint): number {
   return Number(amountWei) / 1e18;
 }
 
-/** Effective stake own + ε·delegated in token units (protocol.md §2.1 ε; workloads.md §5.2, §5.3 step 3). */
+/** Effective stake own + ε·delegated in token units (ε of docs/model.md#consensus and docs/model.md#node-and-validator-percentages). */
 export function effectiveStake(own: bigint, delegated: bigint, epsilon: number): number {
   return tokens(own) + epsilon * tokens(delegated);
 }
@@ -54,7 +54,7 @@ export interface Share {
 }
 
 /**
- * The two ppm arrays for one side (workloads.md §5.3 step 4 / §5.4 step 4):
+ * The two ppm arrays for one side (docs/model.md#ppm-rounding):
  * w_i = quality_i·(own_i + ε·delegated_i)^α, o_i = quality_i·own_i^α,
  * pctWith = floor(B·w_i/Σw), pctWithout = floor(B·o_i/Σw), via the fixed-point form of the
  * module comment. Participants of zero weight get 0 and keep their place; if Σw = 0 every entry is 0.
@@ -90,7 +90,7 @@ export function sharePercentages(entries: readonly ShareInput[], alpha: number, 
   }));
 }
 
-/** Training-node ppm (workloads.md §5.3 steps 3–4): w_i = g_i (t_i + ε d_i)^α_t. */
+/** Training-node ppm (docs/model.md#node-and-validator-percentages): w_i = g_i (t_i + ε d_i)^α_t. */
 export function nodePercentages(
   nodes: readonly { address: string; own: bigint; delegated: bigint; g: number }[],
   params: Pick<OffchainParams, 'alphaT' | 'epsilon'>,
@@ -98,7 +98,7 @@ export function nodePercentages(
   return sharePercentages(nodes.map((n) => ({ address: n.address, own: n.own, delegated: n.delegated, quality: n.g })), params.alphaT, params.epsilon);
 }
 
-/** Validator ppm (workloads.md §5.4 steps 3–4): u_j = F_j (s_j + ε d_j)^α_v (F_j = 0 when cut by k₂). */
+/** Validator ppm (docs/model.md#node-and-validator-percentages): u_j = F_j (s_j + ε d_j)^α_v (F_j = 0 when cut by k₂). */
 export function validatorPercentages(
   validators: readonly { address: string; own: bigint; delegated: bigint; F: number }[],
   params: Pick<OffchainParams, 'alphaV' | 'epsilon'>,
@@ -107,8 +107,8 @@ export function validatorPercentages(
 }
 
 /**
- * The vested share a V2 final upload deposits for one node (contracts.md §5.3 "Final",
- * protocol.md §2.5 end of task): a = floor(L·pw/B), b = floor(L·po/B),
+ * The vested share a V2 final upload deposits for one node (docs/model.md#final-node-upload,
+ * docs/model.md#upload-lists): a = floor(L·pw/B), b = floor(L·po/B),
  * node = floor((a − b)·σ/B) + b — the mirror's own `sigmaSplit`, so parity is by construction.
  */
 export function vestedShare(lockedPot: bigint, pctWith: bigint, pctWithout: bigint, sigma: bigint): bigint {
@@ -116,12 +116,12 @@ export function vestedShare(lockedPot: bigint, pctWith: bigint, pctWithout: bigi
 }
 
 /**
- * Drops the entries a V2 final upload cannot list (workloads.md §5.5: every listed node's vested
- * share must be > 0, else LinearVestingRewards reverts "amount=0", abi.md §7 "V2 traps").
+ * Drops the entries a V2 final upload cannot list (docs/model.md#upload-lists: every listed node's vested
+ * share must be > 0, else LinearVestingRewards reverts "amount=0", docs/contracts.md#quiet-reverts-and-panics).
  * Without `onChain`, drops pctWith = 0. With `onChain` ({lockedPot L, σ per address}), drops
  * exactly the entries whose `vestedShare` is 0 (which also catches pctWith > 0 with L·pctWith < B,
  * or σ small with pctWithout = 0). The rest keep their order. Dropped nodes' delegators get nothing
- * either; the mass stays in the task manager (workloads.md §5.5).
+ * either; the mass stays in the task manager (docs/model.md#ppm-rounding).
  */
 export function dropZeroShares<T extends { address: string; pctWith: bigint; pctWithout: bigint }>(
   rows: readonly T[],

@@ -1,5 +1,5 @@
 /**
- * The off-chain scoring pipeline of one task-day, workloads.md §5.2–§5.5: validators' scores in,
+ * The off-chain scoring pipeline of one task-day, docs/model.md#off-chain-scoring: validators' scores in,
  * the ppm arrays of `uploadRewardResultsForTrainingNodes` / `uploadRewardResultsForValidators` out;
  * and the task-end percentages of `uploadFinalRewardResultsForTrainingNodes`.
  */
@@ -57,7 +57,7 @@ export interface ValidatorResult {
 export interface TaskDayResult {
   nodes: NodeResult[];
   validators: ValidatorResult[];
-  /** Submissions invalidated by a failure-value stake majority (workloads.md §5.2), input order. */
+  /** Submissions invalidated by a failure-value stake majority (docs/model.md#consensus), input order. */
   invalid: string[];
   /** Submissions nobody scored (no consensus, no rank), input order. */
   unscored: string[];
@@ -91,14 +91,14 @@ function checkInput(input: TaskDayInput): void {
 }
 
 /**
- * One task-day of off-chain scoring (workloads.md §5.2–§5.4):
- * 1. consensus c_k per submission, stake-weighted with s_j = own + ε·delegated (§5.2);
- * 2. each node's best valid score, competition ranks, tie-averaged geometric g_i, top-k₁ (§5.3 steps 1–2);
- * 3. node ppm from w_i = g_i (t_i + ε d_i)^α_t (§5.3 steps 3–4);
- * 4. validator D_j, n_j, F_j, coverage, top-k₂ (§5.4 steps 1–3), and ppm from u_j = F_j (s_j + ε d_j)^α_v (§5.4 step 4).
+ * One task-day of off-chain scoring (docs/model.md#off-chain-scoring):
+ * 1. consensus c_k per submission, stake-weighted with s_j = own + ε·delegated (docs/model.md#consensus);
+ * 2. each node's best valid score, competition ranks, tie-averaged geometric g_i, top-k₁ (docs/model.md#ranking, docs/model.md#rank-geometric-weights);
+ * 3. node ppm from w_i = g_i (t_i + ε d_i)^α_t (docs/model.md#node-and-validator-percentages);
+ * 4. validator D_j, n_j, F_j, coverage, top-k₂ (docs/model.md#validator-quality), and ppm from u_j = F_j (s_j + ε d_j)^α_v.
  * Every staked node and validator appears in the output (zero ppm when unpaid), in map order; use
  * `dropZeroShares` for the V2 final upload. Σ pctWith ≤ B and pctWithout ≤ pctWith on both sides.
- * V1 uploads one array: `pctWith` (workloads.md §5.3 step 4).
+ * V1 uploads one array: `pctWith` (docs/model.md#node-and-validator-percentages).
  */
 export function scoreTaskDay(input: TaskDayInput, params: OffchainParams = DEFAULT_OFFCHAIN): TaskDayResult {
   validateParams(params);
@@ -156,7 +156,7 @@ export interface DayPercentages {
 }
 
 /**
- * Task-end percentages for `uploadFinalRewardResultsForTrainingNodes` (workloads.md §5.5 [A]):
+ * Task-end percentages for `uploadFinalRewardResultsForTrainingNodes` (docs/model.md#final-percentages [A]):
  * the node-pool-weighted mean of the daily percentages,
  *   final[i] = floor( Σ_d P_d·pct_d[i] / Σ_d P_d ),
  * exact in bigint, for pctWith and pctWithout alike. Because each day has Σ_i pct_d[i] ≤ B and
@@ -191,7 +191,7 @@ export function finalPercentages(days: readonly DayPercentages[]): { pctWith: Pp
 }
 
 /**
- * `finalPercentages` keyed by address (workloads.md §5.5): each day lists its nodes; a node missing
+ * `finalPercentages` keyed by address (docs/model.md#final-percentages): each day lists its nodes; a node missing
  * on a day counts 0 that day (its day's pool still weighs in the denominator). Output rows are in
  * first-seen order (day by day, then the day's order).
  */

@@ -1,6 +1,6 @@
 /**
- * Training-node ranking and geometric rank weights, workloads.md §5.3 steps 1–2
- * (protocol.md §2.5, §6 items 1 and 7).
+ * Training-node ranking and geometric rank weights, docs/model.md#ranking and
+ * docs/model.md#rank-geometric-weights.
  */
 import type { SubmissionConsensus } from './consensus.js';
 import type { OffchainParams } from './params.js';
@@ -8,8 +8,8 @@ import type { OffchainParams } from './params.js';
 const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
- * Each node's best valid consensus score (workloads.md §5.3 step 1: "If a node has several
- * submissions, its best one counts"). Nodes without a valid submission are absent from the map.
+ * Each node's best valid consensus score (docs/model.md#ranking: of a node's several
+ * submissions, the best one counts). Nodes without a valid submission are absent from the map.
  * Best = lowest when `lowerIsBetter`, else highest.
  */
 export function bestScorePerNode(
@@ -31,7 +31,7 @@ export function bestScorePerNode(
  * Groups of tied entries, best first, with their competition rank ("1224": a group's rank is the
  * number of entries strictly better than it, plus 1). Ties are exact float equality: a tolerance
  * would not be transitive. Inside a group, entries are ordered by key, for a stable output only.
- * Shared by the top-k₁ (workloads.md §5.3 step 2) and top-k₂ (§5.4 step 3) cuts.
+ * Shared by the top-k₁ (docs/model.md#rank-geometric-weights) and top-k₂ (docs/model.md#validator-quality) cuts.
  */
 export function tieGroups<T extends { key: string; value: number }>(
   entries: readonly T[],
@@ -48,10 +48,10 @@ export function tieGroups<T extends { key: string; value: number }>(
 }
 
 /**
- * Whether a group of competition rank `rank` survives a top-k cut (protocol.md §2.5 k₁, §2.6 k₂).
+ * Whether a group of competition rank `rank` survives a top-k cut (k₁ of docs/model.md#rank-geometric-weights, k₂ of docs/model.md#validator-quality).
  * [ASSUMPTION] A tie across the cut keeps the whole tied group: an entry is kept iff its
  * competition rank ≤ k (so more than k entries may be paid, never fewer when ≥ k are ranked).
- * This is order-independent, as protocol.md §6 item 7 asks of ties. k = null keeps everyone.
+ * This is order-independent, as ties must be (ASSUMPTIONS.md O-ties). k = null keeps everyone.
  */
 export function survivesCut(rank: number, k: number | null): boolean {
   return k === null || rank <= k;
@@ -68,10 +68,10 @@ export interface RankedNode {
 }
 
 /**
- * Geometric rank weights, workloads.md §5.3 step 2 / protocol.md §2.5:
+ * Geometric rank weights, docs/model.md#rank-geometric-weights:
  * g_i = q^(r_i−1) / Σ_k q^(r_k−1), best first, r = 1..n over the ranked nodes.
  *
- * - Ties (protocol.md §6 item 7): a group spanning ranks r..r+m−1 gets a = (Σ_{r'=r}^{r+m−1} q^(r'−1))/m,
+ * - Ties (ASSUMPTIONS.md O-ties): a group spanning ranks r..r+m−1 gets a = (Σ_{r'=r}^{r+m−1} q^(r'−1))/m,
  *   computed once for the group; every member is assigned that same float, and g = a/Z is also
  *   computed once per group, so tied nodes get bit-identical g (and so bit-identical ppm).
  * - Top-k₁ (optional): groups of competition rank > k₁ get g = 0 (tie across the cut: see

@@ -1,5 +1,5 @@
 /**
- * Validator quality, workloads.md §5.4 steps 1–3 (protocol.md §2.6, §6 items 2 and 19):
+ * Validator quality, docs/model.md#validator-quality (the lab's default for an unpublished rule):
  * relative deviation from consensus, D_j, F_j, the coverage factor and the top-k₂ cut.
  */
 import { isFailureValue, type Score, type SubmissionConsensus } from './consensus.js';
@@ -9,8 +9,8 @@ import { survivesCut, tieGroups } from './ranking.js';
 const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
- * δ_{j,k} = (x_{j,k} − c_k)/|c_k| (workloads.md §5.4 step 1). A failure value reported for a valid
- * submission counts as δ = 1 (§5.4 step 1 [A]). [ASSUMPTION] If c_k = 0 the relative deviation is
+ * δ_{j,k} = (x_{j,k} − c_k)/|c_k| (docs/model.md#validator-quality). A failure value reported for a valid
+ * submission counts as δ = 1 ([A]). [ASSUMPTION] If c_k = 0 the relative deviation is
  * undefined; the absolute deviation x − c is used instead (denominator 1).
  */
 export function relativeDeviation(x: number, c: number, failureValues: readonly number[]): number {
@@ -20,7 +20,7 @@ export function relativeDeviation(x: number, c: number, failureValues: readonly 
 }
 
 /**
- * Performance before coverage (workloads.md §5.4 step 2): 'exp' F = exp(−D/τ);
+ * Performance before coverage (docs/model.md#validator-quality): 'exp' F = exp(−D/τ);
  * 'linear' F = max(0, 1 − √D/scale).
  */
 export function performance(D: number, params: Pick<OffchainParams, 'fMode' | 'tau' | 'fScale'>): number {
@@ -40,7 +40,7 @@ export interface ValidatorQuality {
 }
 
 /**
- * D_j, n_j, F_j and the top-k₂ cut for every validator in `validators` (workloads.md §5.4 steps 1–3).
+ * D_j, n_j, F_j and the top-k₂ cut for every validator in `validators` (docs/model.md#validator-quality).
  *
  * - [ASSUMPTION] n_j counts the *valid* submissions j scored (the same set D_j averages over);
  *   scoring an invalid or unscored submission earns no coverage. A validator with n_j = 0 gets

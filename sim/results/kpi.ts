@@ -1,5 +1,5 @@
 /**
- * Headline KPIs of a run set (design.md: "does honest work pay?"): per role and behaviour, the
+ * Headline KPIs of a run set (the lab's headline question: "does honest work pay?"): per role and behaviour, the
  * share of the role's rewards, APR on stake, mean stake and the Gini of rewards, each as a mean
  * over seeds with a 95 % confidence interval; honest versus adversarial share per role.
  */

@@ -1,5 +1,5 @@
 /**
- * The results store (design.md): an embedded DuckDB file with one row per (run, day, agent) and
+ * The results store (docs/architecture.md#the-parts, `results/`): an embedded DuckDB file with one row per (run, day, agent) and
  * one per (run, day), plus views that aggregate by role and behaviour. Wei amounts are HUGEINT.
  */
 import { DuckDBInstance } from '@duckdb/node-api';

@@ -1,7 +1,7 @@
 /**
  * The surrogate score model: seeded per-behaviour distributions that stand in for real training
  * and validation until the TensorFlow.js workloads run (issue 4), and at scales they cannot reach.
- * Quality is in BPC (lower is better, workloads.md §3.2).
+ * Quality is in BPC (lower is better, docs/model.md#validator-score).
  *
  * With a calibration (`flock-lab calibrate`, sim/workloads/calibration.ts) the distributions come
  * from the fit to real workloads instead: lazy nodes submit the measured base-model score, honest
@@ -94,7 +94,7 @@ export class SurrogateWorkload implements Workload {
       if (f) return f.validators.lazyMin + (f.validators.lazyMax - f.validators.lazyMin) * r.rng.next();
       return p.baseBpc - p.honestGain * r.rng.next();
     }
-    // Every evaluating validator counts parameters first (workloads.md §3.3).
+    // Every evaluating validator counts parameters first (docs/model.md#validator-score).
     if (r.submission.params > SURROGATE_MAX_PARAMS) return FAILURE_SCORE;
     if (f) {
       const sd = r.validator.behaviour === 'noisy' ? f.validators.noisySd : f.validators.honestSd;

@@ -1,5 +1,5 @@
 /**
- * The submission/score interface between agents and workloads (design.md data flow). The
+ * The submission/score interface between agents and workloads (docs/architecture.md#data-flow-of-one-run). The
  * surrogate implements it now; the real TensorFlow.js workloads (issue 4) implement the same one.
  */
 export interface Rng {
@@ -7,7 +7,7 @@ export interface Rng {
   normal(mean: number, sd: number): number;
 }
 
-/** A submitted model, pinned by the content hash of its weights (workloads.md §3.3). */
+/** A submitted model, pinned by the content hash of its weights (docs/model.md#validator-score). */
 export interface Submission {
   id: string;
   /** Submitting identity (blind validation hides it from validators). */
@@ -25,7 +25,7 @@ export interface Submission {
 
 export interface NodeProfile {
   name: string;
-  /** oversized: trains a model over the task's max_params (scored 999.0, workloads.md §3.3). */
+  /** oversized: trains a model over the task's max_params (scored 999.0, docs/model.md#validator-score). */
   behaviour: 'honest' | 'lazy' | 'copycat' | 'sybil' | 'oversized';
   /** 0…1; how much of the achievable improvement the node's training reaches. */
   skill: number;
@@ -67,5 +67,5 @@ export interface Workload {
   evaluate(req: EvalRequest): number;
 }
 
-/** Reported instead of a score for an oversized model, empty data or a non-finite loss (workloads.md §3.3). */
+/** Reported instead of a score for an oversized model, empty data or a non-finite loss (docs/model.md#validator-score). */
 export const FAILURE_SCORE = 999.0;

@@ -1,5 +1,5 @@
 /**
- * The validator's score (workloads.md §3.2–3.3): the BPC formula on hand-computed cases, and the
+ * The validator's score (docs/model.md#validator-score): the BPC formula on hand-computed cases, and the
  * 999.0 sentinel for empty data and non-finite losses.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +20,7 @@ beforeAll(async () => {
   await initBackend('wasm');
 });
 
-describe('bits per character (workloads.md §3.2)', () => {
+describe('bits per character (docs/model.md#validator-score)', () => {
   it('matches the formula on hand-computed cases', () => {
     // Uniform over 4 symbols: loss = ln 4 nats per token; 3 ASCII targets (3 tokens, 3 bytes):
     //   bpc = ln4 · 3 / ln2 / 3 = 2 ln2 · 3 / ln2 / 3 = 2.
@@ -63,7 +63,7 @@ describe('bits per character (workloads.md §3.2)', () => {
   });
 });
 
-describe('999.0 sentinel (workloads.md §3.3)', () => {
+describe('999.0 sentinel (docs/model.md#validator-score)', () => {
   it('is reported for empty data', () => {
     expect(bitsPerCharacter(1, 0, 0)).toBe(FAILURE_SCORE);
     expect(bitsPerCharacter(1, 5, 0)).toBe(FAILURE_SCORE);

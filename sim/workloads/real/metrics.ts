@@ -1,14 +1,14 @@
 /**
- * The validator's score (workloads.md §3.2, §3.3): bits per character for language tasks, mean
+ * The validator's score (docs/model.md#validator-score): bits per character for language tasks, mean
  * cross-entropy for tabular ones, and the 999.0 failure value for an oversized model, empty data
  * or a non-finite loss. Lower is better.
  */
 import { FAILURE_SCORE } from '../types.js';
 
 /**
- * workloads.md §3.2, literally:
+ * The BPC formula of docs/model.md#validator-score, as FLock's validator computes it:
  * `bpc = eval_loss_nats_per_token * total_target_tokens / ln(2) / total_target_bytes`.
- * §3.3: 999.0 when the target has zero bytes or the loss is NaN or infinite.
+ * The failure value 999.0 when the target has zero bytes or the loss is NaN or infinite.
  */
 export function bitsPerCharacter(evalLossNatsPerToken: number, totalTargetTokens: number, totalTargetBytes: number): number {
   if (!(totalTargetBytes > 0) || !(totalTargetTokens > 0)) return FAILURE_SCORE;
@@ -17,7 +17,7 @@ export function bitsPerCharacter(evalLossNatsPerToken: number, totalTargetTokens
   return Number.isFinite(bpc) ? bpc : FAILURE_SCORE;
 }
 
-/** `bppl = 2^bpc` (workloads.md §3.2); the failure value passes through. */
+/** `bppl = 2^bpc` (docs/model.md#validator-score); the failure value passes through. */
 export function bppl(bpc: number): number {
   return bpc === FAILURE_SCORE ? FAILURE_SCORE : 2 ** bpc;
 }
@@ -33,5 +33,5 @@ export function utf8Length(codePoint: number): number {
   return codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
 }
 
-/** The token/byte ratio below which workloads.md §3.3 logs potential tokenizer gaming. */
+/** The token/byte ratio below which FLock's validator logs potential tokenizer gaming (docs/model.md#validator-score). */
 export const TOKEN_BYTE_RATIO_WARNING = 0.1;

@@ -4,7 +4,7 @@
  * optimizer.minimize) so it runs synchronously inside the simulation's event loop. Weights live
  * in plain Float32Arrays between calls; tensors exist only inside a training or evaluation call
  * and are disposed before it returns. A model's identity is the sha256 of its architecture and
- * weight bytes (workloads.md §3.3: submissions are pinned by their weights' hash).
+ * weight bytes (docs/model.md#validator-score: submissions are pinned by their weights' hash).
  */
 import { createHash } from 'node:crypto';
 import type { RandomStream } from '../../engine/rng.js';

@@ -1,6 +1,6 @@
 /**
  * Submitted models by content hash: what a validator downloads when it is handed a submission
- * (the stand-in for a Hugging Face repository pinned at a commit, workloads.md §3.3). Storing a
+ * (the stand-in for a Hugging Face repository pinned at a commit, docs/model.md#validator-score). Storing a
  * model under a hash that does not match its weights is refused.
  */
 import { hashMlp, type Mlp } from './model.js';

@@ -1,7 +1,7 @@
 /**
  * Task types of the real workloads. A task is a dataset (a seeded generator, fixed by the task's
  * `dataSeed`, with two held-out evaluation sets A and B), a model family (the one-hot MLP of
- * model.ts), a `max_params` limit and a metric (workloads.md §3.2–3.4):
+ * model.ts), a `max_params` limit and a metric (docs/model.md#validator-score):
  * - `lm-bpc`: next-character prediction over a synthetic language, scored in bits per character;
  * - `tabular`: 4-class classification of 12 real features, scored by mean cross-entropy (nats).
  * Node shards are drawn from the same source with the run's streams; their size and quality
