@@ -24,7 +24,7 @@ export type { Task, TaskManagerParams } from './taskManagerStorage.js';
 export class TaskManager extends TaskManagerRewards implements IMainManager {
   /**
    * V1: the initializer's values. V2: it sets no parameter, so all stay 0 until genesis calls
-   * the setters (docs/model.md#protocol-versions).
+   * the setters (docs/contracts.md#default-parameters, docs/model.md#protocol-versions).
    */
   initialize(sender: Address, config: Address): void {
     this.initializer();
@@ -216,9 +216,9 @@ export class TaskManager extends TaskManagerRewards implements IMainManager {
   }
 
   /**
-   * Pool callback: resolves the user's pool, checks that the caller is a pool, re-tallies the
-   * user's delegation in StakeInfo (`retallyDelegation`, docs/model.md#task-weights) and reports
-   * the user's pool's total.
+   * Pool callback (docs/contracts.md#roles: only a registered pool): resolves the user's pool,
+   * checks that the caller is a pool, re-tallies the user's delegation in StakeInfo
+   * (`retallyDelegation`, docs/model.md#task-weights) and reports the user's pool's total.
    */
   afterDelegationUpdate(sender: Address, user: Address): void {
     const pm = this.poolManager();

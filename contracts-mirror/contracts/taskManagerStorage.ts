@@ -54,7 +54,10 @@ export interface TaskManagerParams {
   lockupRewardVestingPeriodInDays: bigint;
   linearVestingDepositor: Address;
   config: Address;
-  /** The optional AI Arena slashing hook (docs/model.md#ai-arena-slashing-hook, ASSUMPTIONS.md A-slash-hook); genesis turns it on for traces that ask. */
+  /**
+   * The optional AI Arena slashing hook (docs/model.md#ai-arena-slashing-hook, ASSUMPTIONS.md
+   * A-slash-hook); genesis turns it on for traces that ask.
+   */
   slashingEnabled: boolean;
 }
 
@@ -121,7 +124,7 @@ export abstract class TaskManagerStorage extends Rbac {
     this.kind = this.v2 ? 'TaskManagerV2' : 'TaskManagerV1';
   }
 
-  // ---- wiring: the peers, resolved through the config at call time ----
+  // ---- wiring: the peers, resolved through the config at call time (docs/contracts.md#config-layout) ----
   protected flock(): FlockToken {
     return this.w.at(cfg(this, CFG.FlockToken));
   }
@@ -136,7 +139,7 @@ export abstract class TaskManagerStorage extends Rbac {
     return this.w.at(cfg(this, CFG.PoolManager));
   }
 
-  // ---- access (docs/model.md#protocol-versions): V1 is onlyAdmin everywhere ----
+  // ---- access (docs/contracts.md#roles): V1 is onlyAdmin everywhere ----
   protected asProtocolManager(sender: Address): void {
     if (this.v2) this.onlyProtocolManager(sender);
     else this.onlyAdmin(sender);
@@ -234,12 +237,12 @@ export abstract class TaskManagerStorage extends Rbac {
     this.asDaoAdmin(sender);
     require(this.flock().transfer(this.address, to, amount), 'Token transfer failed');
   }
-  /** Turns the slashing hook on or off (admin only; genesis calls it for `"aiArenaSlashing": true`; docs/model.md#ai-arena-slashing-hook). */
+  /** Turns the slashing hook on or off (admin only; genesis calls it for `"aiArenaSlashing": true`; docs/contracts.md#slashing-hook). */
   setSlashingEnabled(sender: Address, enabled: boolean) {
     this.onlyAdmin(sender);
     this.w.j.set(this.s, 'slashingEnabled', enabled);
   }
-  /** Only StakeInfo may report a user's total stake (the StakeInfo stand-in of docs/model.md#task-weights). */
+  /** StakeInfo's callback with a user's total stake; only StakeInfo may call it (docs/contracts.md#stakeinfo-stand-in). */
   setTotalStakes(sender: Address, user: Address, total: bigint) {
     require(sender === cfg(this, this.v2 ? CFG.StakeInfoV2 : CFG.StakeInfoV1), 'Only stake info contract can call this function');
     this.w.j.mset(this.totalStakesMap, user, total);
