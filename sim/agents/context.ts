@@ -5,7 +5,6 @@ import type { Scenario } from '../scenario/schema.js';
 import type { Workload } from '../workloads/types.js';
 import type { MirrorClient } from './mirrorClient.js';
 import type { Backend } from '../offchain/backend.js';
-import { E18 } from '../../contracts-mirror/units.js';
 
 export interface SimContext {
   env: Environment;
@@ -25,10 +24,8 @@ export function makeRng(seed: number, run: number): (name: string) => RandomStre
   return (name) => stream(seed, run, name);
 }
 
-/** Whole tokens (a float from the scenario) to wei, rounded down to the micro-token. */
-export function toWei(tokens: number): bigint {
-  return BigInt(Math.round(tokens * 1e6)) * (E18 / 1_000_000n);
-}
+/** Whole tokens (a float from the scenario) to wei, rounded to the nearest micro-token (docs/parameters.md). */
+export { tokensToWei as toWei } from '../scenario/units.js';
 
 export type Role = 'node' | 'validator' | 'delegator';
 

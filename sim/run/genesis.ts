@@ -6,11 +6,12 @@
 import { deployProtocol, ADMIN, type Deployment } from '../../contracts-mirror/genesis.js';
 import { DAY } from '../engine/calendar.js';
 import type { Environment } from '../engine/env.js';
-import type { Scenario } from '../scenario/schema.js';
+import { MAX_TASK_DAYS, type Scenario } from '../scenario/schema.js';
+import { protocolParamsOf } from '../scenario/units.js';
 import type { Backend } from '../offchain/backend.js';
 import { SurrogateWorkload } from '../workloads/surrogate.js';
 import type { Workload } from '../workloads/types.js';
-import { toWei, type AgentBase, type SimContext } from '../agents/context.js';
+import type { AgentBase, SimContext } from '../agents/context.js';
 import { MirrorClient } from '../agents/mirrorClient.js';
 import { TrainingNode } from '../agents/trainingNode.js';
 import type { Validator } from '../agents/validator.js';
@@ -22,7 +23,7 @@ import { poolOf } from './market.js';
 import { mustSucceed, SimulationError } from './errors.js';
 
 /** The longest task the simulation's task manager accepts (maxDuration of the mirror's genesis). */
-const MAX_TASK_SECONDS = 30 * DAY;
+const MAX_TASK_SECONDS = MAX_TASK_DAYS * DAY;
 
 /** The mirror at the scenario's start, with its parameters applied. */
 export function deployForScenario(s: Scenario, start: number, env: Environment): { d: Deployment; chain: MirrorClient } {
@@ -38,31 +39,30 @@ function setter(chain: MirrorClient) {
   return (label: string, fn: () => unknown) => mustSucceed(0, `genesis parameter ${label}`, chain.tx(label, fn));
 }
 
-/** The scenario's `params` through the deployed setters (docs/parameters.md). */
+/** The scenario's `params` through the deployed setters, in the contracts' units (docs/parameters.md). */
 function applyParams(chain: MirrorClient, s: Scenario): void {
   const { taskManager: tm, poolManager: pm, exchange, vesting } = chain.d;
-  const p = s.params;
-  const perDay = toWei(p.rewardTokenPerDay);
+  const p = protocolParamsOf(s);
   const must = setter(chain);
   if (s.protocol === 'v2') {
-    must('setMaxRewardTokenPerDay', () => tm.setMaxRewardTokenPerDay(ADMIN, toWei(p.maxRewardTokenPerDay ?? p.rewardTokenPerDay)));
-    must('setRewardParameters', () => tm.setRewardParameters(ADMIN, BigInt(p.lockedRewardPercentage), 1_000_000n, perDay));
-    must('setMinStakes', () => tm.setMinStakes(ADMIN, toWei(p.minNodeStakes), toWei(p.validatorMinStake)));
-    must('setDailyMintResetCount', () => tm.setDailyMintResetCount(ADMIN, BigInt(p.dailyMintResetCount)));
-    must('setDailyMintDecayPercentage', () => tm.setDailyMintDecayPercentage(ADMIN, BigInt(p.dailyMintDecayPercentage)));
-    must('setUpLinearDepositor', () => tm.setUpLinearDepositor(ADMIN, vesting!.address, BigInt(p.vestingDays)));
-    must('setProtocolFee', () => exchange!.setProtocolFee(ADMIN, BigInt(p.exchangeFeeBps)));
+    must('setMaxRewardTokenPerDay', () => tm.setMaxRewardTokenPerDay(ADMIN, p.maxRewardTokenPerDay));
+    must('setRewardParameters', () => tm.setRewardParameters(ADMIN, p.lockedRewardPercentage, p.rewardPercentageBase, p.rewardTokenPerDay));
+    must('setMinStakes', () => tm.setMinStakes(ADMIN, p.minNodeStakes, p.validatorMinStake));
+    must('setDailyMintResetCount', () => tm.setDailyMintResetCount(ADMIN, p.dailyMintResetCount));
+    must('setDailyMintDecayPercentage', () => tm.setDailyMintDecayPercentage(ADMIN, p.dailyMintDecayPercentage));
+    must('setUpLinearDepositor', () => tm.setUpLinearDepositor(ADMIN, vesting!.address, p.vestingDays));
+    must('setProtocolFee', () => exchange!.setProtocolFee(ADMIN, p.exchangeFee));
   } else {
-    must('setRewardTokenPerDay', () => tm.setRewardTokenPerDay(ADMIN, perDay));
-    must('setLockedRewardPercentage', () => tm.setLockedRewardPercentage(ADMIN, BigInt(p.lockedRewardPercentage)));
-    must('setUnlockedRewardPercentage', () => tm.setUnlockedRewardPercentage(ADMIN, 1_000_000n - BigInt(p.lockedRewardPercentage)));
-    must('setMinNodeStakes', () => tm.setMinNodeStakes(ADMIN, toWei(p.minNodeStakes)));
-    must('setValidatorMinStake', () => tm.setValidatorMinStake(ADMIN, toWei(p.validatorMinStake)));
+    must('setRewardTokenPerDay', () => tm.setRewardTokenPerDay(ADMIN, p.rewardTokenPerDay));
+    must('setLockedRewardPercentage', () => tm.setLockedRewardPercentage(ADMIN, p.lockedRewardPercentage));
+    must('setUnlockedRewardPercentage', () => tm.setUnlockedRewardPercentage(ADMIN, p.unlockedRewardPercentage));
+    must('setMinNodeStakes', () => tm.setMinNodeStakes(ADMIN, p.minNodeStakes));
+    must('setValidatorMinStake', () => tm.setValidatorMinStake(ADMIN, p.validatorMinStake));
   }
-  must('setGamma', () => tm.setGamma(ADMIN, BigInt(p.gamma)));
-  must('setFeePercentage', () => tm.setFeePercentage(ADMIN, BigInt(p.feePercentage)));
-  must('setProtocolFeePercentage', () => pm.setProtocolFeePercentage(ADMIN, BigInt(p.protocolFeePercentage)));
-  must('setSigmaModificationCooldown', () => pm.setSigmaModificationCooldown(ADMIN, BigInt(Math.round(p.sigmaCooldownDays * DAY))));
+  must('setGamma', () => tm.setGamma(ADMIN, p.gamma));
+  must('setFeePercentage', () => tm.setFeePercentage(ADMIN, p.feePercentage));
+  must('setProtocolFeePercentage', () => pm.setProtocolFeePercentage(ADMIN, p.protocolFeePercentage));
+  must('setSigmaModificationCooldown', () => pm.setSigmaModificationCooldown(ADMIN, p.sigmaCooldown));
 }
 
 /**

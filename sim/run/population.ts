@@ -8,6 +8,7 @@ import { toWei, type SimContext } from '../agents/context.js';
 import { TrainingNode } from '../agents/trainingNode.js';
 import { Validator } from '../agents/validator.js';
 import { Delegator, type PoolMarket } from '../agents/delegator.js';
+import { genesisRoles } from '../scenario/fromChain.js';
 
 /** Exact counts per behaviour for `count` agents (largest remainder; ties by behaviour name). */
 export function allocate(count: number, mix: Record<string, number>): string[] {
@@ -89,22 +90,6 @@ export function populate(ctx: SimContext, s: Scenario, market: PoolMarket, shuff
     r.shuffle(delegators);
   }
   return { nodes, validators, delegators, entities };
-}
-
-/**
- * Who is what in a genesis (see populateFromGenesis): training nodes, validators and delegators
- * by address, and each address's total node and validator stake (wei).
- */
-export function genesisRoles(g: Genesis) {
-  const add = (m: Map<string, bigint>, k: string, x: bigint) => m.set(k, (m.get(k) ?? 0n) + x);
-  const nodeStake = new Map<string, bigint>();
-  const valStake = new Map<string, bigint>();
-  for (const st of g.stakes) add(st.role === 'node' ? nodeStake : valStake, st.address, BigInt(st.amount));
-  const nodes = new Set(nodeStake.keys());
-  const validators = new Set([...valStake.keys()].filter((a) => !nodes.has(a)));
-  for (const p of g.pools) if (!nodes.has(p.owner) && !validators.has(p.owner)) (p.role === 'validator' ? validators : nodes).add(p.owner);
-  const delegators = new Set(g.delegations.map((d) => d.delegator).filter((a) => !nodes.has(a) && !validators.has(a)));
-  return { nodes, validators, delegators, nodeStake, valStake };
 }
 
 /** Where each genesis stake and delegation goes: to the agent that manages it, or placed passively. */

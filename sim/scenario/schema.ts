@@ -46,6 +46,9 @@ export const TaskSpec = objectOf(TASK);
 
 const top = fieldsOf(TOP);
 
+/** The contracts' maxDuration at genesis (30 days, docs/contracts.md): the longest task a scenario may open. */
+export const MAX_TASK_DAYS = 30;
+
 export const ScenarioSchema = z
   .object({
     name: top.name,
@@ -66,7 +69,7 @@ export const ScenarioSchema = z
   })
   .strict()
   .superRefine((s, ctx) => {
-    const maxDays = 30;
+    const maxDays = MAX_TASK_DAYS;
     if (!s.genesis) {
       if (s.tasks.length === 0) ctx.addIssue({ code: 'custom', path: ['tasks'], message: 'at least one task (or a genesis with tasks)' });
       for (const role of ['nodes', 'validators'] as const)
