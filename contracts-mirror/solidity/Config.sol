@@ -4,7 +4,7 @@ pragma solidity ^0.8.20;
 import {AdminUpgradeable} from "./base/AdminUpgradeable.sol";
 import {IFlockConfig} from "./interfaces/IFlockConfig.sol";
 
-/// `FlockConfig` / `FlockConfigV2`, the address book (abi.md §3.1). Mirror: contracts/config.ts.
+/// `FlockConfig` / `FlockConfigV2`, the address book (docs/contracts.md#config-layout). Mirror: contracts/config.ts.
 contract Config is IFlockConfig, AdminUpgradeable {
     mapping(uint256 => address) private _addresses;
 

@@ -6,7 +6,7 @@ import {IFlockConfig} from "./interfaces/IFlockConfig.sol";
 import {ConfigHelper} from "./interfaces/ConfigHelper.sol";
 import {IFlockToken, IGmFlock} from "./interfaces/ITokens.sol";
 
-/// `gmFlockExchangeUpgradeable` (abi.md §5.2, contracts.md §3.2; ASSUMPTIONS.md A-ex-*).
+/// `gmFlockExchangeUpgradeable` (verified V2 source; docs/model.md#lock-multiplier; ASSUMPTIONS.md A-ex-*).
 /// Mirror: contracts/exchange.ts and math/multiplier.ts.
 contract Exchange is RbacUpgradeable {
     using ConfigHelper for IFlockConfig;

@@ -7,7 +7,7 @@ import {ConfigHelper} from "./interfaces/ConfigHelper.sol";
 import {IERC20Token} from "./interfaces/ITokens.sol";
 import {IFlTask, IFlTaskManager} from "./interfaces/IFlTask.sol";
 
-/// FL Alliance task factory (stand-ins.md §7.1; ASSUMPTIONS.md A-fl-*). Mirror: contracts/flTask.ts.
+/// FL Alliance task factory (docs/contracts.md#fl-alliance-task-interface; ASSUMPTIONS.md A-fl-*). Mirror: contracts/flTask.ts.
 ///
 /// Deployment: `new FLTaskManager(config)`, then `initialize()`. The config (for the FLOCK
 /// address, index 4) is a constructor argument because the project-defined `initialize()` takes
@@ -55,7 +55,7 @@ contract FLTaskManager is IFlTaskManager, AdminUpgradeable {
     }
 }
 
-/// One FL Alliance task: an integer re-statement of the legacy rules (stand-ins.md §7.1).
+/// One FL Alliance task: an integer re-statement of the legacy rules (docs/model.md#fl-round-rewards).
 /// Deployed only by FLTaskManager; "admin" is a DEFAULT_ADMIN_ROLE holder on the manager.
 contract FLTask is IFlTask {
     using ConfigHelper for IFlockConfig;

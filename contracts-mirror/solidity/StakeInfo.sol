@@ -7,7 +7,7 @@ import {IStakeInfo, StakeRoles} from "./interfaces/IStakeInfo.sol";
 import {IMainManager} from "./interfaces/IMainManager.sol";
 import {IPool} from "./interfaces/IPool.sol";
 
-/// StakeInfo, the stand-in of stand-ins.md §2 (ASSUMPTIONS.md A-si-*), with the linear weight
+/// StakeInfo, the stand-in of docs/contracts.md#stakeinfo-stand-in (ASSUMPTIONS.md A-si-*), with the linear weight
 /// `stake + delegation`. Mirror: contracts/stakeInfo.ts.
 ///
 /// Deployment: `new StakeInfo(config)`. It has no initializer; it resolves the task manager

@@ -6,7 +6,7 @@ import {AdminUpgradeable} from "./base/AdminUpgradeable.sol";
 import {IERC20Token} from "./interfaces/ITokens.sol";
 import {ILinearVestingDepositor} from "./interfaces/ILinearVestingDepositor.sol";
 
-/// `LinearVestingRewards` (abi.md §11.2, contracts.md §4.5; ASSUMPTIONS.md A-vest-event).
+/// `LinearVestingRewards` (verified V2 source; docs/model.md#node-vesting; ASSUMPTIONS.md A-vest-event).
 /// Mirror: contracts/vesting.ts and math/vesting.ts.
 contract Vesting is ILinearVestingDepositor, AdminUpgradeable, ReentrancyGuardUpgradeable {
     struct Grant {

@@ -3,7 +3,7 @@ pragma solidity ^0.8.20;
 
 import {AccessControlUpgradeable} from "@openzeppelin/contracts-upgradeable/access/AccessControlUpgradeable.sol";
 
-/// FLock's admin base (abi.md §2.1, stand-ins.md §6): OpenZeppelin 4.9.6 AccessControl where the
+/// FLock's admin base (source not public; docs/contracts.md#admin-checks): OpenZeppelin 4.9.6 AccessControl where the
 /// admin is whoever holds DEFAULT_ADMIN_ROLE. Mirror: contracts-mirror/evm/accessControl.ts.
 abstract contract AdminUpgradeable is AccessControlUpgradeable {
     /// Initialises AccessControl and gives DEFAULT_ADMIN_ROLE to `deployer`.

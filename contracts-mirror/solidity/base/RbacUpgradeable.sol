@@ -3,7 +3,7 @@ pragma solidity ^0.8.20;
 
 import {AdminUpgradeable} from "./AdminUpgradeable.sol";
 
-/// Role-based access of the V2 contracts (abi.md §2.2). The `add*` functions need DAO_ADMIN and,
+/// Role-based access of the V2 contracts (docs/contracts.md#roles). The `add*` functions need DAO_ADMIN and,
 /// through OpenZeppelin's `grantRole`, DEFAULT_ADMIN_ROLE as well. Mirror: evm/accessControl.ts `Rbac`.
 abstract contract RbacUpgradeable is AdminUpgradeable {
     bytes32 public constant DAO_ADMIN = keccak256("DAO_ADMIN");

@@ -8,7 +8,7 @@ import {IMainManager} from "./IMainManager.sol";
 import {IPoolManager} from "./IPoolManager.sol";
 import {IFlTaskManager} from "./IFlTask.sol";
 
-/// Config index layout (abi.md §3.3; contracts-mirror/contracts/config.ts `CFG`). V1 and V2
+/// Config index layout (docs/contracts.md#config-layout; contracts-mirror/contracts/config.ts `CFG`). V1 and V2
 /// differ from index 5 on: V1 StakeInfo sits at 5, V2 has gmFLOCK at 5 and StakeInfo at 6.
 library ConfigIndex {
     uint256 internal constant MAIN_MANAGER = 0;
@@ -22,7 +22,7 @@ library ConfigIndex {
     uint256 internal constant EXCHANGE = 7;
 }
 
-/// Resolves config entries at call time (abi.md §3.4): nothing is cached, so an entry changed
+/// Resolves config entries at call time (docs/contracts.md#config-layout): nothing is cached, so an entry changed
 /// through `Config.setAddress` takes effect on the next call. An unset entry resolves to
 /// address(0), and a call to it reverts with no reason.
 library ConfigHelper {

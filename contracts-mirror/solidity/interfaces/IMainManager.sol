@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.20;
 
-/// `IFlockMainManager` (abi.md §12), with the V2 `isNodePoolFreezing` added (abi.md §1.4 item 2).
+/// `IFlockMainManager` (docs/contracts.md#calls-between-contracts), with the V2 `isNodePoolFreezing`
+/// added (the verified interface lacks it, but PoolManagerV2 calls it).
 /// The AI Arena task manager (V1 or V2) at config index 0 implements it.
 interface IMainManager {
     function afterDelegationUpdate(address user) external;

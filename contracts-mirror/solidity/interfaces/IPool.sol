@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.20;
 
-/// `IFlockPool` (abi.md §12): what the task managers and StakeInfo call on a delegation pool.
+/// `IFlockPool` (docs/contracts.md#calls-between-contracts): what the task managers and StakeInfo call on a delegation pool.
 interface IPool {
     function fundPool(uint256 _reward) external;
 

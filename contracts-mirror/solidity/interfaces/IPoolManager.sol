@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.20;
 
-/// `IFlockPoolManager` (abi.md §12), extended with the V2 getters (abi.md §1.4 item 3). The V1
+/// `IFlockPoolManager` (docs/contracts.md#calls-between-contracts), extended with the V2 getters
+/// (the verified interface lacks them). The V1
 /// pool manager implements only the first six.
 interface IPoolManager {
     function getMiniPool(address user) external view returns (address);

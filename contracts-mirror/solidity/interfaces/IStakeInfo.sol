@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.20;
 
-/// Stake roles shared by the task managers and StakeInfo (contracts.md §1; units.ts `ROLE`).
+/// Stake roles shared by the task managers and StakeInfo (docs/contracts.md#stake-roles; units.ts `ROLE`).
 library StakeRoles {
     uint256 internal constant NODE = 0;
     uint256 internal constant VALIDATOR = 1;
@@ -9,7 +9,7 @@ library StakeRoles {
     uint256 internal constant NODE_VALIDATOR = 3;
 }
 
-/// `IFlockStakeInfo` (abi.md §10.1); behaviour: stand-ins.md §2.
+/// `IFlockStakeInfo` (verified interface); behaviour: docs/contracts.md#stakeinfo-stand-in.
 interface IStakeInfo {
     function addStakes(uint256 taskId, uint256 stakes, uint256 role, address user) external;
 

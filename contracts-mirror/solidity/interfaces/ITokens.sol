@@ -19,7 +19,7 @@ interface IERC20Token {
     function transferFrom(address from, address to, uint256 amount) external returns (bool);
 }
 
-/// FLOCK as the task managers see it: an ERC-20 with an admin-only `mint` (abi.md §4; the
+/// FLOCK as the task managers see it: an ERC-20 with an admin-only `mint` (verified source; the
 /// mint-only `IMintBurnableERC20`).
 interface IFlockToken is IERC20Token {
     function mint(address _account, uint256 _amount) external;
@@ -27,7 +27,7 @@ interface IFlockToken is IERC20Token {
     function currentMinted() external view returns (uint256);
 }
 
-/// gmFLOCK (stand-ins.md §5): mint and burn by minters, registration by registrars.
+/// gmFLOCK (docs/contracts.md#gmflock-stand-in): mint and burn by minters, registration by registrars.
 interface IGmFlock is IERC20Token {
     function mint(address _account, uint256 _amount) external;
 

@@ -5,7 +5,7 @@ import {AdminUpgradeable} from "../base/AdminUpgradeable.sol";
 import {LabERC20Upgradeable} from "./LabERC20Upgradeable.sol";
 import {IERC20Token} from "../interfaces/ITokens.sol";
 
-/// FLOCK, `FlockTokenUpgradeable` (abi.md §4, contracts.md §3.1). Mirror: contracts/flockToken.ts.
+/// FLOCK, `FlockTokenUpgradeable` (verified source; docs/model.md#supply-cap). Mirror: contracts/flockToken.ts.
 // solhint-disable-next-line contract-name-camelcase
 contract FLOCK is LabERC20Upgradeable, AdminUpgradeable {
     /// Stored, never enforced.

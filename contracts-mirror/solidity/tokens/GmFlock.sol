@@ -4,7 +4,7 @@ pragma solidity ^0.8.20;
 import {AdminUpgradeable} from "../base/AdminUpgradeable.sol";
 import {LabERC20Upgradeable} from "./LabERC20Upgradeable.sol";
 
-/// gmFLOCK, the V2 staking token: the stand-in of stand-ins.md §5 (ASSUMPTIONS.md A-gm1, A-gm2).
+/// gmFLOCK, the V2 staking token: the stand-in of docs/contracts.md#gmflock-stand-in (ASSUMPTIONS.md A-gm1, A-gm2).
 /// Mirror: contracts/gmFlock.ts.
 // solhint-disable-next-line contract-name-camelcase
 contract gmFLOCK is LabERC20Upgradeable, AdminUpgradeable {

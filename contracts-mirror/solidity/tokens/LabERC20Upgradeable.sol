@@ -3,7 +3,7 @@ pragma solidity ^0.8.20;
 
 import {ERC20Upgradeable} from "@openzeppelin/contracts-upgradeable/token/ERC20/ERC20Upgradeable.sol";
 
-/// OpenZeppelin 4.9.6 ERC20 plus flock-lab's genesis allowance (stand-ins.md §1.4, ASSUMPTIONS.md
+/// OpenZeppelin 4.9.6 ERC20 plus flock-lab's genesis allowance (docs/contracts.md#balances-and-allowances, ASSUMPTIONS.md
 /// A-allowance; mirror: evm/erc20.ts `allowance`): until an owner approves a spender explicitly,
 /// an account (an address without code, not the zero address) allows every contract (an address
 /// with code, including pools and FL tasks created later) 2^256−1. Any explicit approval, zero

@@ -5,8 +5,8 @@ import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet
 import {AdminUpgradeable} from "../base/AdminUpgradeable.sol";
 import {IFlockConfig} from "../interfaces/IFlockConfig.sol";
 
-/// What the pool managers V1 (`PoolManagerV1`) and V2 (`PoolManagerV2`) share (abi.md §8.1,
-/// §9.1): one delegation pool per node or validator, its σ, and the pool-side fee and cooldown
+/// What the pool managers V1 (`PoolManagerV1`) and V2 (`PoolManagerV2`) share (their
+/// verified sources): one delegation pool per node or validator, its σ, and the pool-side fee and cooldown
 /// parameters. Mirror: contracts-mirror/contracts/poolManager.ts, whose `this.v2` branches are
 /// the virtual hooks below.
 abstract contract PoolManagerBase is AdminUpgradeable {
@@ -52,7 +52,7 @@ abstract contract PoolManagerBase is AdminUpgradeable {
         _;
     }
 
-    /// The initializers' shared values (abi.md §8.1).
+    /// The initializers' shared values (docs/contracts.md#default-parameters).
     function _initParams(address flockConfig) internal {
         _cfg = IFlockConfig(flockConfig);
         rewardPercentageBase = 1000000;
@@ -133,7 +133,7 @@ abstract contract PoolManagerBase is AdminUpgradeable {
 
     // ------------------------------------------------------------------ pools
 
-    /// One pool per user. Does not stamp the σ cooldown (stand-ins.md §4).
+    /// One pool per user. Does not stamp the σ cooldown (docs/contracts.md#v1-mini-pool-statement-order).
     function createMiniPool(uint256 sigma) external returns (address) {
         require(sigma >= minSigma, "Sigma too low");
         require(sigma <= maxSigma, "Sigma too high");

@@ -4,7 +4,7 @@ pragma solidity ^0.8.20;
 import {PoolManagerBase} from "./PoolManagerBase.sol";
 import {MiniPoolV1} from "./MiniPoolV1.sol";
 
-/// The V1 pool manager, `FlockPoolManagerUpgradeable` (abi.md §8.1): every setter `onlyAdmin`,
+/// The V1 pool manager, `FlockPoolManagerUpgradeable` (verified V1 source): every setter `onlyAdmin`,
 /// `getPoolSigma` returns the stored σ, pools are `MiniPoolV1`. Mirror:
 /// contracts-mirror/contracts/poolManager.ts with `v2 = false`.
 contract PoolManagerV1 is PoolManagerBase {

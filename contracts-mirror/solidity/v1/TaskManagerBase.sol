@@ -36,7 +36,7 @@ abstract contract TaskManagerBase is AdminUpgradeable {
         string taskName;
     }
 
-    // ---- parameters (abi.md §6, §7) ----
+    // ---- parameters (as in the verified V1 and V2 sources) ----
     uint256 public baseStakeAmount;
     uint256 public maxDuration;
     uint256 public minNodeStakes;
@@ -84,7 +84,7 @@ abstract contract TaskManagerBase is AdminUpgradeable {
 
     mapping(address => EnumerableSet.UintSet) internal _availableRewardTasks;
 
-    /// The AI Arena slashing hook's switch (stand-ins.md §7.2); genesis turns it on for traces
+    /// The AI Arena slashing hook's switch (docs/contracts.md#slashing-hook); genesis turns it on for traces
     /// with `"aiArenaSlashing": true` through `setSlashingEnabled` (Solidity only, not in the
     /// mirror's ABI registry).
     bool internal _slashingEnabled;
@@ -149,7 +149,7 @@ abstract contract TaskManagerBase is AdminUpgradeable {
         _;
     }
 
-    // ------------------------------------------------------------------ wiring (abi.md §3.5)
+    // ------------------------------------------------------------------ wiring (docs/contracts.md#config-layout)
 
     function _flock() internal view returns (IFlockToken) {
         return config.getFlockToken();
@@ -182,7 +182,7 @@ abstract contract TaskManagerBase is AdminUpgradeable {
         _slashingEnabled = enabled;
     }
 
-    /// Only StakeInfo may report a user's total (abi.md §6).
+    /// Only StakeInfo may report a user's total (deployed source; docs/contracts.md#roles).
     function setTotalStakes(address _user, uint256 _totalStakes) external {
         require(msg.sender == address(_stakeInfo()), "Only stake info contract can call this function");
         totalStakes[_user] = _totalStakes;
@@ -404,7 +404,7 @@ abstract contract TaskManagerBase is AdminUpgradeable {
         emit DelegationAmountChanged(user, IPool(pool).getTotalDelegationAmount());
     }
 
-    /// The AI Arena slashing hook (stand-ins.md §7.2, A-slash-hook): `floor(stake·ppm/1e6)` of
+    /// The AI Arena slashing hook (docs/contracts.md#slashing-hook, A-slash-hook): `floor(stake·ppm/1e6)` of
     /// the node stake, else the validator stake, goes to the stake token's own address.
     function slash(uint256 taskId, address user, uint256 ppm) external asProtocolManager {
         require(_slashingEnabled, "Slashing disabled");
@@ -421,12 +421,12 @@ abstract contract TaskManagerBase is AdminUpgradeable {
         emit Slashed(taskId, user, amount);
     }
 
-    /// `floor(stake·ppm/1e6)`, checked (stand-ins.md §7.2).
+    /// `floor(stake·ppm/1e6)`, checked (docs/model.md#ai-arena-slashing-hook).
     function _slashAmount(uint256 staked, uint256 ppm) private pure returns (uint256) {
         return (staked * ppm) / 1e6;
     }
 
-    // ------------------------------------------------------------------ reward arithmetic (contracts.md §5)
+    // ------------------------------------------------------------------ reward arithmetic (docs/model.md#ai-arena-rewards)
 
     function _uploadChecks(uint256 taskId, uint256 addrs, uint256 pw) internal view {
         Task storage task = tasks[taskId];
@@ -435,7 +435,7 @@ abstract contract TaskManagerBase is AdminUpgradeable {
         require(addrs == pw, "Mismatched arrays length");
     }
 
-    /// §5.2 T0 = R_arena·w_t/W.
+    /// docs/model.md#per-task-share: T0 = R_arena·w_t/W.
     function _taskPot(uint256 taskId, uint8 role) internal view returns (uint256) {
         IStakeInfo si = _stakeInfo();
         uint8 r = _weightRole(role);
@@ -445,7 +445,7 @@ abstract contract TaskManagerBase is AdminUpgradeable {
         return (rArena * w) / total;
     }
 
-    /// §5.2: the node or validator pot of the day, after the γ split unless `onlyValidators`:
+    /// docs/model.md#gamma-split: the node or validator pot of the day, after the γ split unless `onlyValidators`:
     /// `f = γ + ((B − 2γ)·side)/(N + V)`, `T = T0·f/B`.
     function _poolFor(uint256 taskId, uint8 role, bool onlyValidators) internal view returns (uint256) {
         IStakeInfo si = _stakeInfo();

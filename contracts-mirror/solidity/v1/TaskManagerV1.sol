@@ -8,7 +8,7 @@ import {IPoolManager} from "../interfaces/IPoolManager.sol";
 import {IERC20Token} from "../interfaces/ITokens.sol";
 import {TaskManagerBase} from "./TaskManagerBase.sol";
 
-/// The V1 AI Arena task manager, `FlockTaskManagerUpgradeable` (abi.md §6, contracts.md §4.1):
+/// The V1 AI Arena task manager, `FlockTaskManagerUpgradeable` (verified V1 source; docs/model.md#protocol-versions):
 /// FLOCK stakes and rewards, every privileged function `onlyAdmin`. Mirror:
 /// contracts-mirror/contracts/taskManager.ts with `v2 = false`.
 contract TaskManagerV1 is TaskManagerBase {
@@ -17,7 +17,7 @@ contract TaskManagerV1 is TaskManagerBase {
     uint256 public rewardPercentageForNodes;
     uint256 public rewardPercentageForValidators;
 
-    /// Declared, never written (abi.md §6).
+    /// Declared, never written (as in the verified V1 source).
     mapping(uint256 => mapping(address => uint256)) public delegatorStakes;
     mapping(uint256 => mapping(address => mapping(address => uint256))) public validatorDelegatorStakes;
     mapping(uint256 => mapping(address => uint256)) public validatorTotalDelegatorStakes;
@@ -29,7 +29,7 @@ contract TaskManagerV1 is TaskManagerBase {
     event DelegatorUnstaked(uint256 indexed taskId, address indexed validator, address indexed delegator, uint256 amount);
     event UploadDelegatorRewardPerTaskPerUser(uint256 indexed taskId, address indexed user, uint256 delegatorStake, uint256 rewardAmount);
 
-    /// The V1 initializer's values (abi.md §6).
+    /// The V1 initializer's values (docs/contracts.md#default-parameters).
     function initialize(address _flockConfig) public initializer {
         __AdminUpgradeable_init(msg.sender);
         config = IFlockConfig(_flockConfig);
@@ -113,9 +113,9 @@ contract TaskManagerV1 is TaskManagerBase {
         emit MintDailyReward(amount);
     }
 
-    // ------------------------------------------------------------------ reward uploads (contracts.md §5.3, §5.4)
+    // ------------------------------------------------------------------ reward uploads (docs/model.md#locked-and-unlocked-node-rewards, docs/model.md#validator-rewards)
 
-    /// §5.3 V1: each node gets `unlocked·T_node·p/(B·B)` less its delegators' cut; the event and
+    /// V1 node upload (docs/model.md#v1-delegator-cut): each node gets `unlocked·T_node·p/(B·B)` less its delegators' cut; the event and
     /// `latestRewardForNodes` carry `T_node − Σ cuts`, with N read after the loop.
     function uploadRewardResultsForTrainingNodes(
         uint256 taskId,
@@ -153,7 +153,7 @@ contract TaskManagerV1 is TaskManagerBase {
         _uploadValidators(taskId, validatorsAddrs, rewardPercentages, true);
     }
 
-    /// §5.4 V1: `x = T_val·p/B` less the delegators' cut, which is also recorded in
+    /// V1 validator upload (docs/model.md#validator-rewards): `x = T_val·p/B` less the delegators' cut, which is also recorded in
     /// `latestRewardForDelegators`. `latestRewardForValidators` is the whole pot; the event
     /// carries what the validators themselves were credited.
     function _uploadValidators(uint256 taskId, address[] calldata addrs, uint256[] calldata pcts, bool only) internal {
@@ -168,7 +168,7 @@ contract TaskManagerV1 is TaskManagerBase {
         emit UploadValidatorRewardPerTask(taskId, _stakeInfo().getTotalValidatorStakesPerTask(taskId), credited);
     }
 
-    /// Task end (§5.3 Final, stand-ins.md §4): finishes the task first (TaskFinished), then
+    /// Task end (docs/model.md#final-node-upload; ASSUMPTIONS.md A-tm-events): finishes the task first (TaskFinished), then
     /// splits the locked pot like a daily upload and emits `UploadNodeRewardPerTask(N, L − Σ cuts)`.
     function uploadFinalRewardResultsForTrainingNodes(
         uint256 taskId,

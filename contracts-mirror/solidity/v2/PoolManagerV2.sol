@@ -7,7 +7,7 @@ import {RbacUpgradeable} from "../base/RbacUpgradeable.sol";
 import {PoolManagerBase} from "../v1/PoolManagerBase.sol";
 import {MiniPoolV2} from "./MiniPoolV2.sol";
 
-/// The V2 pool manager, `FlockPoolManagerV2Upgradeable` (abi.md §9.1): protocol-manager setters,
+/// The V2 pool manager, `FlockPoolManagerV2Upgradeable` (verified V2 source): protocol-manager setters,
 /// the delegator and claim cooldowns, σ clamped on read and frozen around a node's task end,
 /// pools are `MiniPoolV2` registered on gmFLOCK. Mirror: contracts-mirror/contracts/poolManager.ts
 /// with `v2 = true`.

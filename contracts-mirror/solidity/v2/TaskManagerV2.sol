@@ -9,8 +9,8 @@ import {ILinearVestingDepositor} from "../interfaces/ILinearVestingDepositor.sol
 import {RbacUpgradeable} from "../base/RbacUpgradeable.sol";
 import {TaskManagerBase} from "../v1/TaskManagerBase.sol";
 
-/// The V2.1 AI Arena task manager, `FlockTaskManagerV2Upgradeable` (abi.md §7, contracts.md
-/// §4.2): gmFLOCK stakes, FLOCK rewards, RBAC, daily-mint decay, σ freeze window, vested final
+/// The V2.1 AI Arena task manager, `FlockTaskManagerV2Upgradeable` (verified V2 source;
+/// docs/model.md#protocol-versions): gmFLOCK stakes, FLOCK rewards, RBAC, daily-mint decay, σ freeze window, vested final
 /// rewards. Mirror: contracts-mirror/contracts/taskManager.ts with `v2 = true`.
 contract TaskManagerV2 is TaskManagerBase, RbacUpgradeable {
     using ConfigHelper for IFlockConfig;
@@ -33,7 +33,8 @@ contract TaskManagerV2 is TaskManagerBase, RbacUpgradeable {
     event UploadFinalNodeRewardPerTask(uint256 indexed taskId, uint256 nodeStake, uint256 rewardAmount);
     event CollectFee(address indexed _delegator, uint256 _amount);
 
-    /// RBAC and config only: every numeric parameter stays 0 (abi.md §7); genesis sets them.
+    /// RBAC and config only: every numeric parameter stays 0 (as deployed); genesis sets them
+    /// (docs/contracts.md#default-parameters).
     function initialize(address _flockConfig) public initializer {
         __RbacUpgradeable_init(msg.sender);
         config = IFlockConfig(_flockConfig);
@@ -161,7 +162,7 @@ contract TaskManagerV2 is TaskManagerBase, RbacUpgradeable {
         return false;
     }
 
-    // ------------------------------------------------------------------ emission (protocol.md §4.2)
+    // ------------------------------------------------------------------ emission (docs/model.md#emission-and-decay)
 
     /// 12 h spacing; every `dailyMintResetCount`-th mint decays the per-day amount; the mint
     /// timestamp is stamped after the mint.
@@ -179,14 +180,14 @@ contract TaskManagerV2 is TaskManagerBase, RbacUpgradeable {
         emit MintDailyReward(amount);
     }
 
-    // ------------------------------------------------------------------ reward uploads (contracts.md §5.3, §5.4)
+    // ------------------------------------------------------------------ reward uploads (docs/model.md#locked-and-unlocked-node-rewards, docs/model.md#validator-rewards)
 
     function _uploadChecks2(uint256 taskId, uint256 addrs, uint256 pw, uint256 po) internal view {
         _uploadChecks(taskId, addrs, pw);
         require(addrs == po, "Mismatched arrays length");
     }
 
-    /// §5.3 V2: `u = B − locked` is stored; per node `a`/`b` are its unlocked shares with and
+    /// V2 node upload (docs/model.md#locked-and-unlocked-node-rewards): `u = B − locked` is stored; per node `a`/`b` are its unlocked shares with and
     /// without delegation, it keeps `(a − b)·σ/B + b` and its pool gets the rest. The event and
     /// `latestRewardForNodes` carry `T_node − Σ delegator amounts` (pool or not).
     function uploadRewardResultsForTrainingNodes(
@@ -249,7 +250,7 @@ contract TaskManagerV2 is TaskManagerBase, RbacUpgradeable {
         _uploadValidators(taskId, validatorsAddrs, rewardPercentagesWithDelegation, rewardPercentagesWithoutDelegation, true);
     }
 
-    /// §5.4 V2: `a = T_val·pw/B`, `b = T_val·po/B`, σ split as for nodes. The event carries what
+    /// V2 validator upload (docs/model.md#validator-rewards): `a = T_val·pw/B`, `b = T_val·po/B`, σ split as for nodes. The event carries what
     /// the validators themselves were credited; `latestRewardForValidators` the whole pot.
     function _uploadValidators(
         uint256 taskId,
@@ -282,7 +283,7 @@ contract TaskManagerV2 is TaskManagerBase, RbacUpgradeable {
         return own;
     }
 
-    /// Task end (§5.3 Final): checks existence, the two lengths, then completion; per node the
+    /// Task end (docs/model.md#final-node-upload): checks existence, the two lengths, then completion; per node the
     /// σ split of the locked pot, the pool's part funded and the node's part vested (approve,
     /// then depositReward); then `UploadFinalNodeRewardPerTask(N, L − Σ delegator amounts)`, and
     /// the task is finished last (A-tm-events).
@@ -332,7 +333,7 @@ contract TaskManagerV2 is TaskManagerBase, RbacUpgradeable {
         return deleg;
     }
 
-    /// §5.3/§5.4 V2.1 split: the participant keeps `(a − b)·σ/B + b`, its pool gets `a − that`
+    /// V2.1 split (docs/model.md#sigma-split): the participant keeps `(a − b)·σ/B + b`, its pool gets `a − that`
     /// (σ above the base underflows, panic 0x11).
     function _sigmaSplit(uint256 a, uint256 b, uint256 sigma, uint256 base) internal pure returns (uint256 own, uint256 deleg) {
         own = ((a - b) * sigma) / base + b;
