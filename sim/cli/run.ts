@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { loadScenario, ScenarioError } from '../scenario/load.js';
 import { outExists, runSet } from '../run/runSet.js';
 import { SimulationError } from '../run/simulation.js';
+import { settlementFor, type SettlementEdit } from '../run/settlement.js';
 import { FAULT_ENV, FaultSpecError, faultFromEnv } from '../run/faults.js';
 import { kpiTable } from '../results/kpi.js';
 import { ScenarioSchema } from '../scenario/schema.js';
@@ -34,7 +35,8 @@ export async function runCommand(file: string, f: RunFlags): Promise<number> {
     }
     const sets = [...f.set];
     if (f.days !== undefined) sets.push(`days=${positiveInt('--days', f.days)}`);
-    const { scenario, hash } = await loadScenario(file, sets);
+    const { scenario, hash, settlement: edit } = await loadScenario(file, sets);
+    const settlement = settlementFor(edit as SettlementEdit | undefined, file);
     let seeds = scenario.seeds;
     if (f.seeds !== undefined) seeds = Array.from({ length: positiveInt('--seeds', f.seeds) }, (_, i) => scenario.seeds[0] + i);
     if (f.seed !== undefined) {
@@ -58,6 +60,7 @@ export async function runCommand(file: string, f: RunFlags): Promise<number> {
         scenarioHash: hash,
         seeds,
         out,
+        settlement,
         onProgress: (done, total) => bar?.update(done, { seed: seeds[Math.min(seeds.length - 1, Math.floor((done - 1) / scenario.days))] }) ?? void total,
       });
     } finally {

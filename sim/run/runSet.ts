@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { dirname, join, resolve } from 'node:path';
 import { runSimulation, type RunOutput } from './simulation.js';
 import { faultFromEnv } from './faults.js';
+import { settlementBlocks, type SettlementBlocks } from './settlement.js';
 import { createWorkload } from '../workloads/factory.js';
 import type { Workload } from '../workloads/types.js';
 import type { Scenario } from '../scenario/schema.js';
@@ -23,6 +24,8 @@ export interface RunSetOptions {
   seeds: number[];
   out?: string;
   onProgress?: (done: number, total: number) => void;
+  /** The settlement every run uses (default: the standard `settlementBlocks`). */
+  settlement?: SettlementBlocks;
 }
 
 export interface RunSetResult {
@@ -50,6 +53,7 @@ export function simulateSeeds(
   seeds: number[],
   onProgress?: (done: number, total: number) => void,
   workloadFor?: (seed: number, run: number) => Workload | undefined,
+  settlement?: SettlementBlocks,
 ): RunOutput[] {
   const total = seeds.length * s.days;
   let done = 0;
@@ -61,6 +65,7 @@ export function simulateSeeds(
       workload: workloadFor?.(seed, run),
       onDay: () => onProgress?.(++done, total),
       beforeInvariants,
+      settlement,
     }),
   );
 }
@@ -77,7 +82,7 @@ export async function runSet(o: RunSetOptions): Promise<RunSetResult> {
     const w = await createWorkload(s, seed, run);
     if (w) workloads.set(run, w);
   }
-  const runs = simulateSeeds(s, o.seeds, o.onProgress, (_seed, run) => workloads.get(run));
+  const runs = simulateSeeds(s, o.seeds, o.onProgress, (_seed, run) => workloads.get(run), o.settlement);
   const hash = hashRuns(runs);
   const summary = summarize(runs, s.days);
   if (!o.out) return { dir: null, resultsHash: hash, summary, runs };
@@ -103,6 +108,7 @@ export async function runSet(o: RunSetOptions): Promise<RunSetResult> {
       startedAt: new Date(t0).toISOString(),
       wallSeconds: (Date.now() - t0) / 1000,
       resultsHash: hash,
+      settlement: (o.settlement ?? settlementBlocks).names(),
       files: ['results.duckdb', 'scenario.json', 'summary.json', 'manifest.json'],
     };
     writeFileSync(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');

@@ -27,6 +27,7 @@ import type { TaskState } from '../agents/taskCreator.js';
 import type { Recorder } from '../results/recorder.js';
 import { poolOf, type PoolFundingHistory } from './market.js';
 import { mustSucceed, SimulationError } from './errors.js';
+import { ScenarioError } from '../scenario/error.js';
 
 /** What the settlement blocks act on: the run's world, which lives across days. */
 export interface RunWorld {
@@ -272,8 +273,29 @@ const record: SettlementBlock = {
   },
 };
 
+export type SettlementBlocks = BlockList<RunWorld, SettlementDay>;
+
+/**
+ * A scenario's change to the settlement: a TypeScript scenario may export
+ * `settlement: SettlementEdit`, e.g. `(blocks) => blocks.insertBefore('invariants', myRule)`.
+ */
+export type SettlementEdit = (blocks: SettlementBlocks) => SettlementBlocks;
+
+/** The settlement a scenario runs: the standard list, edited by the scenario's `settlement` export if it has one. */
+export function settlementFor(edit: SettlementEdit | undefined, file: string): SettlementBlocks {
+  if (!edit) return settlementBlocks;
+  let blocks: unknown;
+  try {
+    blocks = edit(settlementBlocks);
+  } catch (e) {
+    throw new ScenarioError(file, [{ path: 'settlement', message: (e as Error).message }]);
+  }
+  if (!(blocks instanceof BlockList)) throw new ScenarioError(file, [{ path: 'settlement', message: 'must return the edited block list, e.g. (blocks) => blocks.insertAfter(\'mint\', myBlock)' }]);
+  return blocks as SettlementBlocks;
+}
+
 /** The settlement of one day, in order. */
-export const settlementBlocks = new BlockList<RunWorld, SettlementDay>([
+export const settlementBlocks: SettlementBlocks = new BlockList<RunWorld, SettlementDay>([
   openDay,
   mint,
   fundFlTasks,

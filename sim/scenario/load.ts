@@ -16,10 +16,20 @@ export { ScenarioError } from './error.js';
 
 export interface LoadedScenario {
   scenario: Scenario;
-  /** sha256 of the canonical JSON of the validated scenario, defaults and overrides included. */
+  /**
+   * sha256 of the canonical JSON of the validated scenario, defaults and overrides included; for a
+   * scenario that edits the settlement, of that JSON and the file's source, since code changes the run.
+   */
   hash: string;
   file: string;
+  /**
+   * A TypeScript scenario's `export const settlement = (blocks) => …`: its edit of the daily
+   * settlement's block list (sim/run/settlement.ts `SettlementEdit`), applied by the run.
+   */
+  settlement?: (blocks: never) => unknown;
 }
+
+const CODE_HINT = 'write the scenario in TypeScript and `export const settlement = (blocks) => blocks.insertAfter(…)` beside its default export (docs/model.md#settlement-order)';
 
 /**
  * Applies `a.b.c=value` (value parsed as JSON when it is JSON, else taken as a string). The key
@@ -53,6 +63,8 @@ export function applySets(raw: unknown, sets: readonly string[], file: string): 
   return root;
 }
 
+const hasKey = (o: unknown, k: string) => typeof o === 'object' && o !== null && Object.prototype.hasOwnProperty.call(o, k);
+
 export function validateScenario(raw: unknown, file: string): Scenario {
   const r = ScenarioSchema.safeParse(raw);
   if (r.success) return r.data;
@@ -66,6 +78,7 @@ export async function loadScenario(file: string, sets: readonly string[] = []): 
   const path = resolve(file);
   if (!existsSync(path)) throw new ScenarioError(file, [{ path: '', message: 'file not found' }]);
   let raw: unknown;
+  let settlement: LoadedScenario['settlement'];
   const ext = extname(path);
   if (ext === '.json') {
     try {
@@ -73,14 +86,21 @@ export async function loadScenario(file: string, sets: readonly string[] = []): 
     } catch (e) {
       throw new ScenarioError(file, [{ path: '', message: `bad JSON: ${(e as Error).message}` }]);
     }
+    if (hasKey(raw, 'settlement')) throw new ScenarioError(file, [{ path: 'settlement', message: `a JSON scenario cannot carry code; ${CODE_HINT}` }]);
   } else if (['.ts', '.mts', '.js', '.mjs'].includes(ext)) {
     const mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
     raw = mod.default ?? mod.scenario;
     if (raw === undefined) throw new ScenarioError(file, [{ path: '', message: 'the module must `export default scenario({...})`' }]);
+    if (hasKey(raw, 'settlement')) throw new ScenarioError(file, [{ path: 'settlement', message: `not a field of the scenario object; ${CODE_HINT}` }]);
+    if (mod.settlement !== undefined) {
+      if (typeof mod.settlement !== 'function') throw new ScenarioError(file, [{ path: 'settlement', message: `expected a function of the block list; ${CODE_HINT}` }]);
+      settlement = mod.settlement as LoadedScenario['settlement'];
+    }
   } else {
     throw new ScenarioError(file, [{ path: '', message: 'expected a .ts or .json scenario file' }]);
   }
   const scenario = validateScenario(applySets(raw, sets, file), file);
-  const hash = createHash('sha256').update(canonicalJson(scenario)).digest('hex');
-  return { scenario, hash, file };
+  const h = createHash('sha256').update(canonicalJson(scenario));
+  if (settlement) h.update('\n').update(readFileSync(path));
+  return { scenario, hash: h.digest('hex'), file, settlement };
 }
