@@ -52,12 +52,7 @@ function anchorsOf(page: string): Set<string> | null {
  * spec citations are left for them (and then this list goes). A path ending in `/` covers a folder.
  */
 const SWEEP_AFTER = [
-  'contracts-mirror/contracts/taskManager.ts',
-  'contracts-mirror/contracts/taskManagerRewards.ts',
-  'contracts-mirror/contracts/taskManagerStorage.ts',
-  'contracts-mirror/genesis.ts',
   'contracts-mirror/evm/revert.ts',
-  'contracts-mirror/evmEngine/engine.ts',
   'contracts-mirror/evmEngine/fastInterpreter.ts',
   'contracts-mirror/evmEngine/perf.ts',
   'contracts-mirror/evmEngine/callFrame.ts',
@@ -74,23 +69,8 @@ const SWEEP_AFTER = [
   'contracts-mirror/solidity/v1/MiniPoolV1.sol',
   'contracts-mirror/solidity/v1/MiniPoolBase.sol',
   'contracts-mirror/solidity/v2/MiniPoolV2.sol',
-  'sim/scenario/',
-  'sim/cli/',
-  'sim/offchain/params.ts',
-  'sim/run/population.ts',
-  'bench/settleDay.ts',
 ];
 const sweptLater = (file: string) => SWEEP_AFTER.some((p) => (p.endsWith('/') ? file.startsWith(p) : file === p));
-
-/**
- * Strings printed to users (an error message, a calibration file's description) that still name a
- * spec section. They are output, not comments, so their wording is the owner's call; until then
- * they are the only citations allowed, each in its own file.
- */
-const USER_FACING: Record<string, string[]> = {
-  'sim/offchain/pipeline.ts': ['only staked nodes submit, workloads.md §1'],
-  'sim/workloads/real/tasks.ts': ['bits per character (workloads.md §3.2), lower is better'],
-};
 
 /**
  * A citation of the spec folder (shared/spec/ and its companions), which is not part of the
@@ -130,17 +110,9 @@ describe('docs/', () => {
       readFileSync(join(ROOT, file), 'utf8')
         .split('\n')
         .forEach((line, k) => {
-          if ((USER_FACING[file] ?? []).some((s) => line.includes(s))) return;
           if (line.match(SPEC_CITATION)) cited.push(`${file}:${k + 1}: ${line.trim()}`);
         });
     }
     expect(cited).toEqual([]);
-  });
-
-  it('every user-facing string allowed above is still there (reworded: drop it from USER_FACING)', () => {
-    for (const [file, strings] of Object.entries(USER_FACING)) {
-      const text = readFileSync(join(ROOT, file), 'utf8');
-      for (const s of strings) expect(text.includes(s), `${file}: ${s}`).toBe(true);
-    }
   });
 });

@@ -1,6 +1,6 @@
 /**
  * `flock-lab bench <scenario> [--set key=value ...]`: runs a bench scenario file and prints its
- * figure line last. Exit codes (design.md): 0 ok, 1 the scenario's own check failed
+ * figure line last. Exit codes (docs/architecture.md): 0 ok, 1 the scenario's own check failed
  * (`ok: false`) or it crashed, 2 bad input (missing or invalid file, unknown parameter, a value
  * of the wrong type, or a RangeError thrown by the scenario for an out-of-range parameter).
  */

@@ -82,7 +82,7 @@ export function registerChain(program: Command): void {
     .description(
       'Read the parameters, active tasks, stakes, pools with σ, delegations and emission state of a FLock V2 deployment at one block, ' +
         'and write them as a scenario with a `genesis` that `flock-lab run` starts from.\n' +
-        `Addresses default to Base mainnet's (chain ${BASE_MAINNET.chainId}, contracts.md §7); --config-address resolves them through a FlockConfig; --addresses overrides them.\n` +
+        `Addresses default to Base mainnet's (chain ${BASE_MAINNET.chainId}, docs/contracts.md#base-mainnet-addresses); --config-address resolves them through a FlockConfig; --addresses overrides them.\n` +
         'Exit 0: written; 2: RPC unreachable, wrong chain id, no contract code at an address, or a bad option.',
     )
     .requiredOption('--rpc <url>', 'JSON-RPC endpoint (http or https)')

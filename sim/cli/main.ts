@@ -1,5 +1,5 @@
 /**
- * The `flock-lab` command line (design.md, CLI). Exit codes: 0 ok, 1 a check failed, 2 bad input.
+ * The `flock-lab` command line (docs/architecture.md). Exit codes: 0 ok, 1 a check failed, 2 bad input.
  */
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
@@ -21,7 +21,7 @@ program
 
 program
   .command('replay')
-  .description('Run an action trace (spec/traces.md) and print the result JSON.\nExit 0: every step behaved as written; 1: a step failed or an invariant broke; 2: the trace is invalid.')
+  .description('Run an action trace (docs/traces.md) and print the result JSON.\nExit 0: every step behaved as written; 1: a step failed or an invariant broke; 2: the trace is invalid.')
   .argument('<trace>', 'trace JSON file (format flock-trace/1)')
   .option('--engine <engine>', 'engine to run the trace on: mirror, or evm (the reference Solidity in an in-process EVM)', 'mirror')
   .option('--artifacts <dir>', 'with --engine evm: compiled contracts (<Name>.json with abi and bytecode) to use instead of the reference ones')

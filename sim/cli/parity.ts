@@ -1,6 +1,6 @@
 /**
  * `flock-lab parity`: differential fuzzing of the mirror against the reference Solidity in an
- * in-process EVM (issue 5, traces.md Parity). Random valid-and-invalid traces run on both engines;
+ * in-process EVM (docs/traces.md#parity). Random valid-and-invalid traces run on both engines;
  * each mismatch is shrunk by fast-check, printed with its first differing path and step index,
  * and saved to a file. Ends with `N passed, M failed`; exit 1 when any case failed.
  */

@@ -1,5 +1,5 @@
 /**
- * Parameters of the off-chain scoring pipeline (workloads.md §5; protocol.md §6 items 1, 2, 7, 17, 19).
+ * Parameters of the off-chain scoring pipeline (docs/model.md#off-chain-scoring; each default's source is in docs/parameters.md).
  * Every choice the backend makes between validators' scores and the on-chain ppm upload is one
  * field here; a scenario overrides a few by name with `offchainParams({ q: 0.8 })`.
  *
@@ -20,14 +20,14 @@ export interface OffchainParams extends Omit<FromRegistry, 'failureValues'> {
   failureValues: readonly number[];
 }
 
-/** The project's default pipeline (workloads.md §5 [A]), read from the registry. Frozen: build variants with `offchainParams`. */
+/** The project's default pipeline (docs/model.md#off-chain-scoring, ASSUMPTIONS.md), read from the registry. Frozen: build variants with `offchainParams`. */
 export const DEFAULT_OFFCHAIN: Readonly<OffchainParams> = (() => {
   const d = OffchainObject.parse({});
   return Object.freeze({ ...d, failureValues: Object.freeze([...d.failureValues]) });
 })();
 
 /**
- * Bad input to the off-chain pipeline (style.md: names the field, the bad value and what is accepted).
+ * Bad input to the off-chain pipeline (names the field, the bad value and what is accepted).
  * Thrown by parameter validation and by `scoreTaskDay` / `finalPercentages` input checks.
  */
 export class OffchainInputError extends Error {
@@ -51,14 +51,14 @@ function describe(v: unknown): string {
   }
 }
 
-/** DEFAULT_OFFCHAIN with `overrides` applied, validated (workloads.md §5). */
+/** DEFAULT_OFFCHAIN with `overrides` applied, validated (docs/model.md#off-chain-scoring). */
 export function offchainParams(overrides: Partial<OffchainParams> = {}): OffchainParams {
   const p: OffchainParams = { ...DEFAULT_OFFCHAIN, ...overrides };
   validateParams(p);
   return p;
 }
 
-/** Throws OffchainInputError unless every field is in the registry's range (workloads.md §5), naming the field as `params.<name>`. */
+/** Throws OffchainInputError unless every field is in the registry's range (docs/parameters.md), naming the field as `params.<name>`. */
 export function validateParams(p: OffchainParams): void {
   for (const [k, d] of Object.entries(OFFCHAIN)) {
     const v = (p as unknown as Record<string, unknown>)[k];

@@ -77,7 +77,7 @@ function checkInput(input: TaskDayInput): void {
   for (const [i, s] of input.submissions.entries()) {
     if (ids.has(s.id)) throw new OffchainInputError(`submissions[${i}].id`, s.id, 'a unique submission id');
     ids.add(s.id);
-    if (!input.nodeStakes.has(s.node)) throw new OffchainInputError(`submissions[${i}].node`, s.node, 'a node listed in nodeStakes (only staked nodes submit, workloads.md §1)');
+    if (!input.nodeStakes.has(s.node)) throw new OffchainInputError(`submissions[${i}].node`, s.node, 'a node listed in nodeStakes (only staked nodes submit)');
   }
   const pairs = new Set<string>();
   for (const [i, s] of input.scores.entries()) {

@@ -122,7 +122,7 @@ export function populateFromGenesis(ctx: SimContext, s: Scenario, market: PoolMa
   const P = s.populations;
   const { nodes: nodeSet, validators: valSet, nodeStake, valStake } = genesisRoles(g);
   const poolOf = new Map(g.pools.map((p) => [p.owner, p]));
-  /** σ as the chain's getPoolSigma reports it: clamped into the σ bounds (contracts.md §4.4). */
+  /** σ as the chain's getPoolSigma reports it: clamped into the σ bounds (docs/model.md#sigma-bounds-cooldown-and-freeze). */
   const sigmaOf = (owner: string) => {
     const raw = poolOf.get(owner)?.sigma ?? 0;
     const b = g.sigmaBounds;

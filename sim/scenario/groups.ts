@@ -1,7 +1,7 @@
 /**
  * The scenario's parameters, group by group (the data of sim/scenario/registry.ts). Key order is
  * the order of the validated scenario's keys; a new parameter goes at the end of its group.
- * Sources: [C] contract source, [D] FLock's docs, spec sections (protocol.md, workloads.md),
+ * Sources: [C] contract source, [D] FLock's docs, sections of docs/model.md,
  * ASSUMPTIONS.md ids, or "project choice"; docs/model.md#… anchors give the lab's own account.
  */
 import { bool, list, literal, minMax, num, numOrNull, oneOf, optional, required, shares, text, withDefault } from './kinds.js';
@@ -47,7 +47,7 @@ export const PROTOCOL = {
   gamma: withDefault(num({ int: true, min: 0, max: 500_000 }), 0, {
     unit: 'Ppm',
     description: 'γ, the floor of each side in the node/validator split of a task’s pot (above B/2 the contract underflows)',
-    source: 'spec protocol.md §6 item 3: unpublished, 0 = the purely stake-proportional split (docs/model.md#gamma-split)',
+    source: '[A] FLock has not published it; 0 = the purely stake-proportional split (docs/model.md#gamma-split)',
   }),
   lockedRewardPercentage: withDefault(ppm(), 900_000, {
     unit: 'Ppm',
@@ -64,8 +64,8 @@ export const PROTOCOL = {
     description: 'delegator claim fee of the pools; the docs give 145 000 (14.5 %) for the live network',
     source: '[C] contract default (docs/model.md#claim-fees)',
   }),
-  minNodeStakes: withDefault(tokens(), 3000, { unit: 'tokens', description: 'minimum node stake per task', source: 'stand-ins.md §1.3 genesis default (contracts-mirror/genesis.ts)' }),
-  validatorMinStake: withDefault(tokens(), 3000, { unit: 'tokens', description: 'minimum validator stake per task', source: 'stand-ins.md §1.3 genesis default (contracts-mirror/genesis.ts)' }),
+  minNodeStakes: withDefault(tokens(), 3000, { unit: 'tokens', description: 'minimum node stake per task', source: 'genesis default (docs/contracts.md#default-parameters)' }),
+  validatorMinStake: withDefault(tokens(), 3000, { unit: 'tokens', description: 'minimum validator stake per task', source: 'genesis default (docs/contracts.md#default-parameters)' }),
   dailyMintResetCount: withDefault(num({ int: true, min: 1 }), 30, {
     unit: 'count',
     description: 'V2: mints between two emission decays',
@@ -79,7 +79,7 @@ export const PROTOCOL = {
   vestingDays: withDefault(num({ int: true, min: 0 }), 30, {
     unit: 'days',
     description: 'V2: lockupRewardVestingPeriodInDays, the linear vesting of locked node rewards',
-    source: 'spec protocol.md §6 item 11: unpublished, 30 days (docs/model.md#node-vesting)',
+    source: '[A] FLock has not published it; 30 days (docs/model.md#node-vesting)',
   }),
   sigmaCooldownDays: withDefault(num({ min: 0 }), 1, {
     unit: 'days',
@@ -98,67 +98,67 @@ export const OFFCHAIN = {
   q: withDefault(num({ gt: 0, lt: 1 }), 0.9, {
     unit: 'ratio',
     description: 'geometric rank ratio q of g_i = q^(r_i−1) / Σ q^(r_k−1)',
-    source: 'spec protocol.md §2.5 (0 < q < 1), §6 item 1: 0.9 is a placeholder (docs/model.md#rank-geometric-weights)',
+    source: '[D] a geometric series with 0 < q < 1; [A] 0.9 is a placeholder (docs/model.md#rank-geometric-weights)',
   }),
   k1: withDefault(numOrNull({ int: true, min: 1 }), null, {
     unit: 'rank',
     description: 'top-k₁ cut: only nodes of competition rank ≤ k₁ are paid; null = off',
-    source: 'spec protocol.md §6 item 1: off by default (docs/model.md#rank-geometric-weights)',
+    source: '[A] off by default (docs/model.md#rank-geometric-weights)',
   }),
   k2: withDefault(numOrNull({ int: true, min: 1 }), null, {
     unit: 'rank',
     description: 'top-k₂ cut on validators ranked by F_j: only competition rank ≤ k₂ is paid; null = off',
-    source: 'spec protocol.md §2.6, §6 item 2: off by default (docs/model.md#validator-quality)',
+    source: '[A] off by default (docs/model.md#validator-quality)',
   }),
   alphaT: withDefault(num({ min: 0 }), 1, {
     unit: 'exponent',
     description: 'stake exponent α_t of the node weight g_i·(t_i + ε·d_i)^α_t',
-    source: 'spec protocol.md §2.5, workloads.md §5.3 step 3: the calculator form (docs/model.md#node-and-validator-percentages)',
+    source: '[X] the community rewards calculator’s form (docs/model.md#node-and-validator-percentages)',
   }),
   alphaV: withDefault(num({ min: 0 }), 1, {
     unit: 'exponent',
     description: 'stake exponent α_v of the validator weight F_j·(s_j + ε·d_j)^α_v',
-    source: 'spec protocol.md §2.6, workloads.md §5.4 step 3: the calculator form (docs/model.md#node-and-validator-percentages)',
+    source: '[X] the community rewards calculator’s form (docs/model.md#node-and-validator-percentages)',
   }),
   epsilon: withDefault(num({ min: 0 }), 1, {
     unit: 'ratio',
     description: 'effective-delegation factor ε: effective stake = own + ε·delegated',
-    source: 'spec protocol.md §2.1 (the docs’ example), §6 item 3 (docs/model.md#consensus)',
+    source: '[D] the docs’ example of effective stake; [A] 1 (docs/model.md#consensus)',
   }),
   consensus: withDefault(oneOf(['mean', 'median']), 'mean', {
     unit: 'enum',
     description: 'per-submission consensus: stake-weighted mean or stake-weighted median',
-    source: 'spec workloads.md §5.2, protocol.md §6 item 2; the legacy docs’ weighted average (docs/model.md#consensus; ASSUMPTIONS.md O-median)',
+    source: '[D1] the legacy docs’ weighted average (docs/model.md#consensus; ASSUMPTIONS.md O-median)',
   }),
   tau: withDefault(num({ gt: 0 }), 0.01, {
     unit: 'ratio',
     description: 'temperature τ of F_j = exp(−D_j/τ), D_j the mean squared relative deviation',
-    source: 'spec workloads.md §5.4 step 2, protocol.md §6 item 19: a placeholder (docs/model.md#validator-quality)',
+    source: '[A] a placeholder (docs/model.md#validator-quality)',
   }),
   fMode: withDefault(oneOf(['exp', 'linear']), 'exp', {
     unit: 'enum',
     description: 'deviation → performance map: exp(−D/τ), or linear max(0, 1 − √D/fScale)',
-    source: 'spec workloads.md §5.4 step 2, protocol.md §6 item 2 (docs/model.md#validator-quality)',
+    source: '[A] (docs/model.md#validator-quality)',
   }),
   fScale: withDefault(num({ gt: 0 }), 1, {
     unit: 'ratio',
     description: 'scale of the linear F option',
-    source: 'ASSUMPTIONS.md O-floor: a placeholder, workloads.md §5.4 names it without a value',
+    source: 'ASSUMPTIONS.md O-floor: a placeholder; FLock names the option without a value (docs/model.md#validator-quality)',
   }),
   coverage: withDefault(bool(), true, {
     unit: 'boolean',
     description: 'multiply F_j by the coverage factor n_j / max_k n_k',
-    source: 'spec workloads.md §5.4 step 2, protocol.md §6 item 2 ("switchable"); the docs reward the number validated (docs/model.md#validator-quality)',
+    source: '[D] the docs reward the number validated; [A] switchable (docs/model.md#validator-quality)',
   }),
   lowerIsBetter: withDefault(bool(), true, {
     unit: 'boolean',
     description: 'score direction: true for BPC and loss, false for reward-type metrics',
-    source: 'spec workloads.md §3.2, §3.4, §5.3 step 1 (docs/model.md#ranking)',
+    source: '[R] the validator client: BPC and losses are lower-is-better (docs/model.md#ranking)',
   }),
   failureValues: withDefault(list({}), [999, -999], {
     unit: 'score',
     description: 'sentinel scores that mark a failed evaluation, excluded from consensus (non-finite scores always count as failures)',
-    source: 'spec workloads.md §3.3, §3.4, §5.2 (docs/model.md#consensus; ASSUMPTIONS.md O-failure)',
+    source: '[R] the validator client’s failure scores (docs/model.md#consensus; ASSUMPTIONS.md O-failure)',
   }),
 };
 
@@ -230,14 +230,14 @@ export const TASK = {
   durationDays: withDefault(num({ int: true, min: 1 }), 30, {
     unit: 'days',
     description: 'days the task earns; at most maxDuration = 30',
-    source: 'stand-ins.md §1.3: the contract’s maxDuration, 30 days',
+    source: 'the contract’s maxDuration at genesis, 30 days (docs/contracts.md#default-parameters)',
   }),
   type: withDefault(text(), 'lm-bpc', { unit: 'text', description: 'task type name recorded on chain', source: 'project choice: the language task' }),
 };
 
 /** `randomTasks` (optional). */
 export const RANDOM_TASKS = {
-  perDay: required(num({ min: 0, max: 10 }), { unit: 'tasks/day', description: 'Poisson mean of the tasks opened per day', source: 'scenario input (protocol.md §1.2 step 1)' }),
+  perDay: required(num({ min: 0, max: 10 }), { unit: 'tasks/day', description: 'Poisson mean of the tasks opened per day', source: 'scenario input (docs/model.md#task-timing)' }),
   durationDays: required(minMax({ int: true, min: 1 }, { ordered: false }), {
     unit: 'days',
     description: 'duration drawn uniformly in [min, max]; max ≤ maxDuration = 30',

@@ -8,7 +8,7 @@
  * - `flock-lab params` and docs/parameters.md (sim/scenario/paramsDoc.ts),
  * - the off-chain pipeline's defaults and checks (sim/offchain/params.ts),
  * - the branded on-chain values (sim/scenario/units.ts, `protocolParamsOf`).
- * Where earlier copies disagreed the spec decides: 0 < q < 1 (protocol.md §2.5), k1, k2 ≥ 1.
+ * Where earlier copies disagreed the spec decides: 0 < q < 1 (docs/model.md#rank-geometric-weights), k1, k2 ≥ 1.
  */
 import type { Group, Meta, ParamDef, Presence } from './kinds.js';
 import { TOP, PROTOCOL, OFFCHAIN, NODES, VALIDATORS, DELEGATORS, TASK, RANDOM_TASKS, SURROGATE, REAL } from './groups.js';
@@ -59,7 +59,7 @@ export const SECTIONS: readonly Section[] = [
     title: 'Random tasks',
     group: RANDOM_TASKS,
     whenOmitted: 'none',
-    description: 'Extra tasks the task creator opens at random: a Poisson number per day (protocol.md §1.2 step 1).',
+    description: 'Extra tasks the task creator opens at random: a Poisson number per day (docs/model.md#task-timing).',
   },
   { path: 'workload', title: 'Surrogate workload', group: SURROGATE, variant: 'surrogate', whenOmitted: 'the surrogate with every default below', description: 'The surrogate score model (docs/model.md#surrogate-score-model, sim/workloads/surrogate.ts).' },
   { path: 'workload', title: 'Real workload', group: REAL, variant: 'real', whenOmitted: '—', description: 'Real TensorFlow.js training and validation (sim/workloads/real/; ASSUMPTIONS.md W-*).' },

@@ -1,5 +1,5 @@
 /**
- * The scenario: a typed, validated description of one simulated world (design.md, Scenario).
+ * The scenario: a typed, validated description of one simulated world (docs/architecture.md).
  * Every field is built from the parameter registry (sim/scenario/registry.ts), which holds each
  * one's type, range, default, unit, description and source; this file only assembles the groups
  * and adds the checks that span fields. zod rejects unknown keys, wrong types and impossible
@@ -61,7 +61,7 @@ export const ScenarioSchema = z
     offchain: OffchainParamsSchema.default(OffchainParamsSchema.parse({})),
     workload: Workload,
     tasks: z.array(TaskSpec).default([TaskSpec.parse({})]).describe('tasks opened during the run (with a genesis: in addition to its tasks, with ids after them)'),
-    /** Extra tasks the task creator opens at random: a Poisson number per day (protocol.md §1.2 step 1). */
+    /** Extra tasks the task creator opens at random: a Poisson number per day (docs/model.md#task-timing). */
     randomTasks: objectOf(RANDOM_TASKS).optional(),
     populations: Populations,
     /** Start from a deployed network's state (GenesisSchema); written by `flock-lab chain snapshot`. */

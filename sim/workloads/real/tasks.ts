@@ -65,7 +65,7 @@ export class LanguageTask implements RealTask {
   describe(): Record<string, unknown> {
     return {
       type: this.type,
-      metric: 'bits per character (workloads.md §3.2), lower is better',
+      metric: 'bits per character (docs/model.md#validator-score), lower is better',
       data: 'synthetic language: 240-word seeded lexicon, Zipf unigrams, sparse word bigrams',
       alphabet: JSON.stringify(ALPHABET),
       context: this.o.context,
