@@ -20,8 +20,13 @@ export interface SimContext {
   rng(name: string): RandomStream;
 }
 
-export function makeRng(seed: number, run: number): (name: string) => RandomStream {
-  return (name) => stream(seed, run, name);
+/**
+ * The run's named streams, keyed by the seed's VALUE and the sweep cell (0 until sweeps), never by
+ * the run's position in a seed list: seed 2 alone and seed 2 of `--seeds 3` draw the same numbers
+ * (ASSUMPTIONS.md S-seed-streams).
+ */
+export function makeRng(seed: number, cell = 0): (name: string) => RandomStream {
+  return (name) => stream(seed, cell, name);
 }
 
 /** Whole tokens (a float from the scenario) to wei, rounded to the nearest micro-token (docs/parameters.md). */

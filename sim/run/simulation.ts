@@ -46,7 +46,7 @@ export function runSimulation(s: Scenario, opts: RunOptions): RunOutput {
   const start = Date.parse(`${s.start}T00:00:00Z`) / 1000;
   const env = new Environment({ start });
   const { d, chain } = deployForScenario(s, start, env);
-  const rng = makeRng(opts.seed, opts.run);
+  const rng = makeRng(opts.seed);
   if (!opts.workload && s.workload.mode !== 'surrogate') throw new Error(`a '${s.workload.mode}' workload must be created with createWorkload() and passed as opts.workload`);
   const workload: Workload = opts.workload ?? new SurrogateWorkload(s.workload as SurrogateParams);
   const collusion = collusionChannel(s);
@@ -105,5 +105,7 @@ export function runSimulation(s: Scenario, opts: RunOptions): RunOutput {
   env.run(start + s.days * DAY + 1);
   const reverts: Record<string, number> = {};
   for (const [k, v] of [...chain.reverts].sort()) reverts[k] = v;
-  return world.recorder.output(reverts, workload.describe());
+  const revertReasons: Record<string, Record<string, number>> = {};
+  for (const [k, byReason] of [...chain.revertReasons].sort()) revertReasons[k] = Object.fromEntries([...byReason].sort());
+  return world.recorder.output(reverts, workload.describe(), revertReasons);
 }

@@ -10,7 +10,7 @@ import { CalibrationError, loadCalibration } from './calibration.js';
 import { SurrogateWorkload } from './surrogate.js';
 import type { Workload } from './types.js';
 
-export async function createWorkload(s: Scenario, seed: number, run: number): Promise<Workload | undefined> {
+export async function createWorkload(s: Scenario, seed: number, cell = 0): Promise<Workload | undefined> {
   const w = s.workload;
   switch (w.mode) {
     case 'surrogate': {
@@ -25,7 +25,7 @@ export async function createWorkload(s: Scenario, seed: number, run: number): Pr
     case 'real': {
       // Loaded on demand: surrogate runs never load TensorFlow.js.
       const { createRealWorkload } = await import('./real/workload.js');
-      return createRealWorkload(w, seed, run);
+      return createRealWorkload(w, seed, cell);
     }
   }
 }

@@ -18,7 +18,7 @@
  * evaluation and report a uniform draw in `lazyReport` × the base model's score.
  *
  * Randomness comes only from the run's named streams (sim/engine/rng.ts) and the requests' rngs;
- * results are deterministic for (seed, run, backend).
+ * results are deterministic for (seed, cell, backend).
  */
 import { stream } from '../../engine/rng.js';
 import type { RealWorkloadConfig } from '../../scenario/schema.js';
@@ -60,7 +60,8 @@ export class RealWorkload implements Workload {
   constructor(
     readonly cfg: RealWorkloadConfig,
     readonly seed: number,
-    readonly run: number,
+    /** The sweep cell (0 until sweeps): with the seed's value, it keys every stream. */
+    readonly cell: number,
   ) {
     this.task = makeTask(cfg.task, { dataSeed: cfg.dataSeed, evalSize: cfg.evalSize, context: cfg.context });
     this.honestSpec = { inputDim: this.task.inputDim, width: cfg.width, classes: this.task.classes };
@@ -100,8 +101,8 @@ export class RealWorkload implements Workload {
   base(taskId: number): { honest: Mlp; oversized: Mlp; hash: string; score: number } {
     let b = this.bases.get(taskId);
     if (!b) {
-      const honest = initMlp(this.honestSpec, stream(this.seed, this.run, `workload/base:${taskId}`));
-      const oversized = initMlp(this.oversizedSpec, stream(this.seed, this.run, `workload/base:${taskId}/oversized`));
+      const honest = initMlp(this.honestSpec, stream(this.seed, this.cell, `workload/base:${taskId}`));
+      const oversized = initMlp(this.oversizedSpec, stream(this.seed, this.cell, `workload/base:${taskId}/oversized`));
       const hash = this.registry.put(honest);
       b = { honest, oversized, hash, score: this.trueScore(hash) };
       this.bases.set(taskId, b);
@@ -151,11 +152,11 @@ export class RealWorkload implements Workload {
     const key = `${name}/${taskId}`;
     let st = this.nodes.get(key);
     if (!st) {
-      const provider = stream(this.seed, this.run, `workload/provider:${name}/${taskId}`);
+      const provider = stream(this.seed, this.cell, `workload/provider:${name}/${taskId}`);
       const { shardSize: sz, shardNoise: nz } = this.cfg;
       const size = Math.round(sz.min + provider.next() * (sz.max - sz.min));
       const noise = nz.min + provider.next() * (nz.max - nz.min);
-      const shard = this.task.shard(stream(this.seed, this.run, `workload/shard:${name}/${taskId}`), size, noise);
+      const shard = this.task.shard(stream(this.seed, this.cell, `workload/shard:${name}/${taskId}`), size, noise);
       const base = this.base(taskId);
       st = { shard, noise, model: oversized ? base.oversized : base.honest, lastDay: -1, lastHash: '' };
       this.nodes.set(key, st);
@@ -173,7 +174,7 @@ export class RealWorkload implements Workload {
         samples,
         batchSize: this.cfg.batchSize,
         learningRate: this.cfg.learningRate,
-        rng: stream(this.seed, this.run, `workload/train:${name}/${taskId}/${day}`),
+        rng: stream(this.seed, this.cell, `workload/train:${name}/${taskId}/${day}`),
       });
       st.lastDay = day;
       this.counters.trainedExamples += samples;
@@ -194,7 +195,7 @@ export class RealWorkload implements Workload {
       const entity = r.node.name.replace(/\.\d+$/, '');
       const model = this.trainNode(entity, r.taskId, r.day, r.node.skill, false);
       const variant = cloneMlp(model);
-      const p = stream(this.seed, this.run, `workload/sybil:${r.node.name}/${r.taskId}/${r.day}`);
+      const p = stream(this.seed, this.cell, `workload/sybil:${r.node.name}/${r.taskId}/${r.day}`);
       const bias = variant.weights[3];
       for (let i = 0; i < bias.length; i++) bias[i] += p.normal(0, 1e-3);
       return this.submit(variant);
@@ -245,8 +246,8 @@ function minWidthOver(spec: MlpSpec, maxParams: number): number {
 }
 
 /** Builds and initialises a real workload for one run. */
-export async function createRealWorkload(cfg: RealWorkloadConfig, seed: number, run: number): Promise<RealWorkload> {
-  const w = new RealWorkload(cfg, seed, run);
+export async function createRealWorkload(cfg: RealWorkloadConfig, seed: number, cell = 0): Promise<RealWorkload> {
+  const w = new RealWorkload(cfg, seed, cell);
   await w.init();
   return w;
 }
