@@ -1,8 +1,8 @@
 /**
- * Benchmark (not a test): the time to settle one day at the reference scale of protocol.md §7
- * — 603 training nodes, 1,051 validators, 63,265 delegators spread over their pools, 16 tasks —
- * on the V2.1 mirror. One day = the mint, the node and validator uploads of every task (which
- * fund the pools), then one pool claim per hundred delegators. Target: ≤ 20 ms per day.
+ * Benchmark (not a test): the time to settle one day at reference scale — 603 training nodes,
+ * 1,051 validators, 63,265 delegators spread over their pools, 16 tasks — on the V2.1 mirror.
+ * One day = the mint, the node and validator uploads of every task (which fund the pools), then
+ * one pool claim per hundred delegators. Target: ≤ 20 ms per day.
  *
  *   npm run bench            # prints setup time, per-day mean/median/max, and the invariant check
  */
@@ -11,6 +11,7 @@ import { deployProtocol, mintGenesis, ADMIN } from '../contracts-mirror/genesis.
 import { checkInvariants } from '../contracts-mirror/invariants.js';
 import type { MiniPoolV2 } from '../contracts-mirror/contracts/pool.js';
 import { DAY, E18 } from '../contracts-mirror/units.js';
+import { mustSucceed } from '../sim/run/errors.js';
 
 const NODES = 603;
 const VALIDATORS = 1051;
@@ -19,11 +20,7 @@ const TASKS = 16;
 const DAYS = 20;
 const WARMUP = 3;
 
-function must(r: { ok: boolean; reason?: string }, what: string): void {
-  if (!r.ok) throw new Error(`${what} reverted: ${(r as { reason: string }).reason}`);
-}
-
-/** Geometric rank weights (workloads.md §5.3) turned into ppm arrays summing to ≤ 1e6. */
+/** Geometric rank weights (docs/model.md#rank-geometric-weights, q = 0.9) turned into ppm arrays summing to ≤ 1e6. */
 function ppmArrays(n: number, rng: () => number): { pw: bigint[]; po: bigint[] } {
   const g = Array.from({ length: n }, (_, i) => 0.9 ** i);
   const total = g.reduce((a, b) => a + b, 0);
@@ -42,23 +39,25 @@ const validators = Array.from({ length: VALIDATORS }, (_, i) => `validator${i}`)
 const delegators = Array.from({ length: DELEGATORS }, (_, i) => `delegator${i}`);
 for (const a of [...nodes, ...validators]) mintGenesis(d, 'gmFLOCK', a, 10_000n * E18);
 for (const a of delegators) mintGenesis(d, 'gmFLOCK', a, 1_000n * E18);
-must(w.transact(() => tm.setMaxRewardTokenPerDay(ADMIN, 400_000n * E18)), 'setMaxRewardTokenPerDay');
-must(w.transact(() => tm.setRewardParameters(ADMIN, 900_000n, 1_000_000n, 309_157n * E18)), 'setRewardParameters');
-must(w.transact(() => tm.setGamma(ADMIN, 100_000n)), 'setGamma');
+// A call that reverts stops the bench with a SimulationError: day 0 for the setup, as the
+// simulation's genesis reports it, day k for the k-th settled day.
+mustSucceed(0, 'setMaxRewardTokenPerDay', w.transact(() => tm.setMaxRewardTokenPerDay(ADMIN, 400_000n * E18)));
+mustSucceed(0, 'setRewardParameters', w.transact(() => tm.setRewardParameters(ADMIN, 900_000n, 1_000_000n, 309_157n * E18)));
+mustSucceed(0, 'setGamma', w.transact(() => tm.setGamma(ADMIN, 100_000n)));
 const taskNodes: string[][] = Array.from({ length: TASKS }, () => []);
 const taskValidators: string[][] = Array.from({ length: TASKS }, () => []);
-for (let t = 1; t <= TASKS; t++) must(w.transact(() => tm.createTask(ADMIN, BigInt(t), 30n * DAY, `task-${t}`)), 'createTask');
+for (let t = 1; t <= TASKS; t++) mustSucceed(0, 'createTask', w.transact(() => tm.createTask(ADMIN, BigInt(t), 30n * DAY, `task-${t}`)));
 nodes.forEach((a, i) => {
   const t = (i % TASKS) + 1;
   taskNodes[t - 1].push(a);
-  must(w.transact(() => tm.stakeTokensForTrainingNodes(a, BigInt(t), BigInt(3000 + Math.floor(rng() * 7000)) * E18)), 'stake node');
-  must(w.transact(() => pm.createMiniPool(a, BigInt(Math.floor(rng() * 1e6)))), 'createMiniPool');
+  mustSucceed(0, 'stake node', w.transact(() => tm.stakeTokensForTrainingNodes(a, BigInt(t), BigInt(3000 + Math.floor(rng() * 7000)) * E18)));
+  mustSucceed(0, 'createMiniPool', w.transact(() => pm.createMiniPool(a, BigInt(Math.floor(rng() * 1e6)))));
 });
 validators.forEach((a, i) => {
   const t = (i % TASKS) + 1;
   taskValidators[t - 1].push(a);
-  must(w.transact(() => tm.stakeTokensForValidators(a, BigInt(t), BigInt(3000 + Math.floor(rng() * 7000)) * E18)), 'stake validator');
-  must(w.transact(() => pm.createMiniPool(a, BigInt(Math.floor(rng() * 1e6)))), 'createMiniPool');
+  mustSucceed(0, 'stake validator', w.transact(() => tm.stakeTokensForValidators(a, BigInt(t), BigInt(3000 + Math.floor(rng() * 7000)) * E18)));
+  mustSucceed(0, 'createMiniPool', w.transact(() => pm.createMiniPool(a, BigInt(Math.floor(rng() * 1e6)))));
 });
 const owners = [...nodes, ...validators];
 const poolOf = new Map<string, MiniPoolV2>();
@@ -66,7 +65,7 @@ for (const dlg of delegators) {
   const owner = owners[Math.floor(rng() * owners.length)];
   const pool = w.contracts.get(`Pool:${owner}`) as MiniPoolV2;
   poolOf.set(dlg, pool);
-  must(w.transact(() => pool.delegate(dlg, BigInt(1 + Math.floor(rng() * 999)) * E18)), 'delegate');
+  mustSucceed(0, 'delegate', w.transact(() => pool.delegate(dlg, BigInt(1 + Math.floor(rng() * 999)) * E18)));
 }
 const nodeArrays = taskNodes.map((l) => ppmArrays(l.length, rng));
 const valArrays = taskValidators.map((l) => ppmArrays(l.length, rng));
@@ -78,11 +77,11 @@ let cursor = 0;
 for (let day = 0; day < WARMUP + DAYS; day++) {
   w.now += DAY;
   const start = performance.now();
-  must(w.transact(() => tm.mintDailyReward(ADMIN)), 'mint');
+  mustSucceed(day + 1, 'mint', w.transact(() => tm.mintDailyReward(ADMIN)));
   for (let t = 0; t < TASKS; t++) {
     const id = BigInt(t + 1);
-    must(w.transact(() => tm.uploadRewardResultsForTrainingNodes(ADMIN, id, taskNodes[t], nodeArrays[t].pw, nodeArrays[t].po)), 'node upload');
-    must(w.transact(() => tm.uploadRewardResultsForValidators(ADMIN, id, taskValidators[t], valArrays[t].pw, valArrays[t].po)), 'validator upload');
+    mustSucceed(day + 1, 'node upload', w.transact(() => tm.uploadRewardResultsForTrainingNodes(ADMIN, id, taskNodes[t], nodeArrays[t].pw, nodeArrays[t].po)));
+    mustSucceed(day + 1, 'validator upload', w.transact(() => tm.uploadRewardResultsForValidators(ADMIN, id, taskValidators[t], valArrays[t].pw, valArrays[t].po)));
   }
   for (let k = 0; k < claimers; k++) {
     const dlg = delegators[cursor];

@@ -1,7 +1,8 @@
 /**
- * Genesis of stand-ins.md §1: `admin` deploys the protocol in the wiring order of abi.md §13,
- * initializes it, grants itself every role, wires tokens and registries, and applies the default
- * parameters through the deployed setters. Traces and simulations both start here.
+ * Genesis (docs/contracts.md#genesis): `admin` deploys the protocol in the order of
+ * docs/contracts.md#deployment-order (ASSUMPTIONS.md A-genesis-order), initializes it, grants
+ * itself every role, wires tokens and registries, and applies the default parameters through the
+ * deployed setters. Traces and simulations both start here.
  */
 import { World, type Protocol } from './evm/world.js';
 import { CFG, Config } from './contracts/config.js';
@@ -15,6 +16,7 @@ import { Vesting } from './contracts/vesting.js';
 import { FLTaskManager } from './contracts/flTask.js';
 import { DAY, E18, ROLES, type Address } from './units.js';
 import type { AccessControlled } from './evm/accessControl.js';
+import { mustNotRevert } from './evm/revert.js';
 
 export const ADMIN: Address = 'admin';
 
@@ -22,7 +24,7 @@ export const ADMIN: Address = 'admin';
 export type GenesisCall = readonly [contract: 'TaskManager' | 'Exchange', fn: string, args: readonly (bigint | string)[]];
 
 /**
- * The V2 default parameters (stand-ins.md §1.3), in the order they are set: one list for the
+ * The V2 default parameters (docs/contracts.md#default-parameters), in the order they are set: one list for the
  * mirror's genesis, the EVM engine's (evmEngine/engine.ts) and a node's (chain/deploy.ts).
  */
 export function v2DefaultParameters(vesting: string): GenesisCall[] {
@@ -57,14 +59,8 @@ export interface Deployment {
 export interface GenesisOptions {
   protocol: Protocol;
   aiArenaSlashing?: boolean;
-  /** Block timestamp of genesis (stand-ins.md §1.0: the first step's `at`). */
+  /** Block timestamp of genesis (docs/contracts.md#genesis: the first step's `at`). */
   time?: bigint;
-}
-
-/** Runs `fn` as admin's genesis transaction; genesis must never revert. */
-function must(w: World, what: string, fn: () => unknown): void {
-  const r = w.transact(fn);
-  if (!r.ok) throw new Error(`genesis step "${what}" reverted: ${r.reason}`);
 }
 
 export function deployProtocol(opts: GenesisOptions): Deployment {
@@ -85,7 +81,8 @@ export function deployProtocol(opts: GenesisOptions): Deployment {
   const vesting = v2 ? w.deploy(new Vesting(w)) : undefined;
   const flTaskManager = w.deploy(new FLTaskManager(w));
 
-  must(w, 'initialize', () => {
+  // Each step is one transaction of admin's, and genesis may never revert.
+  mustNotRevert('genesis step "initialize"', w.transact(() => {
     flock.initialize(a, 0n, 'FLock Token', 'FLOCK');
     gmFlock?.initialize(a);
     config.initialize(a);
@@ -94,9 +91,9 @@ export function deployProtocol(opts: GenesisOptions): Deployment {
     exchange?.initialize(a, config.address);
     vesting?.initialize(a, flock.address);
     flTaskManager.initialize(a);
-  });
+  }));
 
-  must(w, 'config', () => {
+  mustNotRevert('genesis step "config"', w.transact(() => {
     config.setAddress(a, CFG.MainManager, taskManager.address);
     config.setAddress(a, CFG.PoolManager, poolManager.address);
     config.setAddress(a, CFG.TaskManager, flTaskManager.address);
@@ -109,9 +106,9 @@ export function deployProtocol(opts: GenesisOptions): Deployment {
     } else {
       config.setAddress(a, CFG.StakeInfoV1, stakeInfo.address);
     }
-  });
+  }));
 
-  must(w, 'roles', () => {
+  mustNotRevert('genesis step "roles"', w.transact(() => {
     const rbac: AccessControlled[] = [taskManager, poolManager, ...(exchange ? [exchange] : [])];
     for (const c of rbac) {
       if (!v2) continue;
@@ -125,30 +122,33 @@ export function deployProtocol(opts: GenesisOptions): Deployment {
       gmFlock!.setRegistered(a, exchange!.address, true);
       vesting!.grantRole(a, ROLES.DEFAULT_ADMIN_ROLE, taskManager.address);
     }
-  });
+  }));
 
-  must(w, 'parameters', () => {
+  mustNotRevert('genesis step "parameters"', w.transact(() => {
     if (!v2) return;
     for (const [name, fn, args] of v2DefaultParameters(vesting!.address)) {
       const target = (name === 'TaskManager' ? taskManager : exchange!) as unknown as Record<string, (from: Address, ...args: unknown[]) => void>;
       target[fn](a, ...args);
     }
-  });
-  if (opts.aiArenaSlashing) must(w, 'slashing hook', () => taskManager.setSlashingEnabled(a, true));
+  }));
+  if (opts.aiArenaSlashing) mustNotRevert('genesis step "slashing hook"', w.transact(() => taskManager.setSlashingEnabled(a, true)));
 
   w.logs = logs;
   return { w, flock, config, taskManager, stakeInfo, poolManager, flTaskManager, gmFlock, exchange, vesting };
 }
 
-/** Genesis balances (stand-ins.md §1.4): minted by admin, so they count as minted supply. */
+/** Genesis balances (docs/contracts.md#balances-and-allowances): minted by admin, so they count as minted supply. */
 export function mintGenesis(d: Deployment, token: 'FLOCK' | 'gmFLOCK', to: Address, amount: bigint): void {
   const logs = d.w.logs;
   d.w.logs = null;
   try {
-    must(d.w, `mint ${token} to ${to}`, () => {
-      if (token === 'FLOCK') d.flock.mint(ADMIN, to, amount);
-      else d.gmFlock!.mint(ADMIN, to, amount);
-    });
+    mustNotRevert(
+      `genesis step "mint ${token} to ${to}"`,
+      d.w.transact(() => {
+        if (token === 'FLOCK') d.flock.mint(ADMIN, to, amount);
+        else d.gmFlock!.mint(ADMIN, to, amount);
+      }),
+    );
   } finally {
     d.w.logs = logs;
   }

@@ -5,7 +5,7 @@
 import { MAX_UINT256 } from '../units.js';
 
 export class Revert extends Error {
-  /** The revert reason exactly as traces.md encodes it: the string, `panic 0x11`, or `""`. */
+  /** The revert reason exactly as a trace result encodes it (docs/traces.md#revert-reasons): the string, `panic 0x11`, or `""`. */
   constructor(readonly reason: string) {
     super(reason === '' ? 'empty revert' : reason);
   }
@@ -43,4 +43,17 @@ export function mul(a: bigint, b: bigint): bigint {
 export function div(a: bigint, b: bigint): bigint {
   if (b === 0n) panic(0x12);
   return a / b;
+}
+
+/** What a must-not-revert check reads of a call: success, or the revert reason (the mirror's TxResult has this shape). */
+export type CallOutcome = { ok: true } | { ok: false; reason: string };
+
+/**
+ * The one check for a call that may not revert, such as a genesis step: throws
+ * `new Err('<what> reverted: <reason>')` when it did. The mirror's genesis (genesis.ts) passes
+ * its transaction's result; the EVM engine (evmEngine/engine.ts) awaits its call, decodes the
+ * revert reason and passes its GenesisError, so a failed genesis reads the same on both engines.
+ */
+export function mustNotRevert(what: string, r: CallOutcome, Err: new (message: string) => Error = Error): void {
+  if (!r.ok) throw new Err(`${what} reverted: ${r.reason}`);
 }

@@ -1,7 +1,8 @@
 /**
- * The EVM engine of traces.md: the same trace, genesis (stand-ins.md §1) and result shape as the
- * mirror's replay (contracts-mirror/replay/replay.ts), executed on compiled Solidity in an
- * in-process @ethereumjs VM, plus the gas of each step.
+ * The EVM engine of docs/traces.md#engines-and-options: the same trace, genesis
+ * (docs/contracts.md#genesis) and result shape as the mirror's replay
+ * (contracts-mirror/replay/replay.ts), executed on compiled Solidity in an in-process
+ * @ethereumjs VM, plus the gas of each step.
  *
  * Genesis (deployment, initializers, config wiring, roles, default parameters) is built once per
  * (protocol, slashing hook, genesis time) and kept under a checkpoint; each trace rewinds to it.
@@ -24,12 +25,13 @@ import { checkInvariantsEvm } from './invariants.js';
 import { Session, type Deployed } from './session.js';
 import { snapshotStateEvm } from './state.js';
 import { hexAddress } from '../evm/world.js';
+import { mustNotRevert, type CallOutcome } from '../evm/revert.js';
 
 const coder = AbiCoder.defaultAbiCoder();
 const ADMIN = 'admin';
 const SET_SLASHING = FunctionFragment.from('function setSlashingEnabled(bool enabled)');
 
-/** Genesis contracts in deployment order (stand-ins.md §1.2, contracts-mirror/genesis.ts). */
+/** Genesis contracts in deployment order (docs/contracts.md#deployment-order, contracts-mirror/genesis.ts). */
 function genesisContracts(protocol: Protocol): { name: string; kind: string }[] {
   const v2 = protocol === 'v2';
   const list = ['FLOCK', ...(v2 ? ['gmFLOCK'] : []), 'Config', 'TaskManager', 'PoolManager', 'StakeInfo', ...(v2 ? ['Exchange', 'Vesting'] : []), 'FLTaskManager'];
@@ -37,6 +39,14 @@ function genesisContracts(protocol: Protocol): { name: string; kind: string }[] 
 }
 
 export class GenesisError extends Error {}
+
+/**
+ * An EVM call's outcome in the shape of the mirror's must-not-revert check (evm/revert.ts): the
+ * revert reason is decoded only when the call failed.
+ */
+function outcomeOf(r: CallResult): CallOutcome {
+  return r.ok ? { ok: true } : { ok: false, reason: revertReason(r.ret, r.halt) };
+}
 
 interface Base {
   chain: Chain;
@@ -115,8 +125,8 @@ export class EvmEngine {
   }
 
   /**
-   * Deploys and wires the genesis of stand-ins.md §1 on `chain` from `admin`, at the chain's
-   * current time (in process, or on a JSON-RPC node: rpc.ts). Returns the contracts in
+   * Deploys and wires the genesis of docs/contracts.md#genesis on `chain` from `admin`, at the
+   * chain's current time (in process, or on a JSON-RPC node: rpc.ts). Returns the contracts in
    * deployment order and the tokens whose own code gives the genesis allowance.
    */
   async deployGenesis(chain: ChainPort, protocol: Protocol, slashing: boolean): Promise<{ contracts: Deployed[]; defaultAllowance: Set<string> }> {
@@ -125,15 +135,12 @@ export class EvmEngine {
     const deployed: Deployed[] = [];
     const at = (name: string) => deployed.find((d) => d.name === name)!;
 
-    const must = async (what: string, r: CallResult) => {
-      if (!r.ok) throw new GenesisError(`genesis step "${what}" reverted: ${revertReason(r.ret, r.halt)}`);
-      return r;
-    };
     const call = async (name: string, fnName: string, args: unknown[], fn?: FunctionFragment) => {
       const d = at(name);
       const f = fn ?? abiOf(d.kind).getFunction(fnName);
       if (!f) throw new GenesisError(`${d.kind} has no ${fnName}`);
-      await must(`${name}.${fnName}`, await chain.tx(admin, d.addr, encodeCall(f, args, book)));
+      const r = await chain.tx(admin, d.addr, encodeCall(f, args, book));
+      mustNotRevert(`genesis step "${name}.${fnName}"`, outcomeOf(r), GenesisError);
     };
 
     for (const { name, kind } of genesisContracts(protocol)) {
@@ -145,7 +152,8 @@ export class EvmEngine {
         throw new GenesisError(`${kind}'s constructor parameter ${p.name} (${p.type}) is not supported`);
       });
       const initcode = getBytes(art.bytecode + (inputs.length ? coder.encode(inputs.map((p) => p.type), args).slice(2) : ''));
-      const r = await must(`deploy ${name}`, await chain.deploy(admin, initcode));
+      const r = await chain.deploy(admin, initcode);
+      mustNotRevert(`genesis step "deploy ${name}"`, outcomeOf(r), GenesisError);
       const d = { name, kind, addr: r.created! };
       deployed.push(d);
       book.set(name, d.addr);
@@ -230,7 +238,7 @@ export class EvmEngine {
           }
           const data = getBytes(approve.selector + coder.encode(['address', 'uint256'], [sp, MAX_UINT256]).slice(2));
           const r = await chain.tx(owner, t.addr, data);
-          if (!r.ok) throw new GenesisError(`approval of ${t.name} from ${owner} to ${sp} reverted: ${revertReason(r.ret, r.halt)}`);
+          mustNotRevert(`approval of ${t.name} from ${owner} to ${sp}`, outcomeOf(r), GenesisError);
           if (learned === undefined) this.allowanceBase.set(t.name, this.learnAllowance(chain, t.addr, owner, sp));
         }
       }
@@ -324,7 +332,7 @@ export class EvmEngine {
     return this.execute(s, chain, t, opts, onCreated);
   }
 
-  /** Accounts of a trace: every name that is not a contract (stand-ins.md §1.1), and 0x senders. */
+  /** Accounts of a trace: every name that is not a contract (docs/contracts.md#accounts-and-addresses), and 0x senders. */
   accountsOf(s: Session, t: ParsedTrace): Set<string> {
     const accounts = new Set<string>();
     for (const n of t.names) if (!s.contracts.has(n) && !n.startsWith('Pool:') && !n.startsWith('FLTask:')) accounts.add(s.addr(n));
@@ -332,7 +340,7 @@ export class EvmEngine {
     return accounts;
   }
 
-  /** Mints the trace's genesis balances from `admin` (stand-ins.md §1.4) and tracks the holders. */
+  /** Mints the trace's genesis balances from `admin` (docs/contracts.md#balances-and-allowances) and tracks the holders. */
   async mintGenesis(s: Session, chain: ChainPort, t: ParsedTrace): Promise<void> {
     const admin = s.addr(ADMIN);
     const mint = abiOf('FLOCK').getFunction('mint')!;
@@ -341,7 +349,7 @@ export class EvmEngine {
         const amount = a[token];
         if (amount <= 0n) continue;
         const r = await chain.tx(admin, s.contracts.get(token)!.addr, encodeCall(mint, [a.name, amount], s.book));
-        if (!r.ok) throw new GenesisError(`genesis step "mint ${token} to ${a.name}" reverted: ${revertReason(r.ret, r.halt)}`);
+        mustNotRevert(`genesis step "mint ${token} to ${a.name}"`, outcomeOf(r), GenesisError);
         s.track(r.logs);
       }
     }
