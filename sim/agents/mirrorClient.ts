@@ -13,6 +13,8 @@ export interface TxOutcome {
 export class MirrorClient {
   /** Reverted calls by function label, for the run's diagnostics. */
   readonly reverts = new Map<string, number>();
+  /** Reverted calls by function label and revert reason (`reverts` split by reason). */
+  readonly revertReasons = new Map<string, Map<string, number>>();
 
   constructor(
     readonly d: Deployment,
@@ -25,6 +27,10 @@ export class MirrorClient {
     const r = this.d.w.transact(fn);
     if (r.ok) return { ok: true };
     this.reverts.set(label, (this.reverts.get(label) ?? 0) + 1);
+    const reason = r.reason ?? '(no reason)';
+    let byReason = this.revertReasons.get(label);
+    if (!byReason) this.revertReasons.set(label, (byReason = new Map()));
+    byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
     return { ok: false, reason: r.reason };
   }
 

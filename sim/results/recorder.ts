@@ -49,6 +49,8 @@ export interface RunOutput {
   /** Copies detected (hash-identical later submissions), by the copier's behaviour. */
   copiesByBehaviour: Record<string, number>;
   reverts: Record<string, number>;
+  /** The same reverted calls by function label, then by revert reason (not hashed, not pinned). */
+  revertReasons: Record<string, Record<string, number>>;
   workload: Record<string, unknown>;
 }
 
@@ -86,8 +88,8 @@ export class Recorder {
     this.dayRows.push({ run, seed, day, ...figures });
   }
 
-  output(reverts: Record<string, number>, workload: Record<string, unknown>): RunOutput {
+  output(reverts: Record<string, number>, workload: Record<string, unknown>, revertReasons: Record<string, Record<string, number>> = {}): RunOutput {
     const { seed, run, agentRows, dayRows, scoreByBehaviour, copiesByBehaviour } = this;
-    return { seed, run, agentRows, dayRows, scoreByBehaviour, copiesByBehaviour, reverts, workload };
+    return { seed, run, agentRows, dayRows, scoreByBehaviour, copiesByBehaviour, reverts, revertReasons, workload };
   }
 }
