@@ -52,7 +52,6 @@ function anchorsOf(page: string): Set<string> | null {
  * spec citations are left for them (and then this list goes). A path ending in `/` covers a folder.
  */
 const SWEEP_AFTER = [
-  'contracts-mirror/evm/revert.ts',
   'contracts-mirror/evmEngine/fastInterpreter.ts',
   'contracts-mirror/evmEngine/perf.ts',
   'contracts-mirror/evmEngine/callFrame.ts',
