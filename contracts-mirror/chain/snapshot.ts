@@ -163,7 +163,8 @@ async function readAll(o: SnapshotOptions, provider: ReadOnlyProvider, chainId: 
   const PM = addrs.PoolManager;
   const tm = (fn: string, args: unknown[] = []) => tryCall('TaskManagerV2', TM, fn, args);
   const pm = (fn: string, args: unknown[] = []) => tryCall('PoolManagerV2', PM, fn, args);
-  const must = async <T>(what: string, p: Promise<unknown>): Promise<T> => {
+  /** A read that must return something: `null` means the contract did not answer (not a revert check). */
+  const answered = async <T>(what: string, p: Promise<unknown>): Promise<T> => {
     const v = await p;
     if (v === null) throw new SnapshotError(`${what} did not answer at block ${block}: is it a FLock V2 contract?`);
     return v as T;
@@ -269,7 +270,7 @@ async function readAll(o: SnapshotOptions, provider: ReadOnlyProvider, chainId: 
   const tasks: ChainTask[] = [];
   let completed = 0;
   for (const idBig of activeIds) {
-    const t = (await must<unknown[]>(`tasks(${idBig}) of the task manager`, tm('tasks', [idBig]))) as unknown as [bigint, boolean, string, bigint, bigint, bigint, string];
+    const t = (await answered<unknown[]>(`tasks(${idBig}) of the task manager`, tm('tasks', [idBig]))) as unknown as [bigint, boolean, string, bigint, bigint, bigint, string];
     if (t[1]) {
       completed++;
       continue;
@@ -281,10 +282,10 @@ async function readAll(o: SnapshotOptions, provider: ReadOnlyProvider, chainId: 
   for (const t of tasks) for (const v of (await enumerate('TaskManagerV2', TM, 'taskValidators', [BigInt(t.id)])) as string[]) addCandidate('validator', t.id, v);
 
   // ---- pools ----
-  const users = ((await must<string[]>(`getUsers() of the pool manager at ${PM}`, pm('getUsers'))) as string[]).map(lower);
+  const users = ((await answered<string[]>(`getUsers() of the pool manager at ${PM}`, pm('getUsers'))) as string[]).map(lower);
   const poolRows = await mapLimit(users, 8, async (owner) => {
-    const pool = lower((await must<string>(`getMiniPool(${owner})`, pm('getMiniPool', [owner]))) as string);
-    const sigma = Number(await must<bigint>(`getPoolSigma(${owner})`, pm('getPoolSigma', [owner])));
+    const pool = lower((await answered<string>(`getMiniPool(${owner})`, pm('getMiniPool', [owner]))) as string);
+    const sigma = Number(await answered<bigint>(`getPoolSigma(${owner})`, pm('getPoolSigma', [owner])));
     const total = (await tryCall('MiniPoolV2', pool, 'getTotalDelegationAmount')) as bigint | null;
     return { owner, pool, sigma, total };
   });
@@ -299,7 +300,7 @@ async function readAll(o: SnapshotOptions, provider: ReadOnlyProvider, chainId: 
   const stakes: ChainStake[] = [];
   const readStakes = async (role: 'node' | 'validator', task: number, who: Iterable<string>, have: Set<string>) => {
     const list = [...who].filter((a) => !have.has(a)).sort();
-    const amounts = await mapLimit(list, 8, (a) => must<bigint>(`${role}Stakes(${task}, ${a})`, tm(role === 'node' ? 'nodeStakes' : 'validatorStakes', [BigInt(task), a])));
+    const amounts = await mapLimit(list, 8, (a) => answered<bigint>(`${role}Stakes(${task}, ${a})`, tm(role === 'node' ? 'nodeStakes' : 'validatorStakes', [BigInt(task), a])));
     list.forEach((a, i) => {
       have.add(a);
       if (amounts[i] > 0n) stakes.push({ taskId: task, address: a, role, amount: amounts[i].toString() });
