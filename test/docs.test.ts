@@ -52,13 +52,6 @@ function anchorsOf(page: string): Set<string> | null {
  * spec citations are left for them (and then this list goes). A path ending in `/` covers a folder.
  */
 const SWEEP_AFTER = [
-  'contracts-mirror/evmEngine/fastInterpreter.ts',
-  'contracts-mirror/evmEngine/perf.ts',
-  'contracts-mirror/evmEngine/callFrame.ts',
-  'contracts-mirror/evmEngine/evmInternals.ts',
-  'contracts-mirror/evmEngine/opcodeTables.ts',
-  'contracts-mirror/evmEngine/storageOpcodes.ts',
-  'contracts-mirror/evmEngine/words.ts',
   'contracts-mirror/evmEngine/traceArbitraries.ts',
   'contracts-mirror/evmEngine/generator.ts',
   'contracts-mirror/evmEngine/evmEngine.test.ts',
