@@ -57,11 +57,11 @@ describe('flock-lab run', () => {
   }, 60_000);
 
   const bad: [string, Record<string, unknown>, string[], RegExp][] = [
-    ['an unknown parameter', tiny(), ['--set', 'params.bogus=1'], /params: Unrecognized key: "bogus"/],
-    ['a wrong type', tiny(), ['--set', 'days="ten"'], /days: .*expected number/],
-    ['σ above 1e6', tiny(), ['--set', 'populations.nodes.sigma={"min":0,"max":2000000}'], /populations\.nodes\.sigma\.max: Too big/],
-    ['a negative stake', tiny(), ['--set', 'populations.delegators.stake={"min":-5,"max":10}'], /populations\.delegators\.stake\.min: Too small/],
-    ['a duration above maxDuration', tiny({ tasks: [{ startDay: 0, durationDays: 31 }] }), [], /tasks\.0\.durationDays: a task lasts at most maxDuration = 30 days/],
+    ['an unknown parameter', tiny(), ['--set', 'params.bogus=1'], /--set params\.bogus=1: invalid scenario\n\s+params: Unrecognized key: "bogus"/],
+    ['a wrong type', tiny(), ['--set', 'days="ten"'], /--set days="ten": invalid scenario\n\s+days: .*expected number/],
+    ['σ above 1e6', tiny(), ['--set', 'populations.nodes.sigma={"min":0,"max":2000000}'], /--set populations\.nodes\.sigma=\{"min":0,"max":2000000\}: invalid scenario\n\s+populations\.nodes\.sigma\.max: Too big/],
+    ['a negative stake', tiny(), ['--set', 'populations.delegators.stake={"min":-5,"max":10}'], /--set populations\.delegators\.stake=\{"min":-5,"max":10\}: invalid scenario\n\s+populations\.delegators\.stake\.min: Too small/],
+    ['a duration above maxDuration', tiny({ tasks: [{ startDay: 0, durationDays: 31 }] }), [], /s\.json: invalid scenario\n\s+tasks\.0\.durationDays: a task lasts at most maxDuration = 30 days/],
     ['a bad --seeds', tiny(), ['--seeds', 'x'], /--seeds: expected a positive integer/],
   ];
   for (const [what, scenario, extra, message] of bad) {

@@ -1,7 +1,7 @@
 /** `flock-lab run <scenario>`: seeds, overrides, a progress bar, the run directory and a KPI table. */
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { loadScenario, ScenarioError } from '../scenario/load.js';
+import { loadScenario, ScenarioError, type Override } from '../scenario/load.js';
 import { outExists, runSet } from '../run/runSet.js';
 import { SimulationError } from '../run/simulation.js';
 import { settlementFor, type SettlementEdit } from '../run/settlement.js';
@@ -33,8 +33,8 @@ export async function runCommand(file: string, f: RunFlags): Promise<number> {
       if (e instanceof FaultSpecError) throw new ScenarioError('environment', [{ path: FAULT_ENV, message: e.message }]);
       throw e;
     }
-    const sets = [...f.set];
-    if (f.days !== undefined) sets.push(`days=${positiveInt('--days', f.days)}`);
+    const sets: (string | Override)[] = [...f.set];
+    if (f.days !== undefined) sets.push({ set: `days=${positiveInt('--days', f.days)}`, via: `--days ${f.days}` });
     const { scenario, hash, settlement: edit } = await loadScenario(file, sets);
     const settlement = settlementFor(edit as SettlementEdit | undefined, file);
     let seeds = scenario.seeds;
