@@ -2,7 +2,9 @@
  * A delegator (docs/model.md#delegator-choice): locks FLOCK into gmFLOCK, picks the pool with the best
  * eAPY over the docs' 14-day window, delegates, claims on a schedule, moves when another pool
  * pays clearly more once the 1-day undelegation lock has passed, and leaves a pool whose σ rose
- * (its owner keeps more of the delegation-attributable reward).
+ * (its owner keeps more of the delegation-attributable reward). It reads the lock from the pool's
+ * own views before trying to leave, so it never sends an undelegation the pool must revert
+ * (ASSUMPTIONS.md A-delegator-lock).
  */
 import { DAY } from '../engine/calendar.js';
 import type { RandomStream } from '../engine/rng.js';
@@ -28,6 +30,9 @@ export interface PoolMarket {
 
 /** σ increase (ppm) that makes a delegator leave its pool. */
 const SIGMA_REACTION = 100_000n;
+
+/** V1 `FlockMiniPool.undelegate`'s lock, a constant of its source (`lastStake + 1 days < block.timestamp`). */
+const V1_UNDELEGATE_LOCK = 86_400n;
 
 export class Delegator implements AgentBase {
   readonly role = 'delegator' as const;
@@ -114,6 +119,19 @@ export class Delegator implements AgentBase {
     }
   }
 
+  /**
+   * Whether `pool` lets this delegator undelegate now: the pool's rule, `lastStakeTimestamp + cooldown
+   * < now`, strictly (V2: the pool manager's `getDelegationCoolDown()`; V1: one day). Read at the
+   * second the transaction would be sent, so exactly one day after a delegation is still locked.
+   */
+  private unlocked(pool: Pool): boolean {
+    const { chain } = this.ctx;
+    return chain.read(() => {
+      const cooldown = pool.kind === 'MiniPoolV2' ? chain.d.poolManager.getDelegationCoolDown() : V1_UNDELEGATE_LOCK;
+      return pool.lastStakeTimestamp(this.name, this.name) + cooldown < chain.d.w.now;
+    });
+  }
+
   private claim(): void {
     if (!this.pool) return;
     const pool = this.contract(this.pool);
@@ -132,10 +150,13 @@ export class Delegator implements AgentBase {
     if (!alt) return;
     const better = alt.apy > here * (1 + this.spec.rebalanceThreshold) && alt.apy > 0;
     if (!sigmaRose && !better) return;
+    // Still inside the pool's undelegation lock (a delegation less than a day old, or exactly a day
+    // old after yesterday's move): stay, and look again tomorrow.
+    if (!this.unlocked(this.contract(current))) return;
     this.claim();
     const amount = this.stake();
     const r = this.ctx.chain.tx('undelegate', () => this.contract(current).undelegate(this.name, amount));
-    if (!r.ok) return; // still inside the 1-day lock: try again tomorrow
+    if (!r.ok) return;
     this.pool = null;
     this.delegateTo(alt.pool);
   }

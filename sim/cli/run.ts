@@ -2,7 +2,9 @@
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { loadScenario, ScenarioError, type Override } from '../scenario/load.js';
-import { outExists, runSet } from '../run/runSet.js';
+import { OutDirError, outExists, runSet } from '../run/runSet.js';
+import { reportStalePartials, watchPartial } from './outDir.js';
+import { ProgressLines, progressIntervalMs } from './progress.js';
 import { SimulationError } from '../run/simulation.js';
 import { settlementFor, type SettlementEdit } from '../run/settlement.js';
 import { FAULT_ENV, FaultSpecError, faultFromEnv } from '../run/faults.js';
@@ -16,6 +18,7 @@ interface RunFlags {
   set: string[];
   out?: string;
   progress: boolean;
+  progressInterval?: string;
 }
 
 function positiveInt(flag: string, v: string): number {
@@ -46,7 +49,12 @@ export async function runCommand(file: string, f: RunFlags): Promise<number> {
     }
     const out = f.out ?? `runs/${scenario.name}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
     if (outExists(out)) throw new ScenarioError('command line', [{ path: '--out', message: `${out} already exists; choose another directory or remove it` }]);
-    const bar = f.progress
+    const interval = progressIntervalMs(f.progressInterval);
+    if (typeof interval === 'string') throw new ScenarioError('command line', [{ path: '--progress-interval', message: interval }]);
+    reportStalePartials(out);
+    // A terminal gets the bar; a log or CI gets a line every --progress-interval seconds.
+    const lines = f.progress && !process.stderr.isTTY ? new ProgressLines(scenario.name, interval) : null;
+    const bar = f.progress && !lines
       ? new cliProgress.SingleBar(
           { format: `${scenario.name} |{bar}| {value}/{total} days · seed {seed} · {duration_formatted}`, noTTYOutput: true, notTTYSchedule: 2000, stream: process.stderr, hideCursor: true },
           cliProgress.Presets.shades_classic,
@@ -61,7 +69,13 @@ export async function runCommand(file: string, f: RunFlags): Promise<number> {
         seeds,
         out,
         settlement,
-        onProgress: (done, total) => bar?.update(done, { seed: seeds[Math.min(seeds.length - 1, Math.floor((done - 1) / scenario.days))] }) ?? void total,
+        onReserved: watchPartial,
+        onPhase: (p) => lines?.phase(p),
+        onProgress: (done, total) => {
+          const seed = seeds[Math.min(seeds.length - 1, Math.floor((done - 1) / scenario.days))];
+          lines?.day(done, total, seed);
+          bar?.update(done, { seed });
+        },
       });
     } finally {
       // The bar's redraw timer keeps the process alive: stop it on every exit path.
@@ -75,6 +89,10 @@ export async function runCommand(file: string, f: RunFlags): Promise<number> {
   } catch (e) {
     if (e instanceof ScenarioError) {
       process.stderr.write(`error: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof OutDirError) {
+      process.stderr.write(`error: --out ${e.message}\n`);
       return 2;
     }
     if (e instanceof SimulationError) {
@@ -96,6 +114,7 @@ export function registerRun(program: Command): void {
     .option('--set <key=value>', 'override a scenario field by path, e.g. params.gamma=100000 (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--out <dir>', 'run directory (default runs/<name>-<timestamp>); must not exist')
     .option('--no-progress', 'no progress bar')
+    .option('--progress-interval <s>', 'without a terminal: seconds between progress lines (default 5, or FLOCK_LAB_PROGRESS_INTERVAL)')
     .action(async (file: string, f: RunFlags) => {
       process.exitCode = await runCommand(file, f);
     });

@@ -23,6 +23,32 @@ export function allocate(count: number, mix: Record<string, number>): string[] {
   return out.flatMap((r) => Array.from({ length: r.n }, () => r.b));
 }
 
+/**
+ * One warning per behaviour the scenario's mix asks for (weight > 0) that `allocate` gives no
+ * agent: e.g. `populations.nodes.mix.copycat = 0.05 of 8 nodes rounds to 0 agents; none will be
+ * copycat`. Pure and seed-independent (allocation is exact, the shuffle only orders it), so a
+ * caller prints it once per run set. A population of 0 warns nothing. A scenario with a genesis
+ * counts its participants as `populateFromGenesis` does.
+ */
+export function mixWarnings(s: Scenario): string[] {
+  const P = s.populations;
+  const roles = s.genesis ? genesisRoles(s.genesis) : null;
+  const groups = [
+    { key: 'nodes', count: roles ? roles.nodes.size : P.nodes.count, mix: P.nodes.mix as Record<string, number> },
+    { key: 'validators', count: roles ? roles.validators.size : P.validators.count, mix: P.validators.mix as Record<string, number> },
+  ] as const;
+  const out: string[] = [];
+  for (const g of groups) {
+    if (g.count <= 0) continue;
+    const got = allocate(g.count, g.mix);
+    for (const b of Object.keys(g.mix).sort()) {
+      if (!(g.mix[b] > 0) || got.includes(b)) continue;
+      out.push(`warning: populations.${g.key}.mix.${b} = ${g.mix[b]} of ${g.count} ${g.key} rounds to 0 agents; none will be ${b}`);
+    }
+  }
+  return out;
+}
+
 const pad = (i: number, width: number) => String(i + 1).padStart(width, '0');
 const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
 
