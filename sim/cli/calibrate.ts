@@ -3,13 +3,13 @@
  * for a few days (sim/workloads/real/calibrate.ts), fits the surrogate's per-behaviour score
  * distributions and writes them as JSON (default scenarios/calibration/<name>.json). A surrogate
  * scenario uses the fit with `workload: { calibration: '<file>' }`.
- * Exit codes: 0 written; 2 bad input.
+ * An existing file is refused (exit 2) unless --force. Exit codes: 0 written; 2 bad input.
  */
 import type { Command } from 'commander';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { loadScenario, ScenarioError } from '../scenario/load.js';
-import { codeVersion } from '../run/runSet.js';
+import { codeVersion, makeDirs, OutDirError } from '../run/runSet.js';
 
 interface CalibrateFlags {
   out?: string;
@@ -18,6 +18,7 @@ interface CalibrateFlags {
   nodes: string;
   noisyDraws: string;
   set: string[];
+  force?: boolean;
 }
 
 function intFlag(flag: string, v: string, min: number): number {
@@ -34,10 +35,12 @@ export async function calibrateCommand(file: string, f: CalibrateFlags): Promise
     const { scenario, hash } = await loadScenario(file, f.set);
     const seed = f.seed === undefined ? scenario.seeds[0] : intFlag('--seed', f.seed, 0);
     const out = resolve(f.out ?? `scenarios/calibration/${scenario.name}.json`);
+    // Checked before any training: an existing calibration (often a tracked file) is kept unless --force.
+    if (existsSync(out) && !f.force) throw new ScenarioError('command line', [{ path: '--out', message: `${out} already exists; pass --force to overwrite it, or choose another file with --out` }]);
+    makeDirs(dirname(out), f.out ?? out);
     const t0 = Date.now();
     const { calibrate } = await import('../workloads/real/calibrate.js');
     const cal = await calibrate(scenario, { days, seed, honestNodes: nodes, noisyDraws, meta: { scenarioHash: hash, codeVersion: codeVersion(), node: process.version, createdAt: new Date(t0).toISOString() } });
-    mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, JSON.stringify(cal, null, 2) + '\n');
     const f3 = (x: number) => x.toFixed(3);
     const fit = cal.fit;
@@ -54,6 +57,10 @@ export async function calibrateCommand(file: string, f: CalibrateFlags): Promise
     );
     return 0;
   } catch (e) {
+    if (e instanceof OutDirError) {
+      process.stderr.write(`error: --out ${e.message}\n`);
+      return 2;
+    }
     if (e instanceof ScenarioError) {
       process.stderr.write(`error: ${e.message}\n`);
       return 2;
@@ -69,7 +76,8 @@ export function registerCalibrate(program: Command): void {
       'Run real TensorFlow.js workloads for a few days and fit the surrogate score model to them (per-behaviour score distributions, validator noise); writes a calibration JSON that surrogate scenarios use with workload.calibration.\nExit 0: written; 2: bad input.',
     )
     .argument('<scenario>', 'scenario file; its real workload settings are used (defaults for a surrogate scenario)')
-    .option('--out <file>', 'calibration file (default scenarios/calibration/<name>.json)')
+    .option('--out <file>', 'calibration file (default scenarios/calibration/<name>.json); an existing one is kept unless --force')
+    .option('--force', 'overwrite an existing calibration file')
     .option('--days <d>', 'simulated days of training', '3')
     .option('--seed <s>', 'seed (default: the scenario’s first)')
     .option('--nodes <n>', 'honest nodes, skills evenly spaced over [0, 1]', '8')

@@ -26,8 +26,9 @@ program
   .option('--engine <engine>', 'engine to run the trace on: mirror, or evm (the reference Solidity in an in-process EVM)', 'mirror')
   .option('--artifacts <dir>', 'with --engine evm: compiled contracts (<Name>.json with abi and bytecode) to use instead of the reference ones')
   .option('--rpc <url>', 'with --engine evm: run on an existing local JSON-RPC node (e.g. http://127.0.0.1:8545; accounts are impersonated, the node is reverted afterwards)')
-  .option('-o, --out <file>', 'also write the result JSON to this file')
-  .action(async (trace: string, opts: { engine: string; out?: string; artifacts?: string; rpc?: string }) => {
+  .option('-o, --out <file>', 'also write the result JSON to this file (an existing one only with --force)')
+  .option('--force', 'with --out: overwrite an existing file')
+  .action(async (trace: string, opts: { engine: string; out?: string; artifacts?: string; rpc?: string; force?: boolean }) => {
     process.exitCode = await replayCommand(trace, opts);
   });
 

@@ -4,7 +4,7 @@
  * or, with `--rpc URL` as well, on an existing local JSON-RPC node, and prints the canonical
  * result JSON.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { canonicalJson, replayTrace, TraceError } from '../../contracts-mirror/replay/replay.js';
 import { parseTrace, type ParsedTrace } from '../../contracts-mirror/replay/parse.js';
 import type { TraceResult } from '../../contracts-mirror/replay/types.js';
@@ -14,6 +14,8 @@ export interface ReplayOptions {
   out?: string;
   artifacts?: string;
   rpc?: string;
+  /** Overwrite an existing `--out` file. */
+  force?: boolean;
 }
 
 function finish(result: TraceResult, opts: ReplayOptions): number {
@@ -98,6 +100,10 @@ export function replayCommand(file: string, opts: ReplayOptions): number | Promi
   }
   if (opts.rpc !== undefined && opts.engine !== 'evm') {
     process.stderr.write('error: --rpc needs --engine evm\n');
+    return 2;
+  }
+  if (opts.out !== undefined && existsSync(opts.out) && !opts.force) {
+    process.stderr.write(`error: --out ${opts.out} already exists; pass --force to overwrite it\n`);
     return 2;
   }
   let raw: unknown;
