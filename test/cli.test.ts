@@ -1,12 +1,22 @@
 /** The CLI as a user runs it: exit codes, messages naming the field, and nothing left behind on bad input. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'flock-lab.mjs');
+/** The temporary folders the tests make, removed after them. */
+const made: string[] = [];
+const tempDir = (prefix: string) => {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  made.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
 /** Every child gets a deadline: a CLI that hangs fails its test (signal SIGTERM) instead of hanging the suite. */
 const cli = (...args: string[]) => cliWith({}, ...args);
 function cliWith(env: Record<string, string>, ...args: string[]) {
@@ -25,7 +35,7 @@ const tiny = (over: Record<string, unknown> = {}) => ({
 
 describe('flock-lab run', () => {
   it('writes results.duckdb, manifest.json and summary.json and prints the KPI table', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'flock-run-'));
+    const dir = tempDir('flock-run-');
     const file = join(dir, 'tiny.json');
     writeFileSync(file, JSON.stringify(tiny()));
     const out = join(dir, 'out');
@@ -66,7 +76,7 @@ describe('flock-lab run', () => {
   ];
   for (const [what, scenario, extra, message] of bad) {
     it(`rejects ${what} with exit 2, the field path, and no run directory`, () => {
-      const dir = mkdtempSync(join(tmpdir(), 'flock-bad-'));
+      const dir = tempDir('flock-bad-');
       const file = join(dir, 's.json');
       writeFileSync(file, JSON.stringify(scenario));
       const out = join(dir, 'out');
@@ -80,7 +90,7 @@ describe('flock-lab run', () => {
 
   for (const progress of [true, false]) {
     it(`exits 1 within seconds when an invariant breaks (${progress ? 'with' : 'without'} the progress bar), naming the day, the check and the numbers`, () => {
-      const dir = mkdtempSync(join(tmpdir(), 'flock-leak-'));
+      const dir = tempDir('flock-leak-');
       const file = join(dir, 'tiny.json');
       writeFileSync(file, JSON.stringify(tiny()));
       const out = join(dir, 'out');
@@ -96,7 +106,7 @@ describe('flock-lab run', () => {
   }
 
   it('rejects a malformed FLOCK_LAB_FAULT instead of ignoring it', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'flock-fault-'));
+    const dir = tempDir('flock-fault-');
     const file = join(dir, 'tiny.json');
     writeFileSync(file, JSON.stringify(tiny()));
     const r = cliWith({ FLOCK_LAB_FAULT: 'leak' }, 'run', file, '--out', join(dir, 'out'), '--no-progress');
@@ -114,7 +124,7 @@ describe('flock-lab run', () => {
 
 describe('flock-lab replay', () => {
   const write = (trace: unknown) => {
-    const dir = mkdtempSync(join(tmpdir(), 'flock-trace-'));
+    const dir = tempDir('flock-trace-');
     const file = join(dir, 't.json');
     writeFileSync(file, typeof trace === 'string' ? trace : JSON.stringify(trace));
     return file;

@@ -4,16 +4,26 @@
  * manifest names its blocks and the scenarioHash covers the file's source. Bad edits are bad
  * input (exit 2) naming the `settlement` field.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadScenario, ScenarioError } from '../sim/scenario/load.js';
 import { runSimulation } from '../sim/run/simulation.js';
 import { settlementBlocks, settlementFor, type SettlementEdit } from '../sim/run/settlement.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const fixture = (name: string) => join(ROOT, 'test', 'fixtures', name);
+/** The temporary folders the tests make, removed after them. */
+const made: string[] = [];
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'flock-settle-'));
+  made.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
 
 async function loadError(file: string): Promise<ScenarioError> {
   try {
@@ -47,7 +57,7 @@ describe('a scenario that edits the settlement', () => {
 
   it("covers the file's source in the scenarioHash", async () => {
     const burn = await loadScenario(join(ROOT, 'scenarios', 'burn-fees.ts'));
-    const dir = mkdtempSync(join(tmpdir(), 'flock-settle-'));
+    const dir = tempDir();
     const json = join(dir, 'same.json');
     writeFileSync(json, JSON.stringify(burn.scenario));
     const plain = await loadScenario(json);
@@ -56,7 +66,7 @@ describe('a scenario that edits the settlement', () => {
   });
 
   it('refuses code in a JSON scenario, naming the field', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'flock-settle-'));
+    const dir = tempDir();
     const json = join(dir, 's.json');
     writeFileSync(json, JSON.stringify({ name: 'j', populations: { nodes: { count: 2 }, validators: { count: 1 } }, settlement: 'insertAfter mint' }));
     const e = await loadError(json);

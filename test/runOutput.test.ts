@@ -1,0 +1,174 @@
+/**
+ * Where a run writes, as a user meets it from the shell: an `--out` that cannot be created is bad
+ * input found before simulating; Ctrl-C / SIGTERM leave no partial directory; a stale one (a run
+ * killed with -9) is named and removed by the next run; progress lines in a log; the manifest says
+ * whether the tree was dirty; calibrate and replay keep an existing file unless --force.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '..');
+const BIN = join(ROOT, 'bin', 'flock-lab.mjs');
+/** Every child gets a deadline: a CLI that hangs or spins fails its test instead of hanging the suite. */
+function cli(args: string[], env: Record<string, string> = {}) {
+  const t0 = Date.now();
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: ROOT, timeout: 60_000, env: { ...process.env, ...env } });
+  return { code: r.status, out: r.stdout, err: r.stderr, signal: r.signal, ms: Date.now() - t0, pid: r.pid };
+}
+
+const made: string[] = [];
+function tmp(): string {
+  const d = mkdtempSync(join(tmpdir(), 'flock-out-'));
+  made.push(d);
+  return d;
+}
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
+const tiny = { name: 'tiny', days: 3, tasks: [{ startDay: 0, durationDays: 2 }], populations: { nodes: { count: 3 }, validators: { count: 2 }, delegators: { count: 4 } } };
+/** About 1.5 s of simulating per seed on a busy machine: long enough to watch and to interrupt. */
+const long = { name: 'long', days: 30, tasks: [{ startDay: 0, durationDays: 30 }], populations: { nodes: { count: 10 }, validators: { count: 5 }, delegators: { count: 400 } } };
+
+function scenarioIn(dir: string, s: object = tiny): string {
+  const file = join(dir, 's.json');
+  writeFileSync(file, JSON.stringify(s));
+  return file;
+}
+
+describe('run --out that cannot be created', () => {
+  it('below a file: exit 2 with one line naming --out and the file, before simulating, nothing created', () => {
+    const dir = tmp();
+    const file = scenarioIn(dir);
+    writeFileSync(join(dir, 'afile'), '');
+    const r = cli(['run', file, '--out', join(dir, 'afile', 'sub', 'out')]);
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split('\n')).toEqual([`error: --out ${join(dir, 'afile', 'sub', 'out')}: ${join(dir, 'afile')} is a file, not a directory`]);
+    expect(r.out).toBe('');
+    expect(readdirSync(dir).sort()).toEqual(['afile', 's.json']);
+  });
+
+  it('/proc/x: exit 2 with one line, within the deadline (a retrying mkdir would spin forever)', () => {
+    const dir = tmp();
+    const r = cli(['run', scenarioIn(dir), '--out', '/proc/x']);
+    expect(r.signal).toBeNull();
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(/^error: --out \/proc\/x: cannot create \/proc\/x/);
+  });
+});
+
+describe('interrupted runs', () => {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    it(`${signal} during the simulation removes the partial directory and says so`, async () => {
+      const dir = tmp();
+      const file = scenarioIn(dir, long);
+      const out = join(dir, 'out');
+      const child = spawn(process.execPath, [BIN, 'run', file, '--seeds', '4', '--out', out, '--progress-interval', '0.2'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      const deadline = setTimeout(() => child.kill('SIGKILL'), 60_000);
+      let err = '';
+      let partialSeen = false;
+      child.stderr.on('data', (b: Buffer) => {
+        err += b.toString();
+        // Simulating: the partial directory exists and a day has been counted.
+        if (!partialSeen && / [1-9]\d*\/120 days/.test(err)) {
+          partialSeen = existsSync(`${out}.partial-${child.pid}`);
+          child.kill(signal);
+        }
+      });
+      const [code, sig] = await new Promise<[number | null, NodeJS.Signals | null]>((res) => child.on('close', (c, s) => res([c, s])));
+      clearTimeout(deadline);
+      expect(partialSeen).toBe(true);
+      expect(sig).toBe(signal); // the shell shows 143 / 130
+      expect(code).toBeNull();
+      expect(err).toContain(`interrupted: removed the partial run directory ${out}.partial-${child.pid}`);
+      expect(err).not.toMatch(/120\/120 days/);
+      expect(readdirSync(dir)).toEqual(['s.json']);
+    }, 90_000);
+  }
+
+  it('the next run names and removes a stale partial directory (a run killed with -9)', () => {
+    const dir = tmp();
+    const file = scenarioIn(dir);
+    const gone = spawnSync(process.execPath, ['-e', '']).pid; // a pid that has exited
+    const stale = join(dir, `out.partial-${gone}`);
+    mkdirSync(stale);
+    writeFileSync(join(stale, 'results.duckdb'), 'half');
+    const r = cli(['run', file, '--out', join(dir, 'out'), '--no-progress']);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain(`removed ${stale}, the partial run directory of an interrupted run`);
+    expect(readdirSync(dir).sort()).toEqual(['out', 's.json']);
+  });
+});
+
+describe('progress without a terminal', () => {
+  it('prints a line every --progress-interval seconds with increasing counts, and the setup and write phases', () => {
+    const dir = tmp();
+    const out = join(dir, 'out');
+    const r = cli(['run', scenarioIn(dir, long), '--seeds', '2', '--out', out, '--progress-interval', '0.1']);
+    expect(r.code).toBe(0);
+    const counts = [...r.err.matchAll(/^long: (\d+)\/60 days · seed (\d) · \d+\.\d s$/gm)].map((m) => Number(m[1]));
+    expect(counts.length).toBeGreaterThanOrEqual(3);
+    expect(counts).toEqual([...counts].sort((a, b) => a - b));
+    expect(new Set(counts).size).toBe(counts.length);
+    expect(counts.at(-1)).toBe(60);
+    expect(r.err).toMatch(/^long: setting up workloads, run 1\/2/m);
+    expect(r.err).toContain(`long: writing ${join(out, 'results.duckdb')}`);
+  }, 60_000);
+});
+
+describe('manifest.json', () => {
+  it('records whether the working tree had local changes', () => {
+    const dir = tmp();
+    const out = join(dir, 'out');
+    expect(cli(['run', scenarioIn(dir), '--out', out, '--no-progress']).code).toBe(0);
+    const v = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).codeVersion;
+    const status = spawnSync('git', ['status', '--porcelain'], { cwd: ROOT, encoding: 'utf8' });
+    if (status.status === 0) {
+      expect(v.commit).toMatch(/^[0-9a-f]{40}$/);
+      expect(v.dirty).toBe(status.stdout.trim() !== '' ? true : v.dirty); // the tree may change under a running test, never towards clean
+      expect(typeof v.dirty).toBe('boolean');
+    } else expect(v).toMatchObject({ commit: 'unknown', dirty: 'unknown' });
+  });
+});
+
+describe('existing files are kept unless --force', () => {
+  it('calibrate refuses its default output (a tracked file) before any training', () => {
+    const target = join(ROOT, 'scenarios', 'calibration', 'real-small.json');
+    const before = statSync(target).mtimeMs;
+    const r = cli(['calibrate', 'scenarios/real-small.ts']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--out: .*scenarios\/calibration\/real-small\.json already exists; pass --force/);
+    expect(r.ms).toBeLessThan(30_000); // bound: loading takes seconds; training takes minutes
+    expect(statSync(target).mtimeMs).toBe(before);
+  });
+
+  it('calibrate refuses an existing --out file', () => {
+    const dir = tmp();
+    const out = join(dir, 'cal.json');
+    writeFileSync(out, 'mine');
+    const r = cli(['calibrate', scenarioIn(dir), '--out', out, '--days', '1']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`${out} already exists; pass --force`);
+    expect(readFileSync(out, 'utf8')).toBe('mine');
+  });
+
+  it('replay -o refuses an existing file, and overwrites it with --force', () => {
+    const dir = tmp();
+    const trace = join(dir, 't.json');
+    writeFileSync(trace, JSON.stringify({ format: 'flock-trace/1', protocol: 'v2', accounts: {}, steps: [{ at: 1, from: 'admin', call: 'TaskManager.createTask', args: [1, 86400, 't'] }] }));
+    const out = join(dir, 'result.json');
+    writeFileSync(out, 'mine');
+    const r = cli(['replay', trace, '-o', out]);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(`error: --out ${out} already exists; pass --force to overwrite it\n`);
+    expect(r.out).toBe('');
+    expect(readFileSync(out, 'utf8')).toBe('mine');
+    const f = cli(['replay', trace, '-o', out, '--force']);
+    expect(f.code).toBe(0);
+    expect(JSON.parse(readFileSync(out, 'utf8')).ok).toBe(true);
+  });
+});
