@@ -8,12 +8,12 @@
  *  - the CLI: `replay --engine evm`, `--artifacts`, `parity` and its summary line.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson, replayTrace } from '../replay/replay.js';
 import type { TraceResult } from '../replay/types.js';
 import { firstDifference, parityText } from './compare.js';
@@ -141,10 +141,21 @@ function compileVariant(file: string, contract: string, edit: (src: string) => s
   writeFileSync(join(dir, `${contract}.json`), JSON.stringify({ abi: c.abi, bytecode: '0x' + c.evm.bytecode.object }));
 }
 
+/** The temporary folders the tests make, removed after them. */
+const made: string[] = [];
+function tempDir(prefix: string): string {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  made.push(d);
+  return d;
+}
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
 describe('a deliberately broken artifact', () => {
   let dir: string;
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'flock-artifacts-'));
+    dir = tempDir('flock-artifacts-');
     // Vesting whose clock runs one second ahead: every partial vesting pays a little too much
     compileVariant(
       'Vesting.sol',
@@ -215,7 +226,7 @@ describe('a deliberately broken artifact', () => {
 
 describe('flock-lab parity (CLI)', () => {
   it('prints the summary line and a gas table', () => {
-    const out = mkdtempSync(join(tmpdir(), 'flock-parity-'));
+    const out = tempDir('flock-parity-');
     const r = cli(['parity', '--cases', '4', '--seed', '7', '--gas-report', '--out', out]);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^4 passed, 0 failed$/m);
@@ -243,7 +254,7 @@ describe('flock-lab parity (CLI)', () => {
   }, 120_000);
 
   it('replay --engine evm rejects an invalid trace with exit 2 and nothing on stdout', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'flock-bad-'));
+    const dir = tempDir('flock-bad-');
     const file = join(dir, 't.json');
     writeFileSync(file, JSON.stringify({ format: 'flock-trace/1', steps: [{ at: 1, from: 'admin', call: 'TaskManager.nope', args: [] }] }));
     const r = cli(['replay', file, '--engine', 'evm']);
