@@ -171,4 +171,14 @@ describe('existing files are kept unless --force', () => {
     expect(f.code).toBe(0);
     expect(JSON.parse(readFileSync(out, 'utf8')).ok).toBe(true);
   });
+
+  it('replay -o into a missing folder or below a file is exit 2 in one line, before replaying', () => {
+    const dir = tmp();
+    const trace = join(dir, 't.json');
+    writeFileSync(trace, JSON.stringify({ format: 'flock-trace/1', protocol: 'v2', accounts: {}, steps: [] }));
+    const missing = cli(['replay', trace, '-o', join(dir, 'nope', 'r.json')]);
+    expect([missing.code, missing.out, missing.err]).toEqual([2, '', `error: --out ${join(dir, 'nope', 'r.json')}: ${join(dir, 'nope')} does not exist\n`]);
+    const below = cli(['replay', trace, '-o', join(trace, 'r.json')]);
+    expect([below.code, below.out, below.err]).toEqual([2, '', `error: --out ${join(trace, 'r.json')}: ${trace} is a file, not a directory\n`]);
+  });
 });

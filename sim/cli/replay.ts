@@ -4,7 +4,8 @@
  * or, with `--rpc URL` as well, on an existing local JSON-RPC node, and prints the canonical
  * result JSON.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { canonicalJson, replayTrace, TraceError } from '../../contracts-mirror/replay/replay.js';
 import { parseTrace, type ParsedTrace } from '../../contracts-mirror/replay/parse.js';
 import type { TraceResult } from '../../contracts-mirror/replay/types.js';
@@ -21,7 +22,14 @@ export interface ReplayOptions {
 function finish(result: TraceResult, opts: ReplayOptions): number {
   const text = canonicalJson(result);
   process.stdout.write(text);
-  if (opts.out) writeFileSync(opts.out, text);
+  if (opts.out) {
+    try {
+      writeFileSync(opts.out, text);
+    } catch (e) {
+      process.stderr.write(`error: --out ${opts.out}: cannot write it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})\n`);
+      return 2;
+    }
+  }
   if (!result.ok) process.stderr.write('replay: a step did not behave as written, or an invariant broke (see "status" in the steps)\n');
   return result.ok ? 0 : 1;
 }
@@ -105,6 +113,20 @@ export function replayCommand(file: string, opts: ReplayOptions): number | Promi
   if (opts.out !== undefined && existsSync(opts.out) && !opts.force) {
     process.stderr.write(`error: --out ${opts.out} already exists; pass --force to overwrite it\n`);
     return 2;
+  }
+  if (opts.out !== undefined) {
+    // Before replaying: the folder the result goes to must be there.
+    const dir = dirname(resolve(opts.out));
+    let why: string | null = null;
+    try {
+      if (!statSync(dir).isDirectory()) why = `${dir} is a file, not a directory`;
+    } catch (e) {
+      why = (e as NodeJS.ErrnoException).code === 'ENOTDIR' ? `${dir} is below a file` : `${dir} does not exist`;
+    }
+    if (why) {
+      process.stderr.write(`error: --out ${opts.out}: ${why}\n`);
+      return 2;
+    }
   }
   let raw: unknown;
   try {
