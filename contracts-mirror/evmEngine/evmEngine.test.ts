@@ -193,15 +193,16 @@ describe('a deliberately broken artifact', () => {
 
   it('parity in 2 worker threads on the variant finds and shrinks the same mismatches as in this thread', async () => {
     const broken = await EvmEngine.create({ artifactsDir: dir });
-    // seeds 24..27: 25 and 26 run vesting claims between grant start and end
-    const opts = { cases: 4, seed: 24, protocols: ['v2' as const] };
+    // seeds 13..16: 14 and 15 end before n1's vesting grant (from a final upload) has fully vested
+    const opts = { cases: 4, seed: 13, protocols: ['v2' as const] };
     const here = await runParity({ ...opts, engine: broken });
     const two = await runParity({ ...opts, workers: 2, artifactsDir: dir });
-    // exactly the two seeds that claim mid-vesting fail (regression values of the seeded generator)
+    // exactly those two seeds fail (regression values of the seeded sample of
+    // traceArbitraries.ts's parity profile, not protocol facts; re-pin if the generator changes)
     expect([here.passed, here.failed]).toEqual([2, 2]);
     expect(here.failures.map((f) => [f.seed, f.diff.path])).toEqual([
-      [25, 'state.vesting.n1.claimable'],
-      [26, 'state.vesting.n1.claimable'],
+      [14, 'state.vesting.n1.claimable'],
+      [15, 'state.vesting.n1.claimable'],
     ]);
     expect(here.failures.every((f) => f.diff.path !== '(flaky: the shrunk trace is in parity)')).toBe(true);
     expect(reportText(two)).toBe(reportText(here));

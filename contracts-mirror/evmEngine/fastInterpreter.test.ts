@@ -48,8 +48,9 @@ describe('fast loop vs stock loop', () => {
       expect(canonicalJson(a)).toBe(canonicalJson(b));
     }
     // the comparison covers failing calls too: this seed's sample has exactly these many reverted
-    // steps (regression values of generator.ts's scenarios for the seed; re-pin if the generator changes)
-    expect(reverted).toBe({ v1: 5, v2: 15 }[protocol]);
+    // steps (regression values of the seeded sample of traceArbitraries.ts's parity profile, not
+    // protocol facts; re-pin if the generator changes)
+    expect(reverted).toBe({ v1: 20, v2: 16 }[protocol]);
   });
 });
 

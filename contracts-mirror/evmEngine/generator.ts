@@ -1,508 +1,305 @@
 /**
- * Random action traces for cross-engine parity (issue 5): valid and invalid calls over a small
- * cast (3 nodes, 2 validators, 3 delegators, admin) — tasks, stakes, pools and σ, delegations and
- * undelegations, reward days (a mint, then uploads with random ppm arrays in the same block),
- * raw uploads with no mint behind them or percentages above 1e6, final uploads, claims, fundPool,
- * exchange locks and unlocks, vesting claims, FL Alliance tasks, the AI Arena slashing hook,
- * parameter changes, views, and time jumps across the 12 h mint spacing, the 1-day cooldowns and
- * the σ freeze window. A trace is a list of abstract actions, so fast-check shrinks it by
- * dropping and simplifying actions; `buildTrace` turns it into trace JSON with a never
- * decreasing `at` starting at a fixed genesis time (one cached genesis per protocol).
+ * Random action traces for cross-engine parity (issue 5) and the mirror's property tests: the
+ * scenarios that traceArbitraries.ts draws (of traceActions.ts's actions), turned into trace JSON
+ * (format flock-trace/1) with a never decreasing `at` that starts at T0 (one cached genesis per
+ * protocol).
+ *
+ * The builder keeps the guarantees the `invariants` profile promises: a reward day's FL transfer
+ * and uploads go out only behind a mint it knows succeeds (v1 always, v2 12 h after the last
+ * successful mint), in the mint's block. Steps whose outcome it can guarantee (such a mint, a mint
+ * it knows is too early, an impossible amount, σ above the base) carry their own `expectRevert`
+ * (never the action's) and are listed as strict.
  */
-import fc from 'fast-check';
-import type { Protocol, Trace, TraceStep } from '../replay/types.js';
+import type { Trace, TraceStep } from '../replay/types.js';
+import { B, DAY, DELEGATORS, EVERYONE, genesis, HOUR, HUGE, NODES, OWNERS, T0, TASKS, VALIDATORS } from './traceActions.js';
+import type { Action, Epilogue, Pcts, Scenario, Upload } from './traceActions.js';
 
-export const T0 = 1_735_689_600;
-const HOUR = 3600;
-const DAY = 86_400;
-const B = 1_000_000;
-const E18 = 10n ** 18n;
-/** More than anyone holds: the call must revert, for whatever reason comes first. */
-const HUGE = 10n ** 30n;
+export type { Scenario } from './traceActions.js';
+export { scenarioArb } from './traceArbitraries.js';
 
-export const NODES = ['n1', 'n2', 'n3'] as const;
-export const VALIDATORS = ['val1', 'val2'] as const;
-export const DELEGATORS = ['d1', 'd2', 'd3'] as const;
-const OWNERS: readonly string[] = [...NODES, ...VALIDATORS];
-const EVERYONE: readonly string[] = [...OWNERS, ...DELEGATORS];
-const TASKS = [1, 2] as const;
-const FL_TASKS = [7] as const;
-
-function genesis(protocol: Protocol): NonNullable<Trace['accounts']> {
-  const acc: NonNullable<Trace['accounts']> = {};
-  if (protocol === 'v1') {
-    acc.admin = { FLOCK: '100000e18' };
-    for (const n of OWNERS) acc[n] = { FLOCK: '20000e18' };
-    for (const d of DELEGATORS) acc[d] = { FLOCK: '5000e18' };
-  } else {
-    acc.admin = { gmFLOCK: '100000e18', FLOCK: '100000e18' };
-    for (const n of OWNERS) acc[n] = { gmFLOCK: '20000e18', FLOCK: '2000e18' };
-    for (const d of DELEGATORS) acc[d] = { gmFLOCK: '5000e18', FLOCK: '5000e18' };
-  }
-  return acc;
+export interface Built {
+  trace: Trace;
+  /** Indices of steps whose outcome the builder guarantees (must not be "failed"). */
+  strict: Set<number>;
+  /** Indices of the mints that are known to succeed (uploads follow them in the same block). */
+  mints: number[];
+  /** Reward days with uploads (only with `dayViews`): the mint's index and the tag of the views read around the day. */
+  days: { mint: number; tag: string }[];
 }
 
-interface Pcts {
-  who: string[];
-  pw: number[];
-  po: number[];
+export interface BuildOptions {
+  /**
+   * Views of what the task manager holds and owes in FLOCK right before and after each reward day
+   * with uploads (`dayN:before:…`, `dayN:after:…`), so a test can check what the day allocated.
+   */
+  dayViews?: boolean;
 }
 
-type Action =
-  | { k: 'wait'; secs: number }
-  | { k: 'createTask'; task: number; days: number; from: string }
-  | { k: 'stake'; role: 'node' | 'validator'; who: string; task: number; amount: bigint }
-  | { k: 'withdraw'; role: 'node' | 'validator'; who: string; task: number }
-  | { k: 'createPool'; owner: string; sigma: number }
-  | { k: 'setSigma'; owner: string; sigma: number }
-  | { k: 'delegate'; d: string; owner: string; amount: bigint }
-  | { k: 'undelegate'; d: string; owner: string; amount: bigint }
-  | { k: 'rewardDay'; uploads: { task: number; fn: string; p: Pcts }[] }
-  | { k: 'rawUpload'; task: number; fn: string; p: Pcts }
-  | { k: 'mint' }
-  | { k: 'claimTM'; who: string }
-  | { k: 'claimPool'; d: string; owner: string }
-  | { k: 'fundPool'; funder: string; owner: string; amount: bigint }
-  | { k: 'exchange'; who: string; amount: bigint; lock: number; beneficiary: string }
-  | { k: 'claimUnlocked'; who: string; back: number }
-  | { k: 'claimByIds'; who: string; ids: number[] }
-  | { k: 'vestingClaim'; who: string }
-  | { k: 'param'; call: string; value: bigint | number }
-  | { k: 'slash'; task: number; who: string; ppm: number }
-  | { k: 'flCreate'; id: number; rounds: number; minStake: bigint; pool: bigint; slashPpm: number }
-  | { k: 'flStake'; id: number; who: string; amount: bigint }
-  | { k: 'flRound'; id: number; proposers: string[]; voters: string[] }
-  | { k: 'flVote'; id: number; who: string; score: number }
-  | { k: 'flFinalize'; id: number; from: string }
-  | { k: 'flClaim'; id: number; who: string; round: number }
-  | { k: 'flSlash'; id: number; caller: string; who: string; round: number }
-  | { k: 'flTransfer' }
-  | { k: 'view'; call: string; args: unknown[]; from?: string }
-  | Episode;
+class TraceBuilder {
+  readonly steps: TraceStep[] = [];
+  readonly strict = new Set<number>();
+  readonly mints: number[] = [];
+  readonly days: { mint: number; tag: string }[] = [];
+  now = T0;
+  /** v2 `lastMintTimestamp` starts at 0, so the first mint always passes the 12 h spacing. */
+  lastMint = 0;
+  /** The action's own expectation, for its first call (unless that call is strict). */
+  expect: string | null = null;
+  /**
+   * What each delegator holds in each pool if every delegate and undelegate succeeded: only a
+   * guide for picking undelegate amounts (a delegate may have reverted), never an expectation.
+   */
+  readonly held = new Map<string, bigint>();
+  readonly v2: boolean;
 
-/**
- * A coherent reward cycle, so random traces reach rewards, fees, pool claims and vesting: a task,
- * a node and a validator staked, the node's pool with a delegation, a mint 12 h after the last one
- * could have been, uploads naming them, then claims after a wait (often on a cooldown edge), and
- * now and then a final upload, vesting claims and an undelegation.
- */
-interface Episode {
-  k: 'episode';
-  task: number;
-  node: string;
-  validator: string;
-  delegator: string;
-  stakeN: bigint;
-  stakeV: bigint;
-  sigma: number;
-  deleg: bigint;
-  pw: number;
-  po: number;
-  vw: number;
-  vo: number;
-  wait: number;
-  final: boolean;
-  late: number;
-}
-
-export interface Timed {
-  dt: number;
-  a: Action;
-  /** "": accept any revert; null: no expectRevert. */
-  expect: string | null;
-}
-
-export interface Scenario {
-  protocol: Protocol;
-  slashing: boolean;
-  actions: Timed[];
-}
-
-const dtArb: fc.Arbitrary<number> = fc.oneof(
-  { weight: 8, arbitrary: fc.constant(0) },
-  { weight: 4, arbitrary: fc.integer({ min: 1, max: HOUR }) },
-  // the 12 h mint spacing, the strict 1-day cooldowns, and the 2-day σ freeze window
-  { weight: 3, arbitrary: fc.constantFrom(12 * HOUR - 1, 12 * HOUR, 12 * HOUR + 1, DAY - 1, DAY, DAY + 1, 2 * DAY - 1, 2 * DAY, 2 * DAY + 1) },
-  { weight: 1, arbitrary: fc.integer({ min: HOUR, max: 10 * DAY }) },
-  { weight: 1, arbitrary: fc.constantFrom(30 * DAY, 30 * DAY + 1, 31 * DAY) },
-);
-
-const weiArb = fc.oneof(fc.constant(0n), fc.bigInt({ min: 0n, max: E18 - 1n }));
-
-function amountArb(lo: number, hi: number): fc.Arbitrary<bigint> {
-  return fc.oneof(
-    { weight: 12, arbitrary: fc.tuple(fc.integer({ min: lo, max: hi }), weiArb).map(([w, x]) => BigInt(w) * E18 + x) },
-    { weight: 1, arbitrary: fc.constant(0n) },
-    { weight: 1, arbitrary: fc.constant(HUGE) },
-  );
-}
-
-const sigmaArb = fc.oneof(
-  { weight: 8, arbitrary: fc.integer({ min: 0, max: B }) },
-  { weight: 2, arbitrary: fc.constantFrom(0, B) },
-  { weight: 1, arbitrary: fc.integer({ min: B + 1, max: 2 * B }) },
-);
-
-/** Random ppm arrays; mostly Σ pw ≤ budget ≤ 1e6, sometimes raw (Σ above 1e6) or of mismatched length. */
-function pctsArb(group: readonly string[], final = false): fc.Arbitrary<Pcts> {
-  const who = fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...group) }, { weight: 1, arbitrary: fc.constantFrom(...EVERYONE) });
-  const frac = final
-    ? fc.oneof({ weight: 4, arbitrary: fc.constant(B) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: B }) })
-    : fc.oneof(fc.constant(B), fc.constant(0), fc.integer({ min: 0, max: B }));
-  return fc
-    .record({
-      rows: fc.array(fc.record({ who, raw: fc.integer({ min: final ? 1 : 0, max: B }), frac }), { minLength: final ? 1 : 0, maxLength: 4 }),
-      budget: fc.oneof({ weight: 20, arbitrary: fc.constant(B) }, { weight: 8, arbitrary: fc.integer({ min: 0, max: B }) }, { weight: 1, arbitrary: fc.constant(-1) }),
-      mismatch: fc.oneof({ weight: 20, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
-    })
-    .map(({ rows, budget, mismatch }) => {
-      const sum = rows.reduce((s, r) => s + r.raw, 0);
-      const pw = rows.map((r) => (budget >= 0 && sum > budget ? Math.floor((r.raw * budget) / sum) : r.raw));
-      const po = pw.map((p, i) => Math.floor((p * rows[i].frac) / B));
-      if (mismatch) po.push(0);
-      return { who: rows.map((r) => r.who), pw, po };
-    });
-}
-
-const UPLOADS = ['uploadRewardResultsForTrainingNodes', 'uploadRewardResultsForValidators', 'uploadRewardResultsOnlyForValidators'];
-
-function episodeArb(protocol: Protocol): fc.Arbitrary<Action> {
-  const v2 = protocol === 'v2';
-  const ppm = fc.oneof(fc.constant(B), fc.integer({ min: 1, max: B }));
-  return fc
-    .record({
-      task: fc.constantFrom(...TASKS),
-      node: fc.constantFrom(...NODES),
-      validator: fc.constantFrom(...VALIDATORS),
-      delegator: fc.constantFrom(...DELEGATORS),
-      stakeN: fc.tuple(fc.integer({ min: v2 ? 3000 : 10, max: v2 ? 8000 : 3000 }), weiArb).map(([w, x]) => BigInt(w) * E18 + x),
-      stakeV: fc.tuple(fc.integer({ min: v2 ? 3000 : 50, max: v2 ? 8000 : 3000 }), weiArb).map(([w, x]) => BigInt(w) * E18 + x),
-      sigma: fc.oneof(fc.constantFrom(0, 400_000, B), fc.integer({ min: 0, max: B })),
-      deleg: fc.tuple(fc.integer({ min: 1, max: 3000 }), weiArb).map(([w, x]) => BigInt(w) * E18 + x),
-      pw: ppm,
-      po: fc.integer({ min: 0, max: B }),
-      vw: ppm,
-      vo: fc.integer({ min: 0, max: B }),
-      wait: fc.constantFrom(0, 1, HOUR, DAY - 1, DAY, DAY + 1, 10 * DAY, 31 * DAY),
-      final: fc.boolean(),
-      late: fc.constantFrom(DAY, 15 * DAY, 31 * DAY),
-    })
-    .map((e) => ({ k: 'episode' as const, ...e, po: Math.floor((e.pw * e.po) / B), vo: Math.floor((e.vw * e.vo) / B) }));
-}
-
-function actionArb(protocol: Protocol): fc.Arbitrary<Action> {
-  const v2 = protocol === 'v2';
-  const [stakeLo, stakeHi] = v2 ? [2000, 6000] : [5, 3000];
-  const task = fc.constantFrom(...TASKS, 3);
-  const node = fc.constantFrom(...NODES);
-  const validator = fc.constantFrom(...VALIDATORS);
-  const owner = fc.constantFrom(...OWNERS);
-  const delegator = fc.constantFrom(...DELEGATORS);
-  const anyone = fc.constantFrom(...EVERYONE);
-  const someone = fc.constantFrom(...EVERYONE, 'admin');
-  const upload = fc.record({
-    task: fc.constantFrom(...TASKS),
-    fn: fc.constantFrom(...UPLOADS),
-    p: pctsArb(OWNERS),
-  }).map((u) => ({ ...u, p: u.fn === UPLOADS[0] ? u.p : { ...u.p, who: u.p.who.map((w, i) => (NODES.includes(w as never) ? VALIDATORS[i % 2] : w)) } }));
-  const flId = fc.constantFrom(...FL_TASKS);
-
-  const params: fc.Arbitrary<Action>[] = [
-    fc.constantFrom(0, 100_000, 500_000, B).map((value) => ({ k: 'param' as const, call: 'TaskManager.setGamma', value })),
-    fc.constantFrom(0, 80_000, 145_000, B, B + 1).map((value) => ({ k: 'param' as const, call: 'TaskManager.setFeePercentage', value })),
-    fc.constantFrom(0, 10_000, 145_000, B).map((value) => ({ k: 'param' as const, call: 'PoolManager.setProtocolFeePercentage', value })),
-    fc.integer({ min: 0, max: v2 ? 50 : 1 }).map((v) => ({ k: 'param' as const, call: 'TaskManager.setBaseStakeAmount', value: BigInt(v) * E18 })),
-    fc.constantFrom(0, DAY, 2 * DAY).map((value) => ({ k: 'param' as const, call: 'PoolManager.setSigmaModificationCooldown', value })),
-  ];
-  if (v2) {
-    params.push(
-      fc.integer({ min: 0, max: 10_000 }).map((value) => ({ k: 'param' as const, call: 'Exchange.setProtocolFee', value })),
-      fc.constantFrom(0, 1, 2, 3).map((value) => ({ k: 'param' as const, call: 'TaskManager.setDaysToFreezeSigmaBefore', value })),
-      fc.constantFrom(0, 1, 2, 3).map((value) => ({ k: 'param' as const, call: 'TaskManager.setDaysToFreezeSigmaAfter', value })),
-      fc.constantFrom(0, HOUR, DAY).map((value) => ({ k: 'param' as const, call: 'PoolManager.setClaimCoolDown', value })),
-      fc.constantFrom(0, DAY, 2 * DAY).map((value) => ({ k: 'param' as const, call: 'PoolManager.setDelegatorCoolDown', value })),
-      fc.constantFrom(1, 2, 30).map((value) => ({ k: 'param' as const, call: 'TaskManager.setDailyMintResetCount', value })),
-    );
-  } else {
-    params.push(
-      fc.constantFrom(0, 150_000, B).map((value) => ({ k: 'param' as const, call: 'TaskManager.setValidatorFeeWithdrawalPercentage', value })),
-      fc.constantFrom(0n, 1000n * E18, 1074n * E18).map((value) => ({ k: 'param' as const, call: 'TaskManager.setRewardTokenPerDay', value })),
-    );
+  constructor(
+    readonly sc: Scenario,
+    readonly opts: BuildOptions,
+  ) {
+    this.v2 = sc.protocol === 'v2';
   }
 
-  const views: fc.Arbitrary<Action>[] = [
-    fc.tuple(owner, anyone).map(([o, d]) => ({ k: 'view' as const, call: `Pool:${o}.claimable`, args: [d] })),
-    anyone.map((w) => ({ k: 'view' as const, call: 'TaskManager.userRewards', args: [w] })),
-    someone.map((w) => ({ k: 'view' as const, call: 'FLOCK.balanceOf', args: [w] })),
-    fc.tuple(task, node).map(([t, w]) => ({ k: 'view' as const, call: 'TaskManager.getNodeStakes', args: [t, w] })),
-    task.map((t) => ({ k: 'view' as const, call: 'TaskManager.tasks', args: [t] })),
-    owner.map((o) => ({ k: 'view' as const, call: `Pool:${o}.getDelegators`, args: [] })),
-    fc.tuple(owner, anyone).map(([o, d]) => ({ k: 'view' as const, call: `Pool:${o}.delegationOf`, args: [d] })),
-    owner.map((o) => ({ k: 'view' as const, call: 'PoolManager.getPoolSigma', args: [o] })),
-    fc.tuple(task).map(([t]) => ({ k: 'view' as const, call: 'StakeInfo.getTaskWeights', args: [t, 3] })),
-    // addresses and bytes32 in the value encoding: contract names, pools, FL tasks, roles
-    fc.integer({ min: 0, max: 8 }).map((i) => ({ k: 'view' as const, call: 'Config.getAddress', args: [i] })),
-    fc.constant({ k: 'view' as const, call: 'PoolManager.getPools', args: [] }),
-    fc.constant({ k: 'view' as const, call: 'PoolManager.getUsers', args: [] }),
-    fc.constant({ k: 'view' as const, call: 'FLTaskManager.getTasks', args: [] }),
-    fc.constant({ k: 'view' as const, call: 'TaskManager.DEFAULT_ADMIN_ROLE', args: [] }),
-    fc.constant({ k: 'view' as const, call: 'FLOCK.hasRole', args: ['0x' + '0'.repeat(64), 'TaskManager'] }),
-    someone.map((w) => ({ k: 'view' as const, call: 'FLOCK.allowance', args: [w, 'TaskManager'] })),
-  ];
-  if (v2) {
-    views.push(
-      owner.map((o) => ({ k: 'view' as const, call: 'TaskManager.isNodePoolFreezing', args: [o] })),
-      anyone.map((w) => ({ k: 'view' as const, call: 'Vesting.claimable', args: [w] })),
-      anyone.map((w) => ({ k: 'view' as const, call: 'gmFLOCK.balanceOf', args: [w] })),
-      delegator.map((w) => ({ k: 'view' as const, call: 'Exchange.getUserLocks', args: [w] })),
-      fc.constantFrom(0, 1, 2).map((id) => ({ k: 'view' as const, call: 'Exchange.lockInfoMap', args: [id] })),
-      delegator.map((w) => ({ k: 'view' as const, call: 'Exchange.getUnlockedAmounts', args: [T0 + 400 * DAY], from: w })),
-      fc.tuple(anyone, fc.integer({ min: 0, max: 2 })).map(([w, i]) => ({ k: 'view' as const, call: 'Vesting.getActiveGrant', args: [w, i] })),
-      fc.constant({ k: 'view' as const, call: 'TaskManager.DAO_ADMIN', args: [] }),
-      fc.constant({ k: 'view' as const, call: 'TaskManager.linearVestingDepositor', args: [] }),
-      fc.tuple(someone, owner).map(([w, o]) => ({ k: 'view' as const, call: 'gmFLOCK.allowance', args: [w, `Pool:${o}`] })),
-      owner.map((o) => ({ k: 'view' as const, call: 'gmFLOCK.registered', args: [`Pool:${o}`] })),
-    );
+  call(from: string, call: string, args: unknown[], opts: { expectRevert?: string; strict?: boolean } = {}): number {
+    const step: TraceStep = { at: this.now, from, call, args };
+    const expectRevert = opts.strict ? opts.expectRevert : (opts.expectRevert ?? this.expect ?? undefined);
+    if (expectRevert !== undefined) step.expectRevert = expectRevert;
+    this.expect = null;
+    const i = this.steps.length;
+    if (opts.strict) this.strict.add(i);
+    this.steps.push(step);
+    return i;
   }
 
-  const list: { weight: number; arbitrary: fc.Arbitrary<Action> }[] = [
-    { weight: 4, arbitrary: episodeArb(protocol) },
-    { weight: 2, arbitrary: fc.integer({ min: 1, max: 40 * DAY }).map((secs) => ({ k: 'wait' as const, secs })) },
-    {
-      weight: 1,
-      arbitrary: fc.record({ k: fc.constant('createTask' as const), task, days: fc.oneof(fc.integer({ min: 1, max: 30 }), fc.constantFrom(0, 31)), from: fc.constantFrom('admin', 'admin', 'admin', 'n1') }),
-    },
-    { weight: 3, arbitrary: fc.record({ k: fc.constant('stake' as const), role: fc.constant('node' as const), who: node, task, amount: amountArb(stakeLo, stakeHi) }) },
-    { weight: 2, arbitrary: fc.record({ k: fc.constant('stake' as const), role: fc.constant('validator' as const), who: validator, task, amount: amountArb(stakeLo, stakeHi) }) },
-    { weight: 1, arbitrary: fc.record({ k: fc.constant('withdraw' as const), role: fc.constantFrom('node' as const, 'validator' as const), who: anyone, task }) },
-    { weight: 2, arbitrary: fc.record({ k: fc.constant('createPool' as const), owner, sigma: sigmaArb }) },
-    { weight: 2, arbitrary: fc.record({ k: fc.constant('setSigma' as const), owner, sigma: sigmaArb }) },
-    { weight: 4, arbitrary: fc.record({ k: fc.constant('delegate' as const), d: delegator, owner, amount: amountArb(0, 3000) }) },
-    { weight: 3, arbitrary: fc.record({ k: fc.constant('undelegate' as const), d: delegator, owner, amount: amountArb(0, 3000) }) },
-    { weight: 5, arbitrary: fc.array(upload, { maxLength: 4 }).map((uploads) => ({ k: 'rewardDay' as const, uploads })) },
-    { weight: 1, arbitrary: upload.map((u) => ({ k: 'rawUpload' as const, ...u })) },
-    {
-      weight: 1,
-      arbitrary: fc.record({ task: fc.constantFrom(...TASKS), p: pctsArb(NODES, true) }).map((u) => ({ k: 'rawUpload' as const, fn: 'uploadFinalRewardResultsForTrainingNodes', ...u })),
-    },
-    { weight: 1, arbitrary: fc.constant({ k: 'mint' as const }) },
-    { weight: 3, arbitrary: fc.record({ k: fc.constant('claimTM' as const), who: anyone }) },
-    { weight: 3, arbitrary: fc.record({ k: fc.constant('claimPool' as const), d: delegator, owner }) },
-    { weight: 1, arbitrary: fc.record({ k: fc.constant('fundPool' as const), funder: someone, owner, amount: amountArb(0, 500) }) },
-    { weight: 2, arbitrary: fc.oneof(...params) },
-    { weight: 3, arbitrary: fc.oneof(...views) },
-    { weight: 1, arbitrary: fc.record({ k: fc.constant('flCreate' as const), id: flId, rounds: fc.constantFrom(0, 1, 2, 3), minStake: fc.constantFrom(0n, 10n * E18, 100n * E18), pool: fc.constantFrom(0n, 300n * E18, 1000n * E18), slashPpm: fc.constantFrom(0, 100_000, B) }) },
-    { weight: 1, arbitrary: fc.record({ k: fc.constant('flStake' as const), id: flId, who: anyone, amount: amountArb(0, 200) }) },
-    {
-      weight: 1,
-      arbitrary: fc.record({ k: fc.constant('flRound' as const), id: flId, proposers: fc.subarray([...EVERYONE], { maxLength: 2 }), voters: fc.subarray([...EVERYONE], { maxLength: 3 }) }),
-    },
-    { weight: 1, arbitrary: fc.record({ k: fc.constant('flVote' as const), id: flId, who: anyone, score: fc.constantFrom(-5, -1, 0, 1, 3) }) },
-    { weight: 1, arbitrary: fc.record({ k: fc.constant('flFinalize' as const), id: flId, from: fc.constantFrom('admin', 'n1') }) },
-    { weight: 1, arbitrary: fc.record({ k: fc.constant('flClaim' as const), id: flId, who: anyone, round: fc.integer({ min: 0, max: 2 }) }) },
-    { weight: 1, arbitrary: fc.record({ k: fc.constant('flSlash' as const), id: flId, caller: anyone, who: anyone, round: fc.integer({ min: 0, max: 2 }) }) },
-    { weight: 1, arbitrary: fc.constant({ k: 'flTransfer' as const }) },
-  ];
-  if (v2) {
-    list.push(
-      {
-        weight: 2,
-        arbitrary: fc.record({
-          k: fc.constant('exchange' as const),
-          who: delegator,
-          amount: amountArb(1, 2000),
-          lock: fc.oneof(fc.integer({ min: 1, max: 2 * DAY }), fc.constantFrom(30 * DAY - 1, 30 * DAY, 30 * DAY + 1, 180 * DAY, 365 * DAY, 400 * DAY)),
-          beneficiary: fc.oneof({ weight: 4, arbitrary: delegator }, { weight: 1, arbitrary: owner }),
-        }),
-      },
-      { weight: 1, arbitrary: fc.record({ k: fc.constant('claimUnlocked' as const), who: delegator, back: fc.integer({ min: -DAY, max: DAY }) }) },
-      { weight: 1, arbitrary: fc.record({ k: fc.constant('claimByIds' as const), who: delegator, ids: fc.subarray([0, 1, 2, 3]) }) },
-      { weight: 2, arbitrary: fc.record({ k: fc.constant('vestingClaim' as const), who: anyone }) },
-    );
+  view(call: string, args: unknown[], as: string, from?: string): void {
+    const s: TraceStep = { at: this.now, view: call, args, as };
+    if (from) s.from = from;
+    this.steps.push(s);
   }
-  list.push({ weight: 1, arbitrary: fc.record({ k: fc.constant('slash' as const), task, who: owner, ppm: fc.constantFrom(0, 100_000, B, B + 1) }) });
-  return fc.oneof(...list);
-}
 
-const expectArb = fc.oneof({ weight: 12, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constant('') });
+  /** Calls with an amount no one can hold must revert (for whatever reason comes first). */
+  amountCall(from: string, call: string, args: unknown[], amount: bigint): void {
+    if (amount >= HUGE) this.call(from, call, args, { expectRevert: '', strict: true });
+    else this.call(from, call, args);
+  }
 
-/** A scenario: a likely start (tasks, stakes, pools, delegations), then random actions. */
-export function scenarioArb(protocol: Protocol): fc.Arbitrary<Scenario> {
-  const v2 = protocol === 'v2';
-  const [stakeLo, stakeHi] = v2 ? [2000, 6000] : [5, 3000];
-  const small = fc.integer({ min: 0, max: 600 });
-  const timed = (a: fc.Arbitrary<Action>, dt: fc.Arbitrary<number> = small): fc.Arbitrary<Timed> => fc.record({ dt, a, expect: fc.constant(null) });
-  {
-    // tasks 1 and/or 2; stakes; pools of distinct owners; delegations to those pools
-    const stakeArb = fc.oneof(
-      fc.record({ k: fc.constant('stake' as const), role: fc.constant('node' as const), who: fc.constantFrom(...NODES), task: fc.constantFrom(...TASKS), amount: amountArb(stakeLo, stakeHi) }),
-      fc.record({ k: fc.constant('stake' as const), role: fc.constant('validator' as const), who: fc.constantFrom(...VALIDATORS), task: fc.constantFrom(...TASKS), amount: amountArb(stakeLo, stakeHi) }),
-    );
-    const prologue = fc
-      .tuple(
-        fc.subarray([...TASKS], { minLength: 1 }),
-        fc.integer({ min: 1, max: 30 }),
-        fc.array(timed(stakeArb), { maxLength: 5 }),
-        fc.uniqueArray(fc.record({ owner: fc.constantFrom(...OWNERS), sigma: sigmaArb }), { selector: (p) => p.owner, maxLength: 3 }),
-        fc.array(fc.record({ d: fc.constantFrom(...DELEGATORS), pool: fc.nat(), amount: amountArb(0, 3000), dt: small }), { maxLength: 3 }),
-      )
-      .map(([tasks, days, stakes, pools, delegations]) => {
-        const out: Timed[] = tasks.map((task) => ({ dt: 0, a: { k: 'createTask' as const, task, days, from: 'admin' }, expect: null }));
-        // stakes go to the tasks just created
-        for (const st of stakes) if (st.a.k === 'stake') out.push({ ...st, a: { ...st.a, task: tasks[(st.a.task - 1) % tasks.length] } });
-        for (const p of pools) out.push({ dt: 0, a: { k: 'createPool', owner: p.owner, sigma: p.sigma }, expect: null });
-        if (pools.length) {
-          for (const d of delegations) out.push({ dt: d.dt, a: { k: 'delegate', d: d.d, owner: pools[d.pool % pools.length].owner, amount: d.amount }, expect: null });
+  mintSucceeds(): boolean {
+    return !this.v2 || this.now - this.lastMint >= 12 * HOUR;
+  }
+
+  /** v1 mints every time; v2 only 12 h after the last successful mint. Returns whether it succeeds. */
+  mint(): boolean {
+    const ok = this.mintSucceeds();
+    if (ok) {
+      this.lastMint = this.now;
+      this.mints.push(this.call('admin', 'TaskManager.mintDailyReward', [], { strict: true }));
+    } else {
+      this.call('admin', 'TaskManager.mintDailyReward', [], { expectRevert: 'Daily mint already done', strict: true });
+    }
+    return ok;
+  }
+
+  /** The task manager's FLOCK, everyone an upload can credit, and every task's locked pot. */
+  owedViews(tag: string): void {
+    this.view('FLOCK.balanceOf', ['TaskManager'], `${tag}:held`);
+    for (const who of EVERYONE) this.view('TaskManager.userRewards', [who], `${tag}:user:${who}`);
+    for (const t of TASKS) this.view('TaskManager.lockedRewardsForNodes', [t], `${tag}:locked:${t}`);
+  }
+
+  upload(fn: string, task: number, p: Pcts): void {
+    this.call('admin', `TaskManager.${fn}`, this.v2 ? [task, p.who, p.pw, p.po] : [task, p.who, p.pw]);
+  }
+
+  uploads(u: Upload): void {
+    if (u.kind === 'both' || u.kind === 'nodes') this.upload('uploadRewardResultsForTrainingNodes', u.task, u.nodes);
+    if (u.kind === 'both' || u.kind === 'validators') this.upload('uploadRewardResultsForValidators', u.task, u.validators);
+    if (u.kind === 'onlyValidators') this.upload('uploadRewardResultsOnlyForValidators', u.task, u.validators);
+  }
+
+  /** A mint, then (only if it succeeds, in its block, nothing else in between) the FL transfer and the uploads. */
+  rewardDay(fl: boolean, uploads: Upload[]): void {
+    const tag = `day${this.days.length}`;
+    const views = this.opts.dayViews === true && uploads.length > 0 && this.mintSucceeds();
+    if (views) this.owedViews(`${tag}:before`);
+    if (!this.mint()) return;
+    if (views) this.days.push({ mint: this.mints[this.mints.length - 1], tag });
+    if (fl) this.call('admin', 'TaskManager.transferRewardsToFLTasks', []);
+    for (const u of uploads) this.uploads(u);
+    if (views) this.owedViews(`${tag}:after`);
+  }
+
+  apply(a: Action): void {
+    const amt = (x: bigint) => x.toString();
+    switch (a.k) {
+      case 'wait':
+        this.now += a.secs;
+        return;
+      case 'createTask':
+        this.call(a.from, 'TaskManager.createTask', [a.task, a.days * DAY, `task-${a.task}`]);
+        return;
+      case 'stake': {
+        const fn = a.role === 'node' ? 'stakeTokensForTrainingNodes' : 'stakeTokensForValidators';
+        this.amountCall(a.who, `TaskManager.${fn}`, [a.task, amt(a.amount)], a.amount);
+        return;
+      }
+      case 'withdraw': {
+        const fn = a.role === 'node' ? 'withdrawStakeTokensForTrainingNodes' : 'withdrawStakeTokensForValidators';
+        this.call(a.who, `TaskManager.${fn}`, [a.task]);
+        return;
+      }
+      case 'createPool':
+      case 'setSigma': {
+        const fn = a.k === 'createPool' ? 'PoolManager.createMiniPool' : 'PoolManager.setMiniPoolSigma';
+        if (a.sigma > B) this.call(a.owner, fn, [a.sigma], { expectRevert: 'Sigma too high', strict: true });
+        else this.call(a.owner, fn, [a.sigma]);
+        return;
+      }
+      case 'delegate': {
+        const key = `${a.d}|${a.owner}`;
+        if (a.amount < HUGE) this.held.set(key, (this.held.get(key) ?? 0n) + a.amount);
+        this.amountCall(a.d, `Pool:${a.owner}.delegate`, [amt(a.amount)], a.amount);
+        return;
+      }
+      case 'undelegate': {
+        const key = `${a.d}|${a.owner}`;
+        const held = this.held.get(key) ?? 0n;
+        const amount = a.amount ?? (held * BigInt(a.frac)) / BigInt(B);
+        if (amount <= held) this.held.set(key, held - amount);
+        this.amountCall(a.d, `Pool:${a.owner}.undelegate`, [amt(amount)], amount);
+        return;
+      }
+      case 'mint':
+        this.mint();
+        return;
+      case 'rewardDay':
+        this.rewardDay(a.fl, a.uploads);
+        return;
+      case 'final':
+        this.upload('uploadFinalRewardResultsForTrainingNodes', a.task, a.pcts);
+        return;
+      case 'rawUpload':
+        this.uploads(a.upload);
+        return;
+      case 'flTransfer':
+        this.call('admin', 'TaskManager.transferRewardsToFLTasks', []);
+        return;
+      case 'claimTM':
+        this.call(a.who, 'TaskManager.claimRewards', []);
+        return;
+      case 'claimPool':
+        this.call(a.d, `Pool:${a.owner}.claimRewards`, []);
+        return;
+      case 'fundPool':
+        this.amountCall(a.funder, `Pool:${a.owner}.fundPool`, [amt(a.amount)], a.amount);
+        return;
+      case 'exchange':
+        this.amountCall(a.who, 'Exchange.exchangeFlock', [amt(a.amount), a.lock, a.beneficiary], a.amount);
+        return;
+      case 'claimUnlocked':
+        this.call(a.who, 'Exchange.claimUnlockedFlock', [Math.max(0, this.now - a.back)]);
+        return;
+      case 'claimByIds':
+        this.call(a.who, 'Exchange.claimUnlockedFlockByIds', [a.ids]);
+        return;
+      case 'vestingClaim':
+        this.call(a.who, 'Vesting.claim', []);
+        return;
+      case 'param':
+        this.call('admin', a.call, [typeof a.value === 'bigint' ? amt(a.value) : a.value]);
+        return;
+      case 'slash':
+        this.call('admin', 'TaskManager.slash', [a.task, a.who, a.ppm]);
+        return;
+      case 'flCreate':
+        this.call('admin', 'FLTaskManager.createTask', [a.id, a.rounds, amt(a.minStake), amt(a.pool), a.slashPpm]);
+        return;
+      case 'flStake':
+        this.amountCall(a.who, `FLTask:${a.id}.stake`, [amt(a.amount)], a.amount);
+        return;
+      case 'flRound':
+        this.call('admin', `FLTask:${a.id}.startRound`, [a.proposers, a.voters]);
+        return;
+      case 'flVote':
+        this.call(a.who, `FLTask:${a.id}.vote`, [a.score]);
+        return;
+      case 'flFinalize':
+        this.call(a.from, `FLTask:${a.id}.finalizeRound`, []);
+        return;
+      case 'flClaim':
+        this.call(a.who, `FLTask:${a.id}.claimReward`, [a.round]);
+        return;
+      case 'flSlash':
+        this.call(a.caller, `FLTask:${a.id}.slash`, [a.who, a.round]);
+        return;
+      case 'view':
+        this.view(a.call, a.args, `v${this.steps.length}`, a.from);
+        return;
+      case 'episode': {
+        const one = (who: string, pw: number, po: number): Pcts => ({ who: [who], pw: [pw], po: [po] });
+        this.apply({ k: 'createTask', task: a.task, days: 30, from: 'admin' });
+        this.apply({ k: 'stake', role: 'node', who: a.node, task: a.task, amount: a.stakeN });
+        this.apply({ k: 'stake', role: 'validator', who: a.validator, task: a.task, amount: a.stakeV });
+        this.apply({ k: 'createPool', owner: a.node, sigma: a.sigma });
+        this.apply({ k: 'delegate', d: a.delegator, owner: a.node, amount: a.deleg });
+        this.now += 12 * HOUR + 1;
+        this.rewardDay(false, [{ task: a.task, kind: 'both', nodes: one(a.node, a.pw, a.po), validators: one(a.validator, a.vw, a.vo) }]);
+        this.now += a.wait;
+        this.apply({ k: 'claimPool', d: a.delegator, owner: a.node });
+        this.apply({ k: 'claimTM', who: a.node });
+        this.apply({ k: 'claimTM', who: a.validator });
+        if (a.final) {
+          this.apply({ k: 'final', task: a.task, pcts: one(a.node, a.pw, a.pw) });
+          this.now += a.late;
+          this.apply({ k: 'claimTM', who: a.node });
+          if (this.v2) this.apply({ k: 'vestingClaim', who: a.node });
+          this.apply({ k: 'undelegate', d: a.delegator, owner: a.node, amount: a.deleg, frac: B });
+          this.apply({ k: 'withdraw', role: 'node', who: a.node, task: a.task });
         }
-        return out;
-      });
-    const body = fc.array(fc.record({ dt: dtArb, a: actionArb(protocol), expect: expectArb }), { minLength: 3, maxLength: 20, size: 'small' });
-    const slashing = fc.oneof({ weight: 3, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) });
-    return fc.tuple(slashing, prologue, body).map(([sl, p, b]) => ({ protocol, slashing: sl, actions: [...p, ...b] }));
+        return;
+      }
+    }
   }
+
+  /** Final uploads for every task, a long wait, then everyone claims, undelegates, withdraws and unlocks. */
+  epilogue(e: Epilogue): void {
+    TASKS.forEach((t, k) => this.upload('uploadFinalRewardResultsForTrainingNodes', t, e.finals[k]));
+    this.now += e.wait;
+    for (const who of EVERYONE) this.call(who, 'TaskManager.claimRewards', []);
+    for (const d of DELEGATORS) {
+      for (const o of OWNERS) {
+        this.call(d, `Pool:${o}.claimRewards`, []);
+        if ((this.held.get(`${d}|${o}`) ?? 0n) > 0n) this.apply({ k: 'undelegate', d, owner: o, amount: null, frac: B });
+      }
+    }
+    for (const t of TASKS) {
+      for (const n of NODES) this.call(n, 'TaskManager.withdrawStakeTokensForTrainingNodes', [t]);
+      for (const v of VALIDATORS) this.call(v, 'TaskManager.withdrawStakeTokensForValidators', [t]);
+    }
+    if (this.v2) {
+      for (const n of EVERYONE) this.call(n, 'Vesting.claim', []);
+      for (const d of DELEGATORS) this.call(d, 'Exchange.claimUnlockedFlock', [this.now]);
+    }
+  }
+}
+
+/** A scenario's trace, with what the builder guarantees about it. */
+export function buildScenario(sc: Scenario, opts: BuildOptions = {}): Built {
+  const b = new TraceBuilder(sc, opts);
+  [...sc.prologue, ...sc.body].forEach(({ dt, a, expect }, k) => {
+    if (k > 0) b.now += dt;
+    b.expect = expect;
+    b.apply(a);
+    b.expect = null;
+  });
+  if (sc.epilogue) b.epilogue(sc.epilogue);
+  // genesis runs at the first step's time: keep it at T0 so every trace shares one cached genesis
+  const head: TraceStep[] = b.steps.length === 0 || b.steps[0].at !== T0 ? [{ at: T0, view: 'FLOCK.totalSupply', args: [] }] : [];
+  const at = (i: number) => i + head.length;
+  const trace: Trace = { format: 'flock-trace/1', protocol: sc.protocol, accounts: genesis(sc.protocol), steps: [...head, ...b.steps] };
+  if (sc.slashing) trace.aiArenaSlashing = true;
+  return { trace, strict: new Set([...b.strict].map(at)), mints: b.mints.map(at), days: b.days.map((d) => ({ ...d, mint: at(d.mint) })) };
 }
 
 /** Abstract actions → trace JSON (format flock-trace/1). */
 export function buildTrace(sc: Scenario): Trace {
-  const v2 = sc.protocol === 'v2';
-  const steps: TraceStep[] = [];
-  let now = T0;
-  let expect: string | null = null;
-  const call = (from: string, c: string, args: unknown[]) => {
-    const s: TraceStep = { at: now, from, call: c, args };
-    if (expect !== null) s.expectRevert = expect;
-    steps.push(s);
-  };
-  const amt = (x: bigint) => x.toString();
-  const upload = (fn: string, task: number, p: Pcts) => call('admin', `TaskManager.${fn}`, v2 ? [task, p.who, p.pw, p.po] : [task, p.who, p.pw]);
-  sc.actions.forEach((t, k) => {
-    if (k > 0) now += t.dt;
-    expect = t.expect;
-    const a = t.a;
-    switch (a.k) {
-      case 'wait':
-        now += a.secs;
-        break;
-      case 'createTask':
-        call(a.from, 'TaskManager.createTask', [a.task, a.days * DAY, `task-${a.task}`]);
-        break;
-      case 'stake':
-        call(a.who, `TaskManager.${a.role === 'node' ? 'stakeTokensForTrainingNodes' : 'stakeTokensForValidators'}`, [a.task, amt(a.amount)]);
-        break;
-      case 'withdraw':
-        call(a.who, `TaskManager.${a.role === 'node' ? 'withdrawStakeTokensForTrainingNodes' : 'withdrawStakeTokensForValidators'}`, [a.task]);
-        break;
-      case 'createPool':
-        call(a.owner, 'PoolManager.createMiniPool', [a.sigma]);
-        break;
-      case 'setSigma':
-        call(a.owner, 'PoolManager.setMiniPoolSigma', [a.sigma]);
-        break;
-      case 'delegate':
-        call(a.d, `Pool:${a.owner}.delegate`, [amt(a.amount)]);
-        break;
-      case 'undelegate':
-        call(a.d, `Pool:${a.owner}.undelegate`, [amt(a.amount)]);
-        break;
-      case 'mint':
-        call('admin', 'TaskManager.mintDailyReward', []);
-        break;
-      case 'rewardDay':
-        call('admin', 'TaskManager.mintDailyReward', []);
-        expect = null;
-        for (const u of a.uploads) upload(u.fn, u.task, u.p);
-        break;
-      case 'rawUpload':
-        upload(a.fn, a.task, a.p);
-        break;
-      case 'claimTM':
-        call(a.who, 'TaskManager.claimRewards', []);
-        break;
-      case 'claimPool':
-        call(a.d, `Pool:${a.owner}.claimRewards`, []);
-        break;
-      case 'fundPool':
-        call(a.funder, `Pool:${a.owner}.fundPool`, [amt(a.amount)]);
-        break;
-      case 'exchange':
-        call(a.who, 'Exchange.exchangeFlock', [amt(a.amount), a.lock, a.beneficiary]);
-        break;
-      case 'claimUnlocked':
-        call(a.who, 'Exchange.claimUnlockedFlock', [Math.max(0, now - a.back)]);
-        break;
-      case 'claimByIds':
-        call(a.who, 'Exchange.claimUnlockedFlockByIds', [a.ids]);
-        break;
-      case 'vestingClaim':
-        call(a.who, 'Vesting.claim', []);
-        break;
-      case 'param':
-        call('admin', a.call, [typeof a.value === 'bigint' ? amt(a.value) : a.value]);
-        break;
-      case 'slash':
-        call('admin', 'TaskManager.slash', [a.task, a.who, a.ppm]);
-        break;
-      case 'flCreate':
-        call('admin', 'FLTaskManager.createTask', [a.id, a.rounds, amt(a.minStake), amt(a.pool), a.slashPpm]);
-        break;
-      case 'flStake':
-        call(a.who, `FLTask:${a.id}.stake`, [amt(a.amount)]);
-        break;
-      case 'flRound':
-        call('admin', `FLTask:${a.id}.startRound`, [a.proposers, a.voters]);
-        break;
-      case 'flVote':
-        call(a.who, `FLTask:${a.id}.vote`, [a.score]);
-        break;
-      case 'flFinalize':
-        call(a.from, `FLTask:${a.id}.finalizeRound`, []);
-        break;
-      case 'flClaim':
-        call(a.who, `FLTask:${a.id}.claimReward`, [a.round]);
-        break;
-      case 'flSlash':
-        call(a.caller, `FLTask:${a.id}.slash`, [a.who, a.round]);
-        break;
-      case 'flTransfer':
-        call('admin', 'TaskManager.transferRewardsToFLTasks', []);
-        break;
-      case 'episode': {
-        const up = (fn: string, who: string, w: number, o: number) => call('admin', `TaskManager.${fn}`, v2 ? [a.task, [who], [w], [o]] : [a.task, [who], [w]]);
-        call('admin', 'TaskManager.createTask', [a.task, 30 * DAY, `task-${a.task}`]);
-        expect = null;
-        call(a.node, 'TaskManager.stakeTokensForTrainingNodes', [a.task, amt(a.stakeN)]);
-        call(a.validator, 'TaskManager.stakeTokensForValidators', [a.task, amt(a.stakeV)]);
-        call(a.node, 'PoolManager.createMiniPool', [a.sigma]);
-        call(a.delegator, `Pool:${a.node}.delegate`, [amt(a.deleg)]);
-        now += 12 * HOUR + 1;
-        call('admin', 'TaskManager.mintDailyReward', []);
-        up('uploadRewardResultsForTrainingNodes', a.node, a.pw, a.po);
-        up('uploadRewardResultsForValidators', a.validator, a.vw, a.vo);
-        now += a.wait;
-        call(a.delegator, `Pool:${a.node}.claimRewards`, []);
-        call(a.node, 'TaskManager.claimRewards', []);
-        call(a.validator, 'TaskManager.claimRewards', []);
-        if (a.final) {
-          up('uploadFinalRewardResultsForTrainingNodes', a.node, a.pw, a.pw);
-          now += a.late;
-          call(a.node, 'TaskManager.claimRewards', []);
-          if (v2) call(a.node, 'Vesting.claim', []);
-          call(a.delegator, `Pool:${a.node}.undelegate`, [amt(a.deleg)]);
-          call(a.node, 'TaskManager.withdrawStakeTokensForTrainingNodes', [a.task]);
-        }
-        break;
-      }
-      case 'view': {
-        const s: TraceStep = { at: now, view: a.call, args: a.args, as: `v${steps.length}` };
-        if (a.from) s.from = a.from;
-        steps.push(s);
-        break;
-      }
-    }
-  });
-  // genesis runs at the first step's time: keep it at T0 so every trace shares one cached genesis
-  if (steps.length === 0 || steps[0].at !== T0) steps.unshift({ at: T0, view: 'FLOCK.totalSupply', args: [] });
-  const trace: Trace = { format: 'flock-trace/1', protocol: sc.protocol, accounts: genesis(sc.protocol), steps };
-  if (sc.slashing) trace.aiArenaSlashing = true;
-  return trace;
+  return buildScenario(sc).trace;
 }
