@@ -8,8 +8,6 @@ import type { RunPhase } from '../run/runSet.js';
 export class ProgressLines {
   private readonly t0 = Date.now();
   private last = -Infinity;
-  private done = 0;
-  private total = 0;
 
   constructor(
     private readonly name: string,
@@ -32,18 +30,12 @@ export class ProgressLines {
     } else this.last = -Infinity;
   }
 
+  /** A line when the interval has passed since the last one, and always for the last day. */
   day(done: number, total: number, seed: number): void {
-    this.done = done;
-    this.total = total;
     const now = Date.now();
     if (now - this.last < this.intervalMs && done < total) return;
     this.last = now;
     this.write(`${this.name}: ${done}/${total} days · seed ${seed} · ${this.secs()}`);
-  }
-
-  /** The final count, unless the last line already showed it. */
-  finish(): void {
-    if (this.total > 0 && this.done < this.total) this.write(`${this.name}: ${this.done}/${this.total} days · ${this.secs()}`);
   }
 }
 

@@ -1,8 +1,10 @@
 /**
  * `flock-lab run`: every seed of a scenario, then the run directory — results.duckdb, manifest.json
- * (scenario hash, seeds, code version, wall time, resultsHash), summary.json and the resolved
- * scenario. The directory is built under a temporary name and renamed only when complete, so a
- * failed or invalid run leaves nothing behind.
+ * (scenario hash, seeds, code version and whether the tree was dirty, wall time, resultsHash),
+ * summary.json and the resolved scenario. The directory is reserved as `<out>.partial-<pid>` before
+ * simulating (an --out that cannot be created is an OutDirError before any work) and renamed only
+ * when complete, so a failed or invalid run leaves nothing behind; `run` removes it on a signal too
+ * (sim/cli/outDir.ts) and the next run removes stale ones (removeStalePartials).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -232,7 +234,7 @@ export async function runSet(o: RunSetOptions): Promise<RunSetResult> {
     const workloads = new Map<number, Workload>();
     for (const [run, seed] of o.seeds.entries()) {
       o.onPhase?.({ phase: 'setup', run, runs: o.seeds.length });
-      const w = await createWorkload(s, seed, run);
+      const w = await createWorkload(s, seed);
       if (w) workloads.set(run, w);
     }
     o.onPhase?.({ phase: 'simulate' });
@@ -262,6 +264,7 @@ export async function runSet(o: RunSetOptions): Promise<RunSetResult> {
       files: ['results.duckdb', 'scenario.json', 'summary.json', 'manifest.json'],
     };
     writeFileSync(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+    if (existsSync(dir)) throw new OutDirError(o.out as string, `${dir} appeared while this run was simulating (another run with the same --out?); nothing was written`);
     renameSync(tmp, dir);
     return { dir, resultsHash: hash, summary, runs };
   } catch (e) {
