@@ -47,22 +47,6 @@ function anchorsOf(page: string): Set<string> | null {
   return anchorCache.get(page)!;
 }
 
-/**
- * Being split in parallel; sweep after: files other engineers are rewriting right now, whose
- * spec citations are left for them (and then this list goes). A path ending in `/` covers a folder.
- */
-const SWEEP_AFTER = [
-  'contracts-mirror/evmEngine/traceArbitraries.ts',
-  'contracts-mirror/evmEngine/generator.ts',
-  'contracts-mirror/evmEngine/evmEngine.test.ts',
-  'contracts-mirror/evmEngine/fastInterpreter.test.ts',
-  'contracts-mirror/evmEngine/rpc.test.ts',
-  'contracts-mirror/test/properties.test.ts',
-  'contracts-mirror/solidity/v1/MiniPoolV1.sol',
-  'contracts-mirror/solidity/v1/MiniPoolBase.sol',
-  'contracts-mirror/solidity/v2/MiniPoolV2.sol',
-];
-const sweptLater = (file: string) => SWEEP_AFTER.some((p) => (p.endsWith('/') ? file.startsWith(p) : file === p));
 
 /**
  * A citation of the spec folder (shared/spec/ and its companions), which is not part of the
@@ -98,7 +82,6 @@ describe('docs/', () => {
   it('no code file cites the spec folder (shared/spec/) users never see; cite docs/ or ASSUMPTIONS.md instead', () => {
     const cited: string[] = [];
     for (const file of codeFiles()) {
-      if (sweptLater(file)) continue;
       readFileSync(join(ROOT, file), 'utf8')
         .split('\n')
         .forEach((line, k) => {

@@ -1,5 +1,5 @@
 /**
- * `replay --engine evm --rpc URL` (issue 5, traces.md Options) on a local Hardhat node that this
+ * `replay --engine evm --rpc URL` (docs/traces.md#engines-and-options) on a local Hardhat node that this
  * file starts on 127.0.0.1 and stops in afterAll:
  *  - every shipped trace, and random traces of both protocols, give results byte-identical to the
  *    mirror's (after removing engine and gas), with each transaction's gas equal to the

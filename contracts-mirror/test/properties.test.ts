@@ -1,5 +1,5 @@
 /**
- * Property-based tests of the mirror, driven through random action traces (spec/traces.md) of the
+ * Property-based tests of the mirror, driven through random action traces (docs/traces.md) of the
  * shared trace arbitraries (evmEngine/traceArbitraries.ts, profile `invariants`; the same cast and
  * actions, evmEngine/traceActions.ts, and builder as `flock-lab parity`): 3 nodes, 2 validators, 4 delegators and admin, all
  * with genesis balances, under protocol v1 and v2.
@@ -30,7 +30,7 @@
  * to succeed, with only the day's FL transfer in between, and each task's node/validator pots
  * are uploaded at most once per mint. Under v1 only one task is rewarded per mint. The two
  * findings below show why both restrictions are needed: without them, legal call sequences
- * over-allocate (protocol findings, consistent with contracts.md §5.2, not mirror bugs).
+ * over-allocate (protocol findings, consistent with docs/model.md#per-task-share, not mirror bugs).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -408,7 +408,7 @@ describe('4. negative controls', () => {
   });
 
   // Why the generator's reward days are atomic and, in v1, single-task. These are findings about
-  // the protocol's formulas (contracts.md §5.2), which the mirror implements as written.
+  // the protocol's formulas (docs/model.md#per-task-share), which the mirror implements as written.
   it('finding (v1): per-role task weights let one mint pay R to the nodes of one task and R to the validators of another', () => {
     const steps: TraceStep[] = [
       { at: T0, from: 'admin', call: 'TaskManager.createTask', args: [1, 30 * DAY, 'task-1'] },
@@ -456,8 +456,7 @@ describe('4. negative controls', () => {
 type OverBase = 'tmClaimFee' | 'poolClaimFee' | 'v1ValidatorWithdrawalFee' | 'v2SigmaAboveBase';
 
 /**
- * A fee (or σ) above the 1e6 base is a legal admin setting: the setters have no bound (abi.md
- * §6, §7, §8). In the deployed Solidity (0.8, checked arithmetic) `rewards − fee`,
+ * A fee (or σ) above the 1e6 base is a legal admin setting: the setters have no bound (docs/contracts.md#quiet-reverts-and-panics). In the deployed Solidity (0.8, checked arithmetic) `rewards − fee`,
  * `staked − fee` or `a − node` then underflows and the call reverts with panic 0x11. Whatever the
  * fix (a revert in the call, or a bound in the setter), a claim must never cost the claimer, no
  * balance may go negative, and the replay must return a result rather than throw.

@@ -6,8 +6,8 @@ import {IFlockConfig} from "../interfaces/IFlockConfig.sol";
 import {ConfigHelper} from "../interfaces/ConfigHelper.sol";
 import {IFlockToken} from "../interfaces/ITokens.sol";
 
-/// What the delegation pools V1 (`MiniPoolV1`) and V2 (`MiniPoolV2`) share (abi.md §8.2,
-/// stand-ins.md §3–4): the owner node or validator, the config they resolve contracts through,
+/// What the delegation pools V1 (`MiniPoolV1`) and V2 (`MiniPoolV2`) share (docs/contracts.md#v2-delegation-pool-stand-in,
+/// docs/contracts.md#v1-mini-pool-statement-order): the owner node or validator, the config they resolve contracts through,
 /// the events, the principal total, the delegator set, and the getters built on those. How rewards
 /// accrue (V1 time-weights, V2 shares) is each pool's own, behind `claimable`.
 /// Mirror: contracts-mirror/contracts/pool.ts.

@@ -9,8 +9,8 @@ import {IFlockToken} from "../interfaces/ITokens.sol";
 import {IPoolManager} from "../interfaces/IPoolManager.sol";
 import {MiniPoolBase} from "./MiniPoolBase.sol";
 
-/// The V1 delegation pool, `FlockMiniPool` (abi.md §8.2, contracts.md §4.4), with the statement
-/// order of stand-ins.md §4: FLOCK is both the stake and the reward token, and all unclaimed
+/// The V1 delegation pool, `FlockMiniPool` (docs/contracts.md#reference-solidity, docs/model.md#v1-mini-pool), with the statement
+/// order of docs/contracts.md#v1-mini-pool-statement-order: FLOCK is both the stake and the reward token, and all unclaimed
 /// rewards are split by time-weight ("temporal delegation") at claim time. OpenZeppelin 4 `Ownable`
 /// with no owner argument, so the deploying pool manager is the owner (A-pool-v1-owner). Events,
 /// constructor and the shared getters: MiniPoolBase.sol.
@@ -72,7 +72,7 @@ contract MiniPoolV1 is Ownable, MiniPoolBase {
         return (rewards * _config.getPoolManager().getPercentageBase() * 365 days) / total;
     }
 
-    // ------------------------------------------------------------------ time-weight folds (stand-ins.md §4)
+    // ------------------------------------------------------------------ time-weight folds (docs/contracts.md#v1-mini-pool-statement-order)
 
     /// Step 1: fold the delegator's weight to now, then change its amount and `since`.
     function _foldDelegator(address d, uint256 add, uint256 sub) private {

@@ -8,7 +8,7 @@ import {IFlockToken, IGmFlock} from "../interfaces/ITokens.sol";
 import {IPoolManager} from "../interfaces/IPoolManager.sol";
 import {MiniPoolBase} from "../v1/MiniPoolBase.sol";
 
-/// The V2 delegation pool stand-in, `FlockMiniPoolV2` (stand-ins.md §3, A-pool-v2-views): a
+/// The V2 delegation pool stand-in, `FlockMiniPoolV2` (docs/contracts.md#v2-delegation-pool-stand-in, ASSUMPTIONS.md A-pool-v2-views): a
 /// share-based vault with gmFLOCK principal and FLOCK rewards, an accumulator per share scaled by
 /// P = 1e18, and `unallocated` for FLOCK funded while the principal is 0, so a newcomer never
 /// shares rewards funded before it joined. Every division floors. Events, constructor and the
