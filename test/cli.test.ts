@@ -115,6 +115,15 @@ describe('flock-lab run', () => {
     expect(readdirSync(dir)).toEqual(['tiny.json']);
   });
 
+  it('warns, naming the behaviour and the count, when a behaviour mix rounds a behaviour to no agents', () => {
+    const dir = tempDir('flock-mix-');
+    const file = join(dir, 'mix.json');
+    writeFileSync(file, JSON.stringify(tiny({ populations: { nodes: { count: 8, mix: { honest: 0.95, copycat: 0.05 } }, validators: { count: 2 }, delegators: { count: 2 } } })));
+    const r = cli('run', file, '--out', join(dir, 'out'), '--no-progress');
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('warning: populations.nodes.mix.copycat = 0.05 of 8 nodes rounds to 0 agents; none will be copycat\n');
+  });
+
   it('rejects a missing scenario file with exit 2', () => {
     const r = cli('run', 'scenarios/nope.ts');
     expect(r.code).toBe(2);

@@ -7,6 +7,7 @@ import { reportStalePartials, watchPartial } from './outDir.js';
 import { ProgressLines, progressIntervalMs } from './progress.js';
 import { SimulationError } from '../run/simulation.js';
 import { settlementFor, type SettlementEdit } from '../run/settlement.js';
+import { mixWarnings } from '../run/population.js';
 import { FAULT_ENV, FaultSpecError, faultFromEnv } from '../run/faults.js';
 import { kpiTable } from '../results/kpi.js';
 import { ScenarioSchema } from '../scenario/schema.js';
@@ -40,6 +41,7 @@ export async function runCommand(file: string, f: RunFlags): Promise<number> {
     if (f.days !== undefined) sets.push({ set: `days=${positiveInt('--days', f.days)}`, via: `--days ${f.days}` });
     const { scenario, hash, settlement: edit } = await loadScenario(file, sets);
     const settlement = settlementFor(edit as SettlementEdit | undefined, file);
+    for (const w of mixWarnings(scenario)) process.stderr.write(w + '\n');
     let seeds = scenario.seeds;
     if (f.seeds !== undefined) seeds = Array.from({ length: positiveInt('--seeds', f.seeds) }, (_, i) => scenario.seeds[0] + i);
     if (f.seed !== undefined) {
