@@ -7,55 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { ScenarioSchema, type ScenarioInput } from '../sim/scenario/schema.js';
 import { runSimulation } from '../sim/run/simulation.js';
 import { hashRuns } from '../sim/run/runSet.js';
-
-const E18 = 10n ** 18n;
-const addr = (i: number) => '0x' + i.toString(16).padStart(40, '0');
-const wei = (tokens: number) => (BigInt(tokens) * E18).toString();
-const START = Date.parse('2025-06-02T00:00:00Z') / 1000;
-const T = 1_700_000_000; // a large task id, as a chain may use
-
-const [n1, n2, v1, v2, d1, d2, nv] = [1, 2, 3, 4, 5, 6, 7].map(addr);
-
-function withGenesis(over: Record<string, unknown> = {}): ScenarioInput {
-  return {
-    name: 'genesis',
-    start: '2025-06-02',
-    days: 3,
-    tasks: [{ startDay: 1, durationDays: 2 }],
-    populations: { nodes: { count: 0 }, validators: { count: 0 } },
-    genesis: {
-      chainId: 31337,
-      block: 100,
-      timestamp: START + 3600,
-      emission: { rewardTokenPerDay: '966600000000000000001', maxRewardTokenPerDay: wei(1074), currentDailyMintCount: 29, lastMintTimestamp: START + 60 },
-      sigmaBounds: { min: 100_000, max: 900_000 },
-      tasks: [
-        { id: T, name: 'lm-bpc', creator: addr(99), startTime: START - 10 * 86_400, expectedDuration: 20 * 86_400, stakeAmount: '0' },
-        { id: 7, name: 'ended', creator: addr(99), startTime: START - 30 * 86_400, expectedDuration: 29 * 86_400, stakeAmount: '0' },
-      ],
-      stakes: [
-        { taskId: T, address: n1, role: 'node', amount: wei(5000) },
-        { taskId: T, address: n2, role: 'node', amount: wei(1000) }, // below today's minimum: staked under an older one
-        { taskId: 7, address: n2, role: 'node', amount: wei(3000) },
-        { taskId: T, address: v1, role: 'validator', amount: wei(3000) },
-        { taskId: 7, address: v2, role: 'validator', amount: wei(4000) },
-        { taskId: 7, address: nv, role: 'node', amount: wei(3000) },
-        { taskId: T, address: nv, role: 'validator', amount: wei(3500) }, // a node that also validates elsewhere
-      ],
-      pools: [
-        { owner: n1, address: addr(101), sigma: 600_000, role: 'node', totalDelegation: wei(1500) },
-        { owner: v1, address: addr(103), sigma: 50_000, role: 'validator', totalDelegation: wei(700) }, // below the bound: clamped by getPoolSigma on chain
-        { owner: addr(8), address: addr(108), sigma: 400_000, role: 'validator', totalDelegation: '0' }, // a pool owner with no stake
-      ],
-      delegations: [
-        { delegator: d1, owner: n1, amount: wei(1000) },
-        { delegator: d2, owner: n1, amount: wei(500) },
-        { delegator: d2, owner: v1, amount: wei(700) },
-      ],
-    },
-    ...over,
-  };
-}
+import { addr, d1, d2, E18, n1, n2, nv, T, v1, v2, wei, withGenesis } from './fixtures/chainGenesis.js';
 
 describe('the genesis section', () => {
   it('is optional: without it a scenario still needs a task and one node and one validator', () => {

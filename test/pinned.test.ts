@@ -19,6 +19,7 @@ import lazyValidators from '../scenarios/lazy-validators.js';
 import copycatNodes from '../scenarios/copycat-nodes.js';
 import sybilSplit from '../scenarios/sybil-split.js';
 import { createWorkload } from '../sim/workloads/factory.js';
+import { withGenesis } from './fixtures/chainGenesis.js';
 
 const GOLDEN = join(import.meta.dirname, 'golden', 'simulation.json');
 const UPDATE = process.env.FLOCK_LAB_UPDATE_PINS === '1';
@@ -84,46 +85,13 @@ const base = (over: Partial<ScenarioInput>): ScenarioInput => ({
   ...over,
 });
 
-const E18 = 10n ** 18n;
-const addr = (i: number) => '0x' + i.toString(16).padStart(40, '0');
-const wei = (tokens: number) => (BigInt(tokens) * E18).toString();
-const START = Date.parse('2025-06-02T00:00:00Z') / 1000;
-const T = 1_700_000_000;
-const [n1, n2, v1, v2, d1, d2, nv] = [1, 2, 3, 4, 5, 6, 7].map(addr);
 /** A run from a chain snapshot (scenario `genesis`): exact stakes, pools and delegations at day 0. */
-const genesisScenario: ScenarioInput = {
-  name: 'pinned-genesis', start: '2025-06-02', days: 9,
+const genesisScenario: ScenarioInput = withGenesis({
+  name: 'pinned-genesis',
+  days: 9,
   tasks: [{ startDay: 1, durationDays: 6 }],
   populations: { nodes: { count: 0, mix: { honest: 0.5, lazy: 0.5 }, claimEveryDays: 2, sigmaStrategy: 'adaptive' }, validators: { count: 0, claimEveryDays: 3 }, delegators: { count: 0, claimEveryDays: 2 } },
-  genesis: {
-    chainId: 31337, block: 100, timestamp: START + 3600,
-    emission: { rewardTokenPerDay: '966600000000000000001', maxRewardTokenPerDay: wei(1074), currentDailyMintCount: 29, lastMintTimestamp: START + 60 },
-    sigmaBounds: { min: 100_000, max: 900_000 },
-    tasks: [
-      { id: T, name: 'lm-bpc', creator: addr(99), startTime: START - 10 * 86_400, expectedDuration: 20 * 86_400, stakeAmount: '0' },
-      { id: 7, name: 'ended', creator: addr(99), startTime: START - 30 * 86_400, expectedDuration: 29 * 86_400, stakeAmount: '0' },
-    ],
-    stakes: [
-      { taskId: T, address: n1, role: 'node', amount: wei(5000) },
-      { taskId: T, address: n2, role: 'node', amount: wei(1000) },
-      { taskId: 7, address: n2, role: 'node', amount: wei(3000) },
-      { taskId: T, address: v1, role: 'validator', amount: wei(3000) },
-      { taskId: 7, address: v2, role: 'validator', amount: wei(4000) },
-      { taskId: 7, address: nv, role: 'node', amount: wei(3000) },
-      { taskId: T, address: nv, role: 'validator', amount: wei(3500) },
-    ],
-    pools: [
-      { owner: n1, address: addr(101), sigma: 600_000, role: 'node', totalDelegation: wei(1500) },
-      { owner: v1, address: addr(103), sigma: 50_000, role: 'validator', totalDelegation: wei(700) },
-      { owner: addr(8), address: addr(108), sigma: 400_000, role: 'validator', totalDelegation: '0' },
-    ],
-    delegations: [
-      { delegator: d1, owner: n1, amount: wei(1000) },
-      { delegator: d2, owner: n1, amount: wei(500) },
-      { delegator: d2, owner: v1, amount: wei(700) },
-    ],
-  },
-};
+});
 
 describe('pinned simulation results (a refactor must keep every one byte-identical)', () => {
   it('v1: mainnet V1 rules, mini pools, a final upload inside the run', () => {
