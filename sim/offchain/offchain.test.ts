@@ -382,26 +382,45 @@ describe('percentages (docs/model.md#node-and-validator-percentages, docs/model.
     expect(z.map((s) => s.pctWith)).toEqual([0n, 0n]);
   });
 
-  it('Σ pctWith ≤ B, pctWithout ≤ pctWith, and each floor within 1 ppm of the exact share (property)', () => {
+  it('Σ pctWith ≤ B, pctWithout ≤ pctWith, and each ppm equal to the exact rational floor (property)', () => {
+    // Independent exact-rational reference: a finite double is n/2^k, found by doubling until it is an
+    // integer (each doubling is exact); sums are exact fractions; the floor is bigint division.
+    const rat = (x: number): [bigint, bigint] => {
+      let n = x;
+      let d = 1n;
+      while (!Number.isInteger(n)) {
+        n *= 2;
+        d *= 2n;
+      }
+      return [BigInt(n), d];
+    };
     const entry = fc.record({
       own: fc.bigInt({ min: 0n, max: 10n ** 27n }),
       delegated: fc.oneof(fc.constant(0n), fc.bigInt({ min: 0n, max: 10n ** 27n })),
-      quality: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 1e-12, max: 1e-6, noNaN: true })),
+      quality: fc.oneof(fc.constant(0), fc.constant(1), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 1e-12, max: 1e-6, noNaN: true })),
     });
     fc.assert(
       fc.property(fc.array(entry, { minLength: 1, maxLength: 40 }), fc.constantFrom(0.5, 1, 1.5), fc.constantFrom(0, 0.5, 1), (es, alpha, eps) => {
         const rows = sharePercentages(es.map((e, i) => ({ address: `p${i}`, ...e })), alpha, eps);
         expect(sum(rows.map((r) => r.pctWith)) <= B).toBe(true);
-        const w = es.map((e) => (e.quality === 0 ? 0 : e.quality * Math.pow(Number(e.own) / 1e18 + eps * (Number(e.delegated) / 1e18), alpha)));
-        const tot = w.reduce((a, b) => a + b, 0);
+        // the float weights of docs/model.md#node-and-validator-percentages (α = 1 is not passed through Math.pow)
+        const pow = (x: number) => (alpha === 1 ? x : Math.pow(x, alpha));
+        const w = es.map((e) => (e.quality === 0 ? 0 : e.quality * pow(Number(e.own) / 1e18 + eps * (Number(e.delegated) / 1e18))));
+        const o = es.map((e, i) => Math.min(w[i], e.quality === 0 ? 0 : e.quality * pow(Number(e.own) / 1e18)));
+        let [sn, sd] = [0n, 1n];
+        for (const x of w) {
+          const [n, d] = rat(x);
+          [sn, sd] = [sn * d + n * sd, sd * d];
+        }
+        const floorShare = (x: number) => {
+          if (sn === 0n) return 0n;
+          const [n, d] = rat(x);
+          return (B * n * sd) / (d * sn);
+        };
         rows.forEach((r, i) => {
+          expect(r.pctWith).toBe(floorShare(w[i]));
+          expect(r.pctWithout).toBe(floorShare(o[i]));
           expect(r.pctWithout <= r.pctWith).toBe(true);
-          expect(r.pctWithout >= 0n).toBe(true);
-          const exact = tot === 0 ? 0 : (1e6 * w[i]) / tot;
-          // bound: the property (a floor is within 1 ppm below the exact share); 1e-6 absorbs the
-          // rounding of the float reference `exact`
-          expect(Number(r.pctWith)).toBeLessThanOrEqual(exact + 1e-6);
-          expect(Number(r.pctWith)).toBeGreaterThan(exact - 1 - 1e-6);
         });
       }),
       { numRuns: 500 },

@@ -2,16 +2,17 @@
  * From quality and stake to the ppm arrays the reward operator uploads: docs/model.md#node-and-validator-percentages,
  * docs/model.md#ppm-rounding and docs/model.md#upload-lists.
  *
- * Weights are floats in token units (off-chain scoring may use floats); the final floor is exact
- * bigint arithmetic on fixed-point integer weights:
- *   W_i = round(w_i / w_max · 2^52),  O_i = min(W_i, round(o_i / w_max · 2^52)),
- *   pctWith[i] = floor(B·W_i / Σ W),  pctWithout[i] = floor(B·O_i / Σ W).
- * Every W_i ≤ 2^52 is an exact integer, ΣW is exact and order-independent, so
- * Σ pctWith ≤ floor(B·ΣW/ΣW) = B always, pctWithout ≤ pctWith always (O_i ≤ W_i), and equal
- * float weights give equal ppm. Against the float weights, W_i/ΣW differs from w_i/Σw by a
- * relative error of order 2^−52·n: the floor is exact for the quantised weights, which are the
- * normative ones here. (The direct float form floor(B·w_i/Σw) could land above the exact rational
- * and break Σ ≤ B; the quantised form cannot.)
+ * Weights are floats in token units (off-chain scoring may use floats); the final floor is the
+ * EXACT integer floor of the rule as written, computed in bigint:
+ *   pctWith[i] = floor(B·w_i / Σ w),  pctWithout[i] = floor(B·min(o_i, w_i) / Σ w),
+ * where w_i, o_i are the float weights taken at their exact binary values (every finite double is a
+ * dyadic rational m·2^e) and Σ w is their exact, unrounded sum. `exactDyadic` decomposes each
+ * double, all are brought to the smallest exponent present, summed exactly and divided with bigint
+ * division. So Σ pctWith ≤ floor(B·Σw/Σw) = B always, pctWithout ≤ pctWith always (the min with w_i
+ * guards against a non-monotone `Math.pow`), equal float weights give equal ppm, and the result is
+ * independent of input order. (The direct float form floor(B·w_i/Σw) could land above the exact
+ * rational and break Σ ≤ B; an earlier version quantised w_i/w_max to 2^52 first, which could fall
+ * 1 ppm short of the exact floor, e.g. 249,999 for a 1:3 split.)
  */
 import { pctOf, sigmaSplit } from '../../contracts-mirror/math/rewardSplit.js';
 import { PPM_BASE, ppm, type Ppm } from '../../contracts-mirror/units.js';
@@ -19,8 +20,6 @@ import { OffchainInputError, type OffchainParams } from './params.js';
 
 /** `rewardPercentageBase` B = 1,000,000 (docs/model.md#ppm). */
 export const B: bigint = PPM_BASE;
-
-const TWO52 = 2 ** 52;
 
 /** Wei → token units as a float (`Number(wei)/1e18`, correctly rounded twice), for the off-chain weights of docs/model.md#off-chain-scoring only. */
 export function tokens(amountWei: bigint): number {
@@ -56,8 +55,8 @@ export interface Share {
 /**
  * The two ppm arrays for one side (docs/model.md#ppm-rounding):
  * w_i = quality_i·(own_i + ε·delegated_i)^α, o_i = quality_i·own_i^α,
- * pctWith = floor(B·w_i/Σw), pctWithout = floor(B·o_i/Σw), via the fixed-point form of the
- * module comment. Participants of zero weight get 0 and keep their place; if Σw = 0 every entry is 0.
+ * pctWith = floor(B·w_i/Σw), pctWithout = floor(B·min(o_i, w_i)/Σw), exact in bigint on the
+ * doubles' binary values (module comment). Participants of zero weight get 0 and keep their place; if Σw = 0 every entry is 0.
  * Output order = input order.
  */
 export function sharePercentages(entries: readonly ShareInput[], alpha: number, epsilon: number): Share[] {
@@ -73,14 +72,14 @@ export function sharePercentages(entries: readonly ShareInput[], alpha: number, 
     w.push(wi);
     o.push(oi);
   }
-  let wmax = 0;
-  for (const x of w) if (x > wmax) wmax = x;
-  if (wmax === 0) return entries.map((e) => ({ address: e.address, pctWith: ppm(0n), pctWithout: ppm(0n) }));
-  const W = w.map((x) => BigInt(Math.round((x / wmax) * TWO52)));
-  const O = o.map((x, i) => {
-    const v = BigInt(Math.round((x / wmax) * TWO52));
-    return v < W[i] ? v : W[i];
-  });
+  const wd = w.map(exactDyadic);
+  const od = o.map((x, i) => exactDyadic(x < w[i] ? x : w[i]));
+  let emin = Infinity;
+  for (const d of [...wd, ...od]) if (d.m !== 0n && d.e < emin) emin = d.e;
+  if (emin === Infinity) return entries.map((e) => ({ address: e.address, pctWith: ppm(0n), pctWithout: ppm(0n) }));
+  const scale = (d: Dyadic) => d.m << BigInt(d.e - emin);
+  const W = wd.map(scale);
+  const O = od.map(scale);
   let sum = 0n;
   for (const x of W) sum += x;
   return entries.map((e, i) => ({
@@ -88,6 +87,27 @@ export function sharePercentages(entries: readonly ShareInput[], alpha: number, 
     pctWith: ppm(sum === 0n ? 0n : (B * W[i]) / sum),
     pctWithout: ppm(sum === 0n ? 0n : (B * O[i]) / sum),
   }));
+}
+
+/** A finite double's exact value m·2^e (m ≥ 0 an integer below 2^53). */
+export interface Dyadic {
+  m: bigint;
+  e: number;
+}
+
+/**
+ * The exact binary value of a finite double x ≥ 0 as m·2^e, read from its IEEE-754 bits:
+ * normal numbers m = 2^52 + fraction, e = exponent − 1075; subnormals m = fraction, e = −1074; 0 → m = 0.
+ */
+export function exactDyadic(x: number): Dyadic {
+  if (!Number.isFinite(x) || x < 0) throw new RangeError(`exactDyadic: expected a finite double ≥ 0, got ${x}`);
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  const hi = view.getUint32(0);
+  const lo = view.getUint32(4);
+  const expBits = (hi >>> 20) & 0x7ff;
+  const frac = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
+  return expBits === 0 ? { m: frac, e: -1074 } : { m: frac | (1n << 52n), e: expBits - 1075 };
 }
 
 /** Training-node ppm (docs/model.md#node-and-validator-percentages): w_i = g_i (t_i + ε d_i)^α_t. */
