@@ -1,5 +1,5 @@
 /**
- * Hand-computed known answers for off-chain rules that had none (issue 17 §2 and §5): the exact
+ * Hand-computed known answers for off-chain rules that had none: the exact
  * integer floor of docs/model.md#ppm-rounding, c_k = 0, pctWithout with α ≠ 1, all-failure
  * submissions, non-finite scores and ε ≠ 1 in the consensus weight (docs/model.md#off-chain-scoring).
  * Every expected number is derived in the comment above it; all inputs are chosen so the floats
@@ -80,7 +80,7 @@ describe('exact integer floor (docs/model.md#ppm-rounding)', () => {
   });
 });
 
-describe('rules with no hand-computed test before (issue 17 §5)', () => {
+describe('rules with no hand-computed test before', () => {
   it('c_k = 0: the deviation falls back to the absolute x − c (denominator 1)', () => {
     // v1 (3000) reports −0.25, v2 (1000) reports 0.75: c = (3000·(−0.25) + 1000·0.75)/4000 = (−750 + 750)/4000 = 0.
     // δ1 = (−0.25 − 0)/1 = −0.25 → D1 = 0.0625; δ2 = 0.75 → D2 = 0.5625.
