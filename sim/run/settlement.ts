@@ -216,7 +216,8 @@ function finalize(w: RunWorld, day: SettlementDay, t: TaskState): void {
   const id = BigInt(t.id);
   const v2 = w.scenario.protocol === 'v2';
   let rows = finalPercentagesByAddress(t.days);
-  if (v2) rows = dropZeroShares(rows, { lockedPot: tm.lockedRewardsForNodes(ADMIN, id), sigmaOf: (a) => d.poolManager.getPoolSigma(ADMIN, a) });
+  // S-lists: V1 lists only nodes with final ppm > 0, V2 only those whose vested share is > 0.
+  rows = v2 ? dropZeroShares(rows, { lockedPot: tm.lockedRewardsForNodes(ADMIN, id), sigmaOf: (a) => d.poolManager.getPoolSigma(ADMIN, a) }) : dropZeroShares(rows);
   call(w, day, `uploadFinalRewardResultsForTrainingNodes(task ${t.id})`, 'uploadFinalRewardResultsForTrainingNodes', () =>
     tm.uploadFinalRewardResultsForTrainingNodes(
       ADMIN,

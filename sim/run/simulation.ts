@@ -13,7 +13,7 @@ import type { Scenario } from '../scenario/schema.js';
 import { Backend } from '../offchain/backend.js';
 import { offchainParams } from '../offchain/params.js';
 import { SurrogateWorkload, type SurrogateParams } from '../workloads/surrogate.js';
-import type { Workload } from '../workloads/types.js';
+import { checkScoreDirection, type Workload } from '../workloads/types.js';
 import { makeRng, type SimContext } from '../agents/context.js';
 import { TaskCreator, type TaskState } from '../agents/taskCreator.js';
 import { Recorder, type RunOutput } from '../results/recorder.js';
@@ -49,6 +49,7 @@ export function runSimulation(s: Scenario, opts: RunOptions): RunOutput {
   const rng = makeRng(opts.seed);
   if (!opts.workload && s.workload.mode !== 'surrogate') throw new Error(`a '${s.workload.mode}' workload must be created with createWorkload() and passed as opts.workload`);
   const workload: Workload = opts.workload ?? new SurrogateWorkload(s.workload as SurrogateParams);
+  checkScoreDirection(s, workload);
   const collusion = collusionChannel(s);
   const backend = new Backend(env, rng('backend/assignment'), { onSubmit: collusion.onSubmit });
   const ctx: SimContext = { env, chain, scenario: s, seed: opts.seed, run: opts.run, workload, backend, start, rng };

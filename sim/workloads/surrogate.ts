@@ -31,6 +31,8 @@ const OVERSIZED_PARAMS = 4 * SURROGATE_MAX_PARAMS;
 
 export class SurrogateWorkload implements Workload {
   readonly mode = 'surrogate' as const;
+  /** BPC: lower is better (docs/model.md#validator-score). */
+  readonly lowerIsBetter = true;
   /** The fitted distributions, when a calibration file is in use. */
   readonly fit: SurrogateFit | null;
 

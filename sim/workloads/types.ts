@@ -2,6 +2,8 @@
  * The submission/score interface between agents and workloads (docs/architecture.md#data-flow-of-one-run). The
  * surrogate implements it now; the real TensorFlow.js workloads (issue 4) implement the same one.
  */
+import { ScenarioError } from '../scenario/error.js';
+
 export interface Rng {
   next(): number;
   normal(mean: number, sd: number): number;
@@ -63,8 +65,29 @@ export interface Workload {
   init?(): Promise<void>;
   /** What produced the scores, for the run manifest and report. */
   describe(): Record<string, unknown>;
+  /**
+   * The direction of the score its validators report: true when lower is better (BPC, cross-entropy).
+   * The run refuses a scenario whose `offchain.lowerIsBetter` disagrees (`checkScoreDirection`, ASSUMPTIONS W-direction).
+   */
+  readonly lowerIsBetter: boolean;
   train(req: TrainRequest): Omit<Submission, 'id' | 'node' | 'taskId' | 'day' | 'at'>;
   evaluate(req: EvalRequest): number;
+}
+
+/**
+ * The ranking direction must be the workload's (ASSUMPTIONS W-direction): a scenario whose
+ * `offchain.lowerIsBetter` disagrees with the workload's declaration would pay the worst models
+ * most, so it is bad input (a ScenarioError naming `offchain.lowerIsBetter`; the CLI exits 2).
+ */
+export function checkScoreDirection(s: { name: string; offchain: { lowerIsBetter: boolean } }, w: Workload): void {
+  if (s.offchain.lowerIsBetter === w.lowerIsBetter) return;
+  const says = (lower: boolean) => (lower ? 'lower is better' : 'higher is better');
+  throw new ScenarioError(s.name, [
+    {
+      path: 'offchain.lowerIsBetter',
+      message: `is ${s.offchain.lowerIsBetter} (${says(s.offchain.lowerIsBetter)}), but the ${w.mode} workload's score is ${says(w.lowerIsBetter)}; set offchain.lowerIsBetter to ${w.lowerIsBetter} or leave it out`,
+    },
+  ]);
 }
 
 /** Reported instead of a score for an oversized model, empty data or a non-finite loss (docs/model.md#validator-score). */

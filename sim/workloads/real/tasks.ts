@@ -17,6 +17,8 @@ export type TaskType = 'lm-bpc' | 'tabular';
 export interface RealTask {
   readonly type: TaskType;
   readonly metric: 'bpc' | 'cross-entropy-nats';
+  /** The metric's direction (BPC and cross-entropy: lower is better), declared by the workload. */
+  readonly lowerIsBetter: boolean;
   readonly inputDim: number;
   readonly classes: number;
   readonly evalSets: { A: ExampleSet; B: ExampleSet };
@@ -39,6 +41,7 @@ export interface TaskOptions {
 export class LanguageTask implements RealTask {
   readonly type = 'lm-bpc' as const;
   readonly metric = 'bpc' as const;
+  readonly lowerIsBetter = true;
   readonly inputDim: number;
   readonly classes = [...ALPHABET].length;
   readonly evalSets: { A: CharExamples; B: CharExamples };
@@ -79,6 +82,7 @@ export class LanguageTask implements RealTask {
 export class TabularTask implements RealTask {
   readonly type = 'tabular' as const;
   readonly metric = 'cross-entropy-nats' as const;
+  readonly lowerIsBetter = true;
   readonly inputDim = 12;
   readonly classes = 4;
   readonly evalSets: { A: ExampleSet; B: ExampleSet };

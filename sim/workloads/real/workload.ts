@@ -46,6 +46,10 @@ export interface SubmittedModel {
 export class RealWorkload implements Workload {
   readonly mode = 'real' as const;
   readonly task: RealTask;
+  /** The task's metric direction (BPC, cross-entropy: lower is better). */
+  get lowerIsBetter(): boolean {
+    return this.task.lowerIsBetter;
+  }
   readonly registry = new ModelRegistry();
   readonly honestSpec: MlpSpec;
   readonly oversizedSpec: MlpSpec;
