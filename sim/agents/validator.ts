@@ -31,8 +31,6 @@ export class Validator implements AgentBase {
   claimedGross = 0n;
   readonly tasks: number[] = [];
   private readonly rng: RandomStream;
-  /** Set by the simulation: the chance this validator is served a lookup (√stake weighting). */
-  acceptance = 1;
   /** Set by the simulation for colluders: the hashes their friends submitted today. */
   friendHashes: () => ReadonlySet<string> = () => new Set();
 
@@ -108,7 +106,7 @@ export class Validator implements AgentBase {
         yield this.rng.next() * 60;
         continue;
       }
-      const a = backend.requestAssignment(this.name, taskId, this.acceptance);
+      const a = backend.requestAssignment(this.name, taskId);
       if (a) {
         if (this.behaviour !== 'lazy') yield 300 + this.rng.next() * 600;
         const value = workload.evaluate({

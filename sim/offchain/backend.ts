@@ -1,9 +1,10 @@
 /**
  * FLock's backend (fed-ledger) in the simulation: it takes submissions, hands out validation
- * assignments (blind, rate-limited, stake-weighted, docs/model.md#validator-assignment), collects scores, and at
- * the end of each day resolves hash-identical copies: the earliest submission of a model hash in a
- * task, on any day, owns it, and a later identical submission by another identity is a copy with
- * no rank (docs/model.md#copy-detection: submissions are pinned by their weights' hash).
+ * assignments (blind, rate-limited, stake-weighted when validators compete,
+ * docs/model.md#validator-assignment), collects scores, and at the end of each day resolves
+ * hash-identical copies: the earliest submission of a model hash in a task, on any day, owns it,
+ * and a later identical submission by another identity is a copy with no rank
+ * (docs/model.md#copy-detection: submissions are pinned by their weights' hash).
  */
 import { Signal, type Environment } from '../engine/env.js';
 import type { RandomStream } from '../engine/rng.js';
@@ -23,11 +24,32 @@ export interface ClosedDay {
   submissions: Submission[];
   /** Later submissions of an already-submitted hash, with the identity that submitted first. */
   copies: { submission: Submission; original: Submission }[];
+  /** The day's scores, of submissions and of copies alike (a copy is scored work: docs/model.md#copy-detection). */
   scores: ScoreReport[];
 }
 
 /** One validation-assignment lookup per 3 minutes per validator (docs/model.md#validator-assignment). */
 export const ASSIGNMENT_INTERVAL = 180;
+
+/** The selection rule among competing validators (`offchain.selection`, docs/model.md#validator-assignment). */
+export type Selection = 'sqrt' | 'linear' | 'uniform';
+
+/** A validator's selection weight under `rule` for its stake s_j = own + ε·delegated (tokens). */
+export function selectionWeight(s: number, rule: Selection): number {
+  return rule === 'uniform' ? 1 : rule === 'linear' ? Math.max(0, s) : Math.sqrt(Math.max(0, s));
+}
+
+/**
+ * The chance that `validator` is served a lookup when validators compete: its selection weight
+ * over the largest weight among the task's validators (`stakes`: s_j of each, tokens), itself
+ * included. 1 when every weight is 0 (docs/model.md#validator-assignment).
+ */
+export function acceptance(validator: string, stakes: ReadonlyMap<string, number>, rule: Selection): number {
+  const own = selectionWeight(stakes.get(validator) ?? 0, rule);
+  let top = own;
+  for (const s of stakes.values()) top = Math.max(top, selectionWeight(s, rule));
+  return top > 0 ? own / top : 1;
+}
 
 interface TaskDay {
   submissions: Submission[];
@@ -40,6 +62,13 @@ interface TaskDay {
 export interface BackendHooks {
   /** Called after each submission is filed (colluding validators learn their friends' hashes). */
   onSubmit?: (sub: Submission) => void;
+  /**
+   * The task's staked validators and their s_j = own + ε·delegated in tokens, read at the lookup
+   * (as the settlement's stakes are). Without it every validator weighs the same.
+   */
+  stakes?: (taskId: number) => ReadonlyMap<string, number>;
+  /** The selection rule among competing validators (default 'sqrt'). */
+  selection?: Selection;
 }
 
 export class Backend {
@@ -51,6 +80,10 @@ export class Backend {
   private readonly firstSeen = new Map<number, Map<string, Submission>>();
   /** Yesterday's best valid submission per task: the public leaderboard copycats read. */
   readonly leaderboard = new Map<number, Submission>();
+  /** Each validator's last lookup (s), for the 180 s rate limit. */
+  private readonly lastLookup = new Map<string, number>();
+  /** Scores reported after their submission's day was closed (lost: docs/model.md#validator-assignment). */
+  lateScores = 0;
 
   constructor(
     private readonly env: Environment,
@@ -93,13 +126,38 @@ export class Backend {
   }
 
   /**
-   * An assignment for `validator` in `taskId`, or null. Among today's submissions it has not
-   * scored, the server picks at random among those with the fewest validations. `acceptance` is
-   * the validator's stake-weighted chance of being served this lookup (√stake, docs/model.md#validator-assignment).
+   * An assignment for `validator` in `taskId`, or null (docs/model.md#validator-assignment).
+   * - Rate limit: a lookup less than ASSIGNMENT_INTERVAL after the validator's previous one is refused.
+   * - Candidates: today's submissions it has not scored with the fewest validations; none → null.
+   * - Competition: the task's other staked validators that have not scored every candidate want
+   *   one too. When the candidates are fewer than the validators wanting them (the requester
+   *   included), the lookup is served with probability `acceptance` (the selection rule on s_j,
+   *   normalised within the task); otherwise always.
+   * - Served: one candidate at random, without its node (blind validation).
    */
-  requestAssignment(validator: string, taskId: number, acceptance: number): Assignment | null {
+  requestAssignment(validator: string, taskId: number): Assignment | null {
+    const now = this.env.now;
+    const last = this.lastLookup.get(validator);
+    if (last !== undefined && now - last < ASSIGNMENT_INTERVAL - 1e-6) return null;
+    this.lastLookup.set(validator, now);
     const d = this.days.get(taskId);
     if (!d) return null;
+    const best = this.candidates(d, validator);
+    if (best.length === 0) return null;
+    const stakes = this.hooks.stakes?.(taskId);
+    if (stakes && stakes.size > 0) {
+      let wanting = 1;
+      for (const v of stakes.keys()) if (v !== validator && best.some((s) => !d.validatedBy.get(s.id)!.has(v))) wanting++;
+      if (best.length < wanting && this.rng.next() >= acceptance(validator, stakes, this.hooks.selection ?? 'sqrt')) return null;
+    }
+    const s = this.rng.pick(best);
+    d.validatedBy.get(s.id)!.add(validator);
+    const { node: _hidden, ...blind } = s;
+    return blind;
+  }
+
+  /** Today's submissions `validator` has not scored, with the fewest validations. */
+  private candidates(d: TaskDay, validator: string): Submission[] {
     let best: Submission[] = [];
     let fewest = Infinity;
     for (const s of d.submissions) {
@@ -110,12 +168,7 @@ export class Backend {
         best = [s];
       } else if (seen.size === fewest) best.push(s);
     }
-    if (best.length === 0) return null;
-    if (this.rng.next() >= acceptance) return null;
-    const s = this.rng.pick(best);
-    d.validatedBy.get(s.id)!.add(validator);
-    const { node: _hidden, ...blind } = s;
-    return blind;
+    return best;
   }
 
   hasWork(validator: string, taskId: number): boolean {
@@ -124,8 +177,18 @@ export class Backend {
     return d.submissions.some((s) => !d.validatedBy.get(s.id)!.has(validator));
   }
 
+  /**
+   * Files a score in its submission's day. A score for a submission whose day was already closed
+   * (an evaluation still running at 00:00) is lost: the day was settled without it, and it is
+   * counted in `lateScores` (ASSUMPTIONS.md S-late-scores).
+   */
   report(r: ScoreReport, taskId: number): void {
-    this.day(taskId).scores.push(r);
+    const d = this.days.get(taskId);
+    if (!d || !d.byId.has(r.submission)) {
+      this.lateScores++;
+      return;
+    }
+    d.scores.push(r);
   }
 
   /** Ends the task's day: resolves copies by hash (earliest wins) and hands the day to scoring. */
@@ -149,7 +212,6 @@ export class Backend {
       } else if (orig.node === s.node) valid.push(s); // resubmitting one's own model is no copy
       else copies.push({ submission: s, original: orig });
     }
-    const validIds = new Set(valid.map((s) => s.id));
-    return { submissions: valid, copies, scores: d.scores.filter((r) => validIds.has(r.submission)) };
+    return { submissions: valid, copies, scores: d.scores };
   }
 }

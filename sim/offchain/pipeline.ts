@@ -20,8 +20,14 @@ export interface Stake {
 export interface TaskDayInput {
   /** The day's submissions; every `node` must be in `nodeStakes`, ids unique. */
   submissions: readonly { id: string; node: string }[];
-  /** Validators' scores; one per (validator, submission), for known submissions and validators. */
+  /** Validators' scores; one per (validator, submission), for known submissions (or copies) and validators. */
   scores: readonly Score[];
+  /**
+   * Copies of an earlier submission (docs/model.md#copy-detection): each gets a consensus from its
+   * own scores and counts in its validators' n_j and D_j like any submission, but is never ranked
+   * and is not in the output's `submissions`. Ids unique, distinct from `submissions`' ids.
+   */
+  copies?: readonly { id: string }[];
   /** Every training node staked in the task (output order = this map's order). */
   nodeStakes: ReadonlyMap<string, Stake>;
   /** Every validator staked in the task (output order = this map's order). */
@@ -79,9 +85,13 @@ function checkInput(input: TaskDayInput): void {
     ids.add(s.id);
     if (!input.nodeStakes.has(s.node)) throw new OffchainInputError(`submissions[${i}].node`, s.node, 'a node listed in nodeStakes (only staked nodes submit)');
   }
+  for (const [i, c] of (input.copies ?? []).entries()) {
+    if (ids.has(c.id)) throw new OffchainInputError(`copies[${i}].id`, c.id, 'a unique id, not that of a submission');
+    ids.add(c.id);
+  }
   const pairs = new Set<string>();
   for (const [i, s] of input.scores.entries()) {
-    if (!ids.has(s.submission)) throw new OffchainInputError(`scores[${i}].submission`, s.submission, 'the id of a submission in submissions');
+    if (!ids.has(s.submission)) throw new OffchainInputError(`scores[${i}].submission`, s.submission, 'the id of a submission in submissions or copies');
     if (!input.validatorStakes.has(s.validator)) throw new OffchainInputError(`scores[${i}].validator`, s.validator, 'a validator listed in validatorStakes');
     if (typeof s.value !== 'number') throw new OffchainInputError(`scores[${i}].value`, s.value, 'a number');
     const key = JSON.stringify([s.validator, s.submission]);
@@ -95,7 +105,8 @@ function checkInput(input: TaskDayInput): void {
  * 1. consensus c_k per submission, stake-weighted with s_j = own + ε·delegated (docs/model.md#consensus);
  * 2. each node's best valid score, competition ranks, tie-averaged geometric g_i, top-k₁ (docs/model.md#ranking, docs/model.md#rank-geometric-weights);
  * 3. node ppm from w_i = g_i (t_i + ε d_i)^α_t (docs/model.md#node-and-validator-percentages);
- * 4. validator D_j, n_j, F_j, coverage, top-k₂ (docs/model.md#validator-quality), and ppm from u_j = F_j (s_j + ε d_j)^α_v.
+ * 4. validator D_j, n_j, F_j, coverage, top-k₂ (docs/model.md#validator-quality), and ppm from u_j = F_j (s_j + ε d_j)^α_v;
+ *    copies (`input.copies`) count here, scored against their own consensus, but are never ranked.
  * Every staked node and validator appears in the output (zero ppm when unpaid), in map order; use
  * `dropZeroShares` for the V2 final upload. Σ pctWith ≤ B and pctWithout ≤ pctWith on both sides.
  * V1 uploads one array: `pctWith` (docs/model.md#node-and-validator-percentages).
@@ -107,7 +118,7 @@ export function scoreTaskDay(input: TaskDayInput, params: OffchainParams = DEFAU
   const vStake = new Map<string, number>();
   for (const [v, s] of input.validatorStakes) vStake.set(v, effectiveStake(s.own, s.delegated, params.epsilon));
   const consensus = consensusBySubmission(
-    input.submissions.map((s) => s.id),
+    [...input.submissions.map((s) => s.id), ...(input.copies ?? []).map((c) => c.id)],
     input.scores,
     vStake,
     params,

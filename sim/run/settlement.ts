@@ -125,6 +125,8 @@ const score: SettlementBlock = {
       const result = scoreTaskDay(
         {
           submissions: closed.submissions.filter((x) => nodeStakes.has(x.node)),
+          // Copies are scored work: they count in n_j and D_j, never in the ranking (docs/model.md#copy-detection).
+          copies: closed.copies.map((c) => ({ id: c.submission.id })),
           scores: closed.scores.filter((x) => validatorStakes.has(x.validator)),
           nodeStakes,
           validatorStakes,

@@ -4,8 +4,7 @@
  * creator and the agents' day. Conservation and solvency are checked in every settlement; a
  * violation stops the run with the day and the numbers.
  */
-import type { Deployment } from '../../contracts-mirror/genesis.js';
-import { E18 } from '../../contracts-mirror/units.js';
+import { ADMIN, type Deployment } from '../../contracts-mirror/genesis.js';
 import { Environment } from '../engine/env.js';
 import { DAY, everyDayAt } from '../engine/calendar.js';
 import type { BlockList } from '../engine/blocks.js';
@@ -18,7 +17,8 @@ import { makeRng, type SimContext } from '../agents/context.js';
 import { TaskCreator, type TaskState } from '../agents/taskCreator.js';
 import { Recorder, type RunOutput } from '../results/recorder.js';
 import { collusionChannel, deployForScenario, placeGenesis, placePopulation, scheduleSetup, shareSybilModels } from './genesis.js';
-import { PoolFundingHistory } from './market.js';
+import { PoolFundingHistory, poolOf } from './market.js';
+import { effectiveStake } from '../offchain/percentages.js';
 import { newSettlementDay, settlementBlocks, type RunWorld, type SettlementDay } from './settlement.js';
 import { SimulationError } from './errors.js';
 
@@ -51,7 +51,22 @@ export function runSimulation(s: Scenario, opts: RunOptions): RunOutput {
   const workload: Workload = opts.workload ?? new SurrogateWorkload(s.workload as SurrogateParams);
   checkScoreDirection(s, workload);
   const collusion = collusionChannel(s);
-  const backend = new Backend(env, rng('backend/assignment'), { onSubmit: collusion.onSubmit });
+  const offchain = offchainParams(s.offchain);
+  const tasks: TaskState[] = [];
+  // The backend reads each task's validator stakes s_j = own + ε·delegated at the lookup
+  // (docs/model.md#validator-assignment), as the settlement reads them (stakesOf).
+  const stakesOf = (taskId: number): Map<string, number> => {
+    const m = new Map<string, number>();
+    const t = tasks.find((x) => x.id === taskId);
+    if (!t) return m;
+    for (const v of t.validators) {
+      const own = d.taskManager.validatorStakes(ADMIN, BigInt(taskId), v.name);
+      if (own === 0n) continue;
+      m.set(v.name, effectiveStake(own, poolOf(d, v.name)?.getTotalDelegationAmount() ?? 0n, offchain.epsilon));
+    }
+    return m;
+  };
+  const backend = new Backend(env, rng('backend/assignment'), { onSubmit: collusion.onSubmit, stakes: stakesOf, selection: offchain.selection });
   const ctx: SimContext = { env, chain, scenario: s, seed: opts.seed, run: opts.run, workload, backend, start, rng };
   const market = new PoolFundingHistory(d);
 
@@ -60,14 +75,13 @@ export function runSimulation(s: Scenario, opts: RunOptions): RunOutput {
   shareSybilModels(ctx, pop, workload);
   if (!pop.placement) scheduleSetup(ctx, pop);
 
-  const tasks: TaskState[] = [];
   const world: RunWorld = {
     scenario: s,
     d,
     chain,
     env,
     backend,
-    offchain: offchainParams(s.offchain),
+    offchain,
     tasks,
     agents: pop.agents,
     behaviourOf: new Map(pop.nodes.map((n) => [n.name, n.behaviour as string])),
@@ -94,10 +108,6 @@ export function runSimulation(s: Scenario, opts: RunOptions): RunOutput {
       return;
     }
     creator.open(day);
-    // Validators are served in proportion to √stake (docs/model.md#validator-assignment).
-    const roots = pop.validators.map((v) => Math.sqrt(Number(v.spec.stake / E18)));
-    const top = Math.max(1e-9, ...roots);
-    pop.validators.forEach((v, i) => (v.acceptance = roots[i] / top));
     collusion.newDay();
     env.at(env.now + 3600, () => {
       for (const n of pop.nodes) n.planDay(day, endOf);

@@ -155,6 +155,11 @@ export const OFFCHAIN = {
     description: 'score direction: true for BPC and loss, false for reward-type metrics',
     source: '[R] the validator client: BPC and losses are lower-is-better (docs/model.md#ranking)',
   }),
+  selection: withDefault(oneOf(['sqrt', 'linear', 'uniform']), 'sqrt', {
+    unit: 'enum',
+    description: 'validator selection when validators compete for the same work: weight √s_j, s_j or 1 (s_j = own + ε·delegated), over the largest in the task',
+    source: '[D] selection rises with stake by less and less; [A] the rule and when validators compete (docs/model.md#validator-assignment; ASSUMPTIONS.md S-assignment)',
+  }),
   failureValues: withDefault(list({}), [999, -999], {
     unit: 'score',
     description: 'sentinel scores that mark a failed evaluation, excluded from consensus (non-finite scores always count as failures)',
