@@ -10,7 +10,7 @@ const tokens = () => num({ min: 0 });
 const ppm = () => num({ int: true, min: 0, max: 1_000_000 });
 const fraction = () => num({ min: 0, max: 1 });
 
-export const NODE_BEHAVIOURS = ['honest', 'lazy', 'copycat', 'sybil', 'oversized'] as const;
+export const NODE_BEHAVIOURS = ['honest', 'lazy', 'copycat', 'sybil', 'oversized', 'tokenizer-gaming'] as const;
 export const VALIDATOR_BEHAVIOURS = ['honest', 'lazy', 'colluding', 'noisy'] as const;
 
 /** Top-level fields. */

@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto';
 import type { LoadedCalibration, SurrogateFit } from './calibration.js';
 import { FAILURE_SCORE, type EvalRequest, type Rng, type TrainRequest, type Workload } from './types.js';
+import { GAMING_CHARS_PER_TOKEN, tokenizerGamingSuspected } from './real/metrics.js';
 
 export interface SurrogateParams {
   baseBpc: number;
@@ -35,6 +36,8 @@ export class SurrogateWorkload implements Workload {
   readonly lowerIsBetter = true;
   /** The fitted distributions, when a calibration file is in use. */
   readonly fit: SurrogateFit | null;
+  /** Tokenizer check (docs/model.md#validator-score): submissions with a gaming tokenizer, evaluations that logged the warning. */
+  readonly tokenizer = { gamingSubmissions: 0, warnings: 0 };
 
   constructor(
     readonly p: SurrogateParams,
@@ -44,12 +47,15 @@ export class SurrogateWorkload implements Workload {
   }
 
   describe(): Record<string, unknown> {
-    if (!this.calibration) return { mode: 'surrogate', calibration: null, params: { ...this.p } };
+    // Only runs with tokenizer-gaming nodes report the check (the other runs' manifests are unchanged).
+    const tokenizer = this.tokenizer.gamingSubmissions > 0 ? { tokenizer: { ...this.tokenizer } } : {};
+    if (!this.calibration) return { mode: 'surrogate', calibration: null, params: { ...this.p }, ...tokenizer };
     const c = this.calibration;
     return {
       mode: 'surrogate',
       calibration: { path: c.path, sha256: c.sha256, scenario: c.file.scenario, createdWith: c.file.createdWith, fit: c.file.fit },
       params: { ...this.p },
+      ...tokenizer,
     };
   }
 
@@ -69,7 +75,7 @@ export class SurrogateWorkload implements Workload {
    * Copycat: the copied model unchanged. Sybil identities: a shared model with a distinct hash.
    */
   train(r: TrainRequest) {
-    if (r.copyOf) return { hash: r.copyOf.hash, params: r.copyOf.params, trueScore: r.copyOf.trueScore };
+    if (r.copyOf) return { hash: r.copyOf.hash, params: r.copyOf.params, trueScore: r.copyOf.trueScore, ...(r.copyOf.charsPerToken ? { charsPerToken: r.copyOf.charsPerToken } : {}) };
     if (r.node.behaviour === 'lazy' || r.node.behaviour === 'copycat') return { hash: BASE_HASH, params: SURROGATE_MAX_PARAMS, trueScore: this.baseScore };
     if (r.node.behaviour === 'oversized') {
       // Trains a model over max_params: a perfect evaluation reports the failure value.
@@ -80,6 +86,11 @@ export class SurrogateWorkload implements Workload {
     const quality = r.sharedQuality ?? this.modelQuality(r.node.skill, r.rng);
     const trueScore = Math.max(0.05, quality + (r.sharedQuality !== undefined ? r.rng.normal(0, noise / 10) : 0));
     const hash = createHash('sha256').update(`${r.node.name}/${r.taskId}/${r.day}/${trueScore}`).digest('hex');
+    if (r.node.behaviour === 'tokenizer-gaming') {
+      // An honest model submitted with a coarse tokenizer: BPC is normalised by bytes, so its score is unchanged.
+      this.tokenizer.gamingSubmissions += 1;
+      return { hash, params: SURROGATE_MAX_PARAMS, trueScore, charsPerToken: GAMING_CHARS_PER_TOKEN };
+    }
     return { hash, params: SURROGATE_MAX_PARAMS, trueScore };
   }
 
@@ -98,6 +109,9 @@ export class SurrogateWorkload implements Workload {
     }
     // Every evaluating validator counts parameters first (docs/model.md#validator-score).
     if (r.submission.params > SURROGATE_MAX_PARAMS) return FAILURE_SCORE;
+    // The tokenizer check on an ASCII target (one byte per character): logged only, the score counts.
+    const cpt = r.submission.charsPerToken;
+    if (cpt !== undefined && tokenizerGamingSuspected(1, cpt)) this.tokenizer.warnings += 1;
     if (f) {
       const sd = r.validator.behaviour === 'noisy' ? f.validators.noisySd : f.validators.honestSd;
       const bias = r.validator.behaviour === 'colluding' ? ((r.friendHashes?.has(r.submission.hash) ?? false) ? -p.collusionBias : p.collusionBias) : 0;

@@ -23,12 +23,21 @@ export interface Submission {
   params: number;
   /** The quality a perfect evaluation would measure (BPC or loss; lower is better). Analysis only. */
   trueScore: number;
+  /**
+   * Characters the submission's tokenizer packs into one token (language tasks); absent: one token
+   * per character. Validators log a token/byte ratio below 0.1 as possible tokenizer gaming.
+   */
+  charsPerToken?: number;
 }
 
 export interface NodeProfile {
   name: string;
-  /** oversized: trains a model over the task's max_params (scored 999.0, docs/model.md#validator-score). */
-  behaviour: 'honest' | 'lazy' | 'copycat' | 'sybil' | 'oversized';
+  /**
+   * oversized: trains a model over the task's max_params (scored 999.0, docs/model.md#validator-score).
+   * tokenizer-gaming: trains like an honest node but submits with a tokenizer of `GAMING_CHARS_PER_TOKEN`
+   * characters per token, below the validator's token/byte warning (docs/model.md#validator-score).
+   */
+  behaviour: 'honest' | 'lazy' | 'copycat' | 'sybil' | 'oversized' | 'tokenizer-gaming';
   /** 0…1; how much of the achievable improvement the node's training reaches. */
   skill: number;
 }

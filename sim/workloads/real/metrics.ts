@@ -35,3 +35,19 @@ export function utf8Length(codePoint: number): number {
 
 /** The token/byte ratio below which FLock's validator logs potential tokenizer gaming (docs/model.md#validator-score). */
 export const TOKEN_BYTE_RATIO_WARNING = 0.1;
+
+/** Characters per token of a `tokenizer-gaming` node's tokenizer: a token/byte ratio of 1/16 on ASCII text. */
+export const GAMING_CHARS_PER_TOKEN = 16;
+
+/**
+ * The validator's tokenizer check (docs/model.md#validator-score): true when the evaluated target's
+ * token/byte ratio is below `TOKEN_BYTE_RATIO_WARNING`. Only logged: the score still counts.
+ */
+export function tokenizerGamingSuspected(totalTargetTokens: number, totalTargetBytes: number): boolean {
+  return totalTargetBytes > 0 && totalTargetTokens / totalTargetBytes < TOKEN_BYTE_RATIO_WARNING;
+}
+
+/** Tokens of `chars` target characters under a tokenizer of `charsPerToken` characters per token. */
+export function tokensOf(chars: number, charsPerToken = 1): number {
+  return Math.ceil(chars / charsPerToken);
+}

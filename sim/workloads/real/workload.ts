@@ -9,6 +9,8 @@
  * - copycat: resubmits another node's model unchanged (same hash), the base model while it has
  *   nothing to copy; the backend resolves hash-identical copies by earliest submission;
  * - oversized: trains a model `oversizeFactor` times wider, over `maxParams` → 999.0;
+ * - tokenizer-gaming: trains like an honest node, submits with a 16-characters-per-token tokenizer
+ *   (language task): validators that evaluate log the token/byte warning, the score counts;
  * - sybil: the entity trains one model a day; each identity submits it with a tiny perturbation
  *   of its output bias (a distinct hash, near-equal quality).
  *
@@ -28,6 +30,7 @@ import type { ExampleSet } from './data.js';
 import { addTallies, cloneMlp, countWeights, evaluateMlp, initMlp, paramCount, trainMlp, type Mlp, type MlpSpec } from './model.js';
 import { ModelRegistry } from './registry.js';
 import { makeTask, type RealTask } from './tasks.js';
+import { GAMING_CHARS_PER_TOKEN, tokenizerGamingSuspected, tokensOf } from './metrics.js';
 
 interface NodeState {
   shard: ExampleSet;
@@ -41,6 +44,7 @@ export interface SubmittedModel {
   hash: string;
   params: number;
   trueScore: number;
+  charsPerToken?: number;
 }
 
 export class RealWorkload implements Workload {
@@ -60,6 +64,8 @@ export class RealWorkload implements Workload {
   private initialised = false;
   /** Examples trained on and evaluated so far (for benchmarks and the manifest). */
   readonly counters = { trainedExamples: 0, evaluatedExamples: 0, trainings: 0, evaluations: 0 };
+  /** Tokenizer check (docs/model.md#validator-score): submissions with a gaming tokenizer, evaluations that logged the warning. */
+  readonly tokenizer = { gamingSubmissions: 0, warnings: 0 };
 
   constructor(
     readonly cfg: RealWorkloadConfig,
@@ -96,6 +102,8 @@ export class RealWorkload implements Workload {
       validators: { evalSize: c.evalSize, noisySubsample: c.noisySubsample, lazyReport: c.lazyReport, collusionBias: c.collusionBias },
       hash: 'sha256 of architecture + float32 weight bytes',
       work: { ...this.counters, modelsRegistered: this.registry.size },
+      // Only runs with tokenizer-gaming nodes report the check (the other runs' manifests are unchanged).
+      ...(this.tokenizer.gamingSubmissions > 0 ? { tokenizer: { ...this.tokenizer } } : {}),
     };
   }
 
@@ -191,7 +199,7 @@ export class RealWorkload implements Workload {
     this.ready();
     if (r.copyOf) {
       // The copied weights are already in the registry under this hash: nothing changes.
-      return { hash: r.copyOf.hash, params: r.copyOf.params, trueScore: r.copyOf.trueScore };
+      return { hash: r.copyOf.hash, params: r.copyOf.params, trueScore: r.copyOf.trueScore, ...(r.copyOf.charsPerToken ? { charsPerToken: r.copyOf.charsPerToken } : {}) };
     }
     const b = r.node.behaviour;
     if (b === 'lazy' || b === 'copycat') return this.submit(this.base(r.taskId).honest);
@@ -204,7 +212,13 @@ export class RealWorkload implements Workload {
       for (let i = 0; i < bias.length; i++) bias[i] += p.normal(0, 1e-3);
       return this.submit(variant);
     }
-    return this.submit(this.trainNode(r.node.name, r.taskId, r.day, r.node.skill, b === 'oversized'));
+    const model = this.submit(this.trainNode(r.node.name, r.taskId, r.day, r.node.skill, b === 'oversized'));
+    if (b === 'tokenizer-gaming' && this.task.type === 'lm-bpc') {
+      // Its own honestly trained model, submitted with a tokenizer of 16 characters per token.
+      this.tokenizer.gamingSubmissions += 1;
+      return { ...model, charsPerToken: GAMING_CHARS_PER_TOKEN };
+    }
+    return model;
   }
 
   /** A node's current shard (for calibration and tests). */
@@ -214,6 +228,10 @@ export class RealWorkload implements Workload {
   }
 
   // ------------------------------------------------------------------ validation
+
+  private checkTokenizer(charsPerToken: number | undefined, data: ExampleSet, idx?: ArrayLike<number>): void {
+    if (tokenizerWarning(charsPerToken, data, idx)) this.tokenizer.warnings += 1;
+  }
 
   evaluate(r: EvalRequest): number {
     this.ready();
@@ -232,8 +250,10 @@ export class RealWorkload implements Workload {
       for (let i = 0; i < k; i++) idx[i] = Math.floor(r.rng.next() * data.size);
       this.counters.evaluatedExamples += k;
       this.counters.evaluations += 1;
+      this.checkTokenizer(r.submission.charsPerToken, data, idx);
       return this.task.score(evaluateMlp(m, data, idx));
     }
+    this.checkTokenizer(r.submission.charsPerToken, this.task.evalSets[r.evalSet]);
     const s = this.scoreOn(r.submission.hash, r.evalSet);
     if (v === 'colluding' && s !== FAILURE_SCORE) {
       const friend = r.friendHashes?.has(r.submission.hash) ?? false;
@@ -241,6 +261,20 @@ export class RealWorkload implements Workload {
     }
     return s;
   }
+}
+
+/**
+ * The validator's tokenizer check on the evaluated target (docs/model.md#validator-score): the
+ * submission's tokenizer gives ⌈characters / charsPerToken⌉ tokens over the target's UTF-8 bytes; a
+ * ratio below 0.1 is logged (counted), and the score still counts. The BPC itself does not change:
+ * the loss per token times the tokens is the same total in nats whatever the tokenization.
+ */
+function tokenizerWarning(charsPerToken: number | undefined, data: ExampleSet, idx?: ArrayLike<number>): boolean {
+  if (charsPerToken === undefined || !data.targetBytes) return false;
+  const n = idx ? idx.length : data.size;
+  let bytes = 0;
+  for (let i = 0; i < n; i++) bytes += data.targetBytes[idx ? idx[i] : i];
+  return tokenizerGamingSuspected(tokensOf(n, charsPerToken), bytes);
 }
 
 /** The smallest hidden width whose MLP exceeds `maxParams`. */
