@@ -9,37 +9,11 @@ import { describe, expect, it } from 'vitest';
 import { stakeWeightedMean, stakeWeightedMedian, submissionConsensus, type Score } from './consensus.js';
 import { DEFAULT_OFFCHAIN, OffchainInputError, offchainParams, type OffchainParams } from './params.js';
 import { B, dropZeroShares, sharePercentages, vestedShare } from './percentages.js';
-import { finalPercentages, finalPercentagesByAddress, scoreTaskDay, type Stake, type TaskDayInput } from './pipeline.js';
+import { finalPercentages, finalPercentagesByAddress, scoreTaskDay, type Stake } from './pipeline.js';
 import { geometricWeights } from './ranking.js';
 import { relativeDeviation } from './validatorQuality.js';
 
-const E18 = 10n ** 18n;
-const tok = (n: number | bigint): bigint => BigInt(n) * E18;
-const stake = (own: number, delegated = 0): Stake => ({ own: tok(own), delegated: tok(delegated) });
-
-/** A task-day where every validator scores every submission with `truth[k]` (+ optional per-validator override). */
-function day(opts: {
-  nodes: Record<string, Stake>;
-  validators: Record<string, Stake>;
-  /** node → consensus-to-be score of its one submission (id = `s-<node>`). */
-  truth: Record<string, number>;
-  /** validator → submission-node → reported value (overrides truth). */
-  override?: Record<string, Record<string, number>>;
-}): TaskDayInput {
-  const submissions = Object.keys(opts.truth).map((n) => ({ id: `s-${n}`, node: n }));
-  const scores: Score[] = [];
-  for (const v of Object.keys(opts.validators)) {
-    for (const n of Object.keys(opts.truth)) {
-      scores.push({ validator: v, submission: `s-${n}`, value: opts.override?.[v]?.[n] ?? opts.truth[n] });
-    }
-  }
-  return {
-    submissions,
-    scores,
-    nodeStakes: new Map(Object.entries(opts.nodes)),
-    validatorStakes: new Map(Object.entries(opts.validators)),
-  };
-}
+import { day, E18, stake, tok } from './taskDayFixture.js';
 
 const sum = (xs: readonly bigint[]) => xs.reduce((a, b) => a + b, 0n);
 const pctOf = (r: { nodes: { address: string; pctWith: bigint }[] }, a: string) => r.nodes.find((n) => n.address === a)!.pctWith;

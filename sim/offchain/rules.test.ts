@@ -6,29 +6,12 @@
  * involved are exact (small integers, halves and quarters).
  */
 import { describe, expect, it } from 'vitest';
-import { submissionConsensus, type Score } from './consensus.js';
+import { submissionConsensus } from './consensus.js';
 import { DEFAULT_OFFCHAIN, offchainParams } from './params.js';
 import { B, sharePercentages } from './percentages.js';
-import { scoreTaskDay, type Stake, type TaskDayInput } from './pipeline.js';
+import { scoreTaskDay } from './pipeline.js';
 
-const E18 = 10n ** 18n;
-const tok = (n: number | bigint): bigint => BigInt(n) * E18;
-const stake = (own: number, delegated = 0): Stake => ({ own: tok(own), delegated: tok(delegated) });
-
-/** One submission per node (id `s-<node>`); every validator reports `truth[node]` unless `override` says otherwise. */
-function day(opts: {
-  nodes: Record<string, Stake>;
-  validators: Record<string, Stake>;
-  truth: Record<string, number>;
-  override?: Record<string, Record<string, number>>;
-}): TaskDayInput {
-  const submissions = Object.keys(opts.truth).map((n) => ({ id: `s-${n}`, node: n }));
-  const scores: Score[] = [];
-  for (const v of Object.keys(opts.validators)) {
-    for (const n of Object.keys(opts.truth)) scores.push({ validator: v, submission: `s-${n}`, value: opts.override?.[v]?.[n] ?? opts.truth[n] });
-  }
-  return { submissions, scores, nodeStakes: new Map(Object.entries(opts.nodes)), validatorStakes: new Map(Object.entries(opts.validators)) };
-}
+import { day, stake, tok } from './taskDayFixture.js';
 
 describe('exact integer floor (docs/model.md#ppm-rounding)', () => {
   it('two tied nodes staking 1,000 and 3,000 get exactly 250,000 and 750,000', () => {
