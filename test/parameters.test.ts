@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { ScenarioSchema } from '../sim/scenario/schema.js';
 import { protocolParamsOf } from '../sim/scenario/units.js';
 import { PARAMETERS } from '../sim/scenario/registry.js';
+import { paramsJson } from '../sim/scenario/paramsDoc.js';
 import { toWei } from '../sim/agents/context.js';
 import { DAY } from '../sim/engine/calendar.js';
 
@@ -69,6 +70,16 @@ describe('protocolParamsOf', () => {
 });
 
 describe('flock-lab params', () => {
+  it('filters by path (a section or a parameter), else by a path segment containing the word', () => {
+    const paths = (f: string) => (paramsJson(f) as { path: string }[]).map((p) => p.path);
+    expect(paths('params.gamma')).toEqual(['params.gamma']);
+    expect(paths('gamma')).toEqual(['params.gamma']);
+    expect(paths('selection')).toEqual(['offchain.selection']);
+    expect(paths('offchain').every((p) => p.startsWith('offchain.'))).toBe(true);
+    expect(paths('offchain')).toHaveLength(14);
+    expect(paths('zzz')).toEqual([]);
+  });
+
   it('prints every parameter (exit 0), and --markdown is docs/parameters.md', () => {
     const table = cli('params');
     expect(table.code).toBe(0);

@@ -48,10 +48,16 @@ export function paramsJson(filter?: string): object[] {
   }));
 }
 
-/** Parameters whose path starts with `filter` (a section or a parameter), all without one. */
+/**
+ * Parameters under `filter` (a section or a parameter path); when none is, those whose path has a
+ * segment containing it (`gamma` finds params.gamma, `sigma` every σ range); all without a filter.
+ */
 function select(filter?: string): readonly ParamEntry[] {
   if (!filter) return PARAMETERS;
-  return PARAMETERS.filter((p) => p.path === filter || p.path.startsWith(`${filter}.`) || p.path.startsWith(`${filter}[]`));
+  const under = PARAMETERS.filter((p) => p.path === filter || p.path.startsWith(`${filter}.`) || p.path.startsWith(`${filter}[]`));
+  if (under.length > 0) return under;
+  const needle = filter.toLowerCase();
+  return PARAMETERS.filter((p) => p.path.toLowerCase().split(/[.[\]]+/).some((seg) => seg.includes(needle)));
 }
 
 /** Splits `text` into lines of at most `width` characters at spaces (width ≤ 0: one line). */
