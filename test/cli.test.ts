@@ -1,29 +1,13 @@
 /** The CLI as a user runs it: exit codes, messages naming the field, and nothing left behind on bad input. */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { runCli, tempDirs } from './support/cli.js';
 
-const BIN = join(import.meta.dirname, '..', 'bin', 'flock-lab.mjs');
-/** The temporary folders the tests make, removed after them. */
-const made: string[] = [];
-const tempDir = (prefix: string) => {
-  const d = mkdtempSync(join(tmpdir(), prefix));
-  made.push(d);
-  return d;
-};
-afterAll(() => {
-  for (const d of made) rmSync(d, { recursive: true, force: true });
-});
-/** Every child gets a deadline: a CLI that hangs fails its test (signal SIGTERM) instead of hanging the suite. */
-const cli = (...args: string[]) => cliWith({}, ...args);
-function cliWith(env: Record<string, string>, ...args: string[]) {
-  const t0 = Date.now();
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: join(import.meta.dirname, '..'), timeout: 60_000, env: { ...process.env, ...env } });
-  return { code: r.status, out: r.stdout, err: r.stderr, signal: r.signal, ms: Date.now() - t0 };
-}
+const tempDir = tempDirs();
+const cli = (...args: string[]) => runCli(args);
+const cliWith = (env: Record<string, string>, ...args: string[]) => runCli(args, { env });
 
 const tiny = (over: Record<string, unknown> = {}) => ({
   name: 'tiny',

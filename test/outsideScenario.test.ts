@@ -5,30 +5,17 @@
  * itself) or by the path of its files. A syntax error is bad input naming file:line:col, and an
  * error that a command-line override brings in names the flag, not the file.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { ROOT, runCli, tempDirs } from './support/cli.js';
 
-const ROOT = join(import.meta.dirname, '..');
-const BIN = join(ROOT, 'bin', 'flock-lab.mjs');
-const dirs: string[] = [];
+const newDir = tempDirs();
 /** A fresh folder under the OS's temporary folder, outside the repository and any package. */
-function study(): string {
-  const d = mkdtempSync(join(tmpdir(), 'flock-study-'));
-  dirs.push(d);
-  return d;
-}
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const study = () => newDir('flock-study-');
 
-/** The CLI from the study folder, as a user runs it; with a deadline, so a hang fails instead. */
-function cli(cwd: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd, timeout: 120_000 });
-  return { code: r.status, out: r.stdout, err: r.stderr, signal: r.signal };
-}
+/** The CLI from the study folder, as a user runs it. */
+const cli = (cwd: string, ...args: string[]) => runCli(args, { cwd, timeout: 120_000 });
 
 const body = (name: string) =>
   `{ name: '${name}', days: 3, tasks: [{ startDay: 0, durationDays: 2 }], populations: { nodes: { count: 3 }, validators: { count: 2 }, delegators: { count: 4 } } }`;

@@ -3,7 +3,6 @@
  * the simulation's genesis always has (sim/agents/context.ts `toWei`, sim/engine/calendar.ts
  * `DAY`), and `flock-lab params` prints the registry (its `--markdown` is docs/parameters.md).
  */
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -14,12 +13,10 @@ import { PARAMETERS } from '../sim/scenario/registry.js';
 import { paramsJson } from '../sim/scenario/paramsDoc.js';
 import { toWei } from '../sim/agents/context.js';
 import { DAY } from '../sim/engine/calendar.js';
+import { runCli } from './support/cli.js';
 
 const ROOT = join(import.meta.dirname, '..');
-const cli = (...args: string[]) => {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'flock-lab.mjs'), ...args], { encoding: 'utf8', cwd: ROOT, timeout: 60_000 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
+const cli = (...args: string[]) => runCli(args);
 
 describe('protocolParamsOf', () => {
   it('gives what applyParams has always passed to the setters, for any valid params', () => {

@@ -5,29 +5,14 @@
  * whether the tree was dirty; calibrate and replay keep an existing file unless --force.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { BIN, ROOT, runCli, tempDirs } from './support/cli.js';
 
-const ROOT = join(import.meta.dirname, '..');
-const BIN = join(ROOT, 'bin', 'flock-lab.mjs');
-/** Every child gets a deadline: a CLI that hangs or spins fails its test instead of hanging the suite. */
-function cli(args: string[], env: Record<string, string> = {}) {
-  const t0 = Date.now();
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: ROOT, timeout: 60_000, env: { ...process.env, ...env } });
-  return { code: r.status, out: r.stdout, err: r.stderr, signal: r.signal, ms: Date.now() - t0, pid: r.pid };
-}
-
-const made: string[] = [];
-function tmp(): string {
-  const d = mkdtempSync(join(tmpdir(), 'flock-out-'));
-  made.push(d);
-  return d;
-}
-afterAll(() => {
-  for (const d of made) rmSync(d, { recursive: true, force: true });
-});
+const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, { env });
+const newDir = tempDirs();
+const tmp = () => newDir('flock-out-');
 
 const tiny = { name: 'tiny', days: 3, tasks: [{ startDay: 0, durationDays: 2 }], populations: { nodes: { count: 3 }, validators: { count: 2 }, delegators: { count: 4 } } };
 /** About 1.5 s of simulating per seed on a busy machine: long enough to watch and to interrupt. */

@@ -4,26 +4,18 @@
  * manifest names its blocks and the scenarioHash covers the file's source. Bad edits are bad
  * input (exit 2) naming the `settlement` field.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadScenario, ScenarioError } from '../sim/scenario/load.js';
 import { runSimulation } from '../sim/run/simulation.js';
 import { settlementBlocks, settlementFor, type SettlementEdit } from '../sim/run/settlement.js';
+import { tempDirs } from './support/cli.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const fixture = (name: string) => join(ROOT, 'test', 'fixtures', name);
-/** The temporary folders the tests make, removed after them. */
-const made: string[] = [];
-const tempDir = () => {
-  const d = mkdtempSync(join(tmpdir(), 'flock-settle-'));
-  made.push(d);
-  return d;
-};
-afterAll(() => {
-  for (const d of made) rmSync(d, { recursive: true, force: true });
-});
+const newDir = tempDirs();
+const tempDir = () => newDir('flock-settle-');
 
 async function loadError(file: string): Promise<ScenarioError> {
   try {

@@ -32,6 +32,9 @@ export function makeRng(seed: number, cell = 0): (name: string) => RandomStream 
 /** Whole tokens (a float from the scenario) to wei, rounded to the nearest micro-token (docs/parameters.md). */
 export { tokensToWei as toWei } from '../scenario/units.js';
 
+/** Orders agents by name: the one order of the results rows and of task joining. */
+export const byName = <T extends { name: string }>(a: T, b: T): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
 export type Role = 'node' | 'validator' | 'delegator';
 
 /** The bookkeeping every agent keeps for the results: what it was paid, gross of fees. */

@@ -7,7 +7,7 @@
 import { DAY } from '../engine/calendar.js';
 import type { RandomStream } from '../engine/rng.js';
 import { ADMIN } from '../../contracts-mirror/genesis.js';
-import type { SimContext } from './context.js';
+import { byName, type SimContext } from './context.js';
 import type { TrainingNode } from './trainingNode.js';
 import type { Validator } from './validator.js';
 
@@ -25,8 +25,6 @@ export interface TaskState {
 
 /** A task the creator failed to open: the settlement turns it into a SimulationError. */
 export type CreateFailure = { day: number; what: string; reason: string };
-
-const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 export class TaskCreator {
   private readonly rng: RandomStream;

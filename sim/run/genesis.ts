@@ -11,7 +11,7 @@ import { protocolParamsOf } from '../scenario/units.js';
 import type { Backend } from '../offchain/backend.js';
 import { SurrogateWorkload } from '../workloads/surrogate.js';
 import type { Workload } from '../workloads/types.js';
-import type { AgentBase, SimContext } from '../agents/context.js';
+import { byName, type AgentBase, type SimContext } from '../agents/context.js';
 import { MirrorClient } from '../agents/mirrorClient.js';
 import { TrainingNode } from '../agents/trainingNode.js';
 import type { Validator } from '../agents/validator.js';
@@ -100,8 +100,6 @@ export interface Population {
   entities: Map<string, TrainingNode[]>;
   placement: GenesisPlacement | null;
 }
-
-const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /** The agents of the run, drawn from the populations or taken from the chain snapshot. */
 export function placePopulation(ctx: SimContext, market: PoolMarket, shuffle: boolean): Population {
