@@ -214,8 +214,8 @@ describe('chain snapshot of the exercised reference contracts', () => {
   it('applies a behaviour mix over the participants deterministically, and runs through runSet', async () => {
     const raw = { ...scenario, days: 2, populations: { ...scenario.populations, nodes: { count: 3, mix: { honest: 2 / 3, lazy: 1 / 3 } } } };
     const s = ScenarioSchema.parse(raw);
-    const a = await runSet({ scenario: s, scenarioHash: 'test', seeds: [5] });
-    const b = await runSet({ scenario: s, scenarioHash: 'test', seeds: [5] });
+    const a = await runSet({ scenario: s, seeds: [5] });
+    const b = await runSet({ scenario: s, seeds: [5] });
     expect(a.resultsHash).toBe(b.resultsHash);
     const behaviours = new Map(a.runs[0].agentRows.filter((r) => r.role === 'node').map((r) => [r.agent, r.behaviour]));
     expect([...behaviours.values()].sort()).toEqual(['honest', 'honest', 'lazy']);

@@ -9,7 +9,8 @@ import type { Command } from 'commander';
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { loadScenario, ScenarioError } from '../scenario/load.js';
-import { codeVersion, makeDirs, OutDirError } from '../run/runSet.js';
+import { makeDirs, OutDirError } from '../run/outDirs.js';
+import { codeVersion } from '../experiments/job.js';
 
 interface CalibrateFlags {
   out?: string;

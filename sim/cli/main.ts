@@ -10,6 +10,10 @@ import { registerParity } from './parity.js';
 import { registerCalibrate } from './calibrate.js';
 import { registerChain } from './chain.js';
 import { registerParams } from './params.js';
+import { registerSweep } from './sweep.js';
+import { registerCompare } from './compare.js';
+import { registerExport } from './export.js';
+import { registerWorker } from './worker.js';
 
 const program = new Command();
 program
@@ -33,6 +37,10 @@ program
   });
 
 registerRun(program);
+registerSweep(program);
+registerCompare(program);
+registerExport(program);
+registerWorker(program);
 registerBench(program);
 registerParity(program);
 registerCalibrate(program);

@@ -1,61 +1,201 @@
 /**
- * The results store (docs/architecture.md#the-parts, `results/`): an embedded DuckDB file with one row per (run, day, agent) and
- * one per (run, day), plus views that aggregate by role and behaviour. Wei amounts are HUGEINT.
+ * The results store (docs/architecture.md#the-results-store): an embedded DuckDB file with one row
+ * per (run, day, agent) and one per (run, day), one per run (its cell and seed, and what the run
+ * reported besides its rows), and one per (cell, parameter) of a sweep or comparison. Wei amounts
+ * are HUGEINT.
+ *
+ * Each run lands in its own transaction (`commitRun`), so a store read after a crash holds whole
+ * runs only, and `--resume` knows exactly which are missing. Rows carry no order: every reader
+ * orders by (run, day, agent), which is also the order a run records them in.
  */
-import { DuckDBInstance } from '@duckdb/node-api';
-import type { AgentRow, DayRow } from './recorder.js';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { AgentRow, DayRow, RunOutput } from './recorder.js';
 
-export async function writeResults(file: string, agentRows: AgentRow[], dayRows: DayRow[]): Promise<void> {
-  const db = await DuckDBInstance.create(file);
-  const c = await db.connect();
+const SCHEMA = [
+  `CREATE TABLE IF NOT EXISTS agent_days (
+    run INTEGER, seed INTEGER, day INTEGER, agent VARCHAR, role VARCHAR, behaviour VARCHAR, entity VARCHAR,
+    stake HUGEINT, reward HUGEINT, reward_cum HUGEINT)`,
+  `CREATE TABLE IF NOT EXISTS days (
+    run INTEGER, seed INTEGER, day INTEGER, minted HUGEINT, burned HUGEINT, supply HUGEINT,
+    reward_token_per_day HUGEINT, staked HUGEINT, delegated HUGEINT,
+    submissions INTEGER, copies_detected INTEGER, invalid_submissions INTEGER)`,
+  // extras: the run's scores, copies, reverts and workload (RunOutput minus its rows), as JSON.
+  `CREATE TABLE IF NOT EXISTS runs (run INTEGER PRIMARY KEY, cell INTEGER, seed INTEGER, extras VARCHAR)`,
+  `CREATE TABLE IF NOT EXISTS cells (cell INTEGER, key VARCHAR, value VARCHAR)`,
+  `CREATE TABLE IF NOT EXISTS cell_labels (cell INTEGER PRIMARY KEY, label VARCHAR, scenario_hash VARCHAR)`,
+  `CREATE OR REPLACE VIEW role_days AS
+    SELECT run, seed, day, role, behaviour, count(*) AS agents, sum(stake) AS stake, sum(reward) AS reward,
+           sum(reward)::DOUBLE / 1e18 AS reward_tokens
+    FROM agent_days GROUP BY ALL`,
+];
+
+/** A cell of an experiment as the store records it: its label and the value of each swept key. */
+export interface CellRecord {
+  cell: number;
+  label: string;
+  scenarioHash: string;
+  values: Record<string, unknown>;
+}
+
+type Extras = Omit<RunOutput, 'seed' | 'run' | 'agentRows' | 'dayRows'>;
+
+export class ResultsStore {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly db: DuckDBInstance,
+    private readonly c: DuckDBConnection,
+  ) {}
+
+  /** Opens (creating if needed) the store at `file`; a crashed writer's last transaction is replayed or dropped whole. */
+  static async open(file: string): Promise<ResultsStore> {
+    const db = await DuckDBInstance.create(file);
+    const c = await db.connect();
+    for (const sql of SCHEMA) await c.run(sql);
+    return new ResultsStore(db, c);
+  }
+
+  /** Writes the experiment's cells once (a no-op when they are there: a resumed run). */
+  async writeCells(cells: CellRecord[]): Promise<void> {
+    await this.serial(async () => {
+      const n = Number((await this.c.runAndReadAll('SELECT count(*) FROM cell_labels')).getRows()[0][0]);
+      if (n > 0) return;
+      await this.c.run('BEGIN TRANSACTION');
+      for (const cell of cells) {
+        await this.c.run('INSERT INTO cell_labels VALUES ($1, $2, $3)', [cell.cell, cell.label, cell.scenarioHash]);
+        for (const [k, v] of Object.entries(cell.values)) await this.c.run('INSERT INTO cells VALUES ($1, $2, $3)', [cell.cell, k, JSON.stringify(v)]);
+      }
+      await this.c.run('COMMIT');
+    });
+  }
+
+  /** Stores one finished run, rows and all, in one transaction. */
+  commitRun(out: RunOutput, cell: number): Promise<void> {
+    return this.serial(async () => {
+      const { seed, run, agentRows, dayRows, ...extras } = out;
+      await this.c.run('BEGIN TRANSACTION');
+      try {
+        appendAgentRows(await this.c.createAppender('agent_days'), agentRows);
+        appendDayRows(await this.c.createAppender('days'), dayRows);
+        await this.c.run('INSERT INTO runs VALUES ($1, $2, $3, $4)', [run, cell, seed, JSON.stringify(extras)]);
+        await this.c.run('COMMIT');
+      } catch (e) {
+        await this.c.run('ROLLBACK').catch(() => {});
+        throw e;
+      }
+    });
+  }
+
+  /** The runs the store holds, by run index. */
+  async runIndices(): Promise<number[]> {
+    const rows = (await this.c.runAndReadAll('SELECT run FROM runs ORDER BY run')).getRows();
+    return rows.map((r) => Number(r[0]));
+  }
+
+  /** A stored run as it came out of the simulation (rows in recording order: by day, then agent). */
+  async loadRun(run: number): Promise<RunOutput> {
+    const meta = (await this.c.runAndReadAll('SELECT seed, extras FROM runs WHERE run = $1', [run])).getRows();
+    if (!meta.length) throw new Error(`run ${run} is not in the store`);
+    const seed = Number(meta[0][0]);
+    const extras = JSON.parse(String(meta[0][1])) as Extras;
+    const a = await this.c.runAndReadAll(
+      'SELECT day, agent, role, behaviour, entity, stake, reward, reward_cum FROM agent_days WHERE run = $1 ORDER BY day, agent',
+      [run],
+    );
+    const agentRows: AgentRow[] = a.getRows().map((r) => ({
+      run,
+      seed,
+      day: Number(r[0]),
+      agent: String(r[1]),
+      role: String(r[2]),
+      behaviour: String(r[3]),
+      entity: String(r[4]),
+      stake: r[5] as bigint,
+      reward: r[6] as bigint,
+      rewardCum: r[7] as bigint,
+    }));
+    const d = await this.c.runAndReadAll(
+      `SELECT day, minted, burned, supply, reward_token_per_day, staked, delegated, submissions, copies_detected, invalid_submissions
+       FROM days WHERE run = $1 ORDER BY day`,
+      [run],
+    );
+    const dayRows: DayRow[] = d.getRows().map((r) => ({
+      run,
+      seed,
+      day: Number(r[0]),
+      minted: r[1] as bigint,
+      burned: r[2] as bigint,
+      supply: r[3] as bigint,
+      rewardTokenPerDay: r[4] as bigint,
+      staked: r[5] as bigint,
+      delegated: r[6] as bigint,
+      submissions: Number(r[7]),
+      copiesDetected: Number(r[8]),
+      invalidSubmissions: Number(r[9]),
+    }));
+    return { seed, run, agentRows, dayRows, ...extras };
+  }
+
+  async close(): Promise<void> {
+    await this.queue.catch(() => {});
+    this.c.closeSync();
+    this.db.closeSync();
+  }
+
+  /** One statement sequence at a time on the one connection. */
+  private serial<T>(f: () => Promise<T>): Promise<T> {
+    const p = this.queue.then(f, f);
+    this.queue = p.catch(() => {});
+    return p;
+  }
+}
+
+type Appender = Awaited<ReturnType<DuckDBConnection['createAppender']>>;
+
+function appendAgentRows(a: Appender, rows: AgentRow[]): void {
+  for (const r of rows) {
+    a.appendInteger(r.run);
+    a.appendInteger(r.seed);
+    a.appendInteger(r.day);
+    a.appendVarchar(r.agent);
+    a.appendVarchar(r.role);
+    a.appendVarchar(r.behaviour);
+    a.appendVarchar(r.entity);
+    a.appendHugeInt(r.stake);
+    a.appendHugeInt(r.reward);
+    a.appendHugeInt(r.rewardCum);
+    a.endRow();
+  }
+  a.flushSync();
+  a.closeSync();
+}
+
+function appendDayRows(d: Appender, rows: DayRow[]): void {
+  for (const r of rows) {
+    d.appendInteger(r.run);
+    d.appendInteger(r.seed);
+    d.appendInteger(r.day);
+    d.appendHugeInt(r.minted);
+    d.appendHugeInt(r.burned);
+    d.appendHugeInt(r.supply);
+    d.appendHugeInt(r.rewardTokenPerDay);
+    d.appendHugeInt(r.staked);
+    d.appendHugeInt(r.delegated);
+    d.appendInteger(r.submissions);
+    d.appendInteger(r.copiesDetected);
+    d.appendInteger(r.invalidSubmissions);
+    d.endRow();
+  }
+  d.flushSync();
+  d.closeSync();
+}
+
+/** Writes a whole set of runs to a new store (tests, and callers holding every run already). */
+export async function writeResults(file: string, runs: RunOutput[], cell = 0): Promise<void> {
+  const s = await ResultsStore.open(file);
   try {
-    await c.run(`CREATE TABLE agent_days (
-      run INTEGER, seed INTEGER, day INTEGER, agent VARCHAR, role VARCHAR, behaviour VARCHAR, entity VARCHAR,
-      stake HUGEINT, reward HUGEINT, reward_cum HUGEINT)`);
-    await c.run(`CREATE TABLE days (
-      run INTEGER, seed INTEGER, day INTEGER, minted HUGEINT, burned HUGEINT, supply HUGEINT,
-      reward_token_per_day HUGEINT, staked HUGEINT, delegated HUGEINT,
-      submissions INTEGER, copies_detected INTEGER, invalid_submissions INTEGER)`);
-    const a = await c.createAppender('agent_days');
-    for (const r of agentRows) {
-      a.appendInteger(r.run);
-      a.appendInteger(r.seed);
-      a.appendInteger(r.day);
-      a.appendVarchar(r.agent);
-      a.appendVarchar(r.role);
-      a.appendVarchar(r.behaviour);
-      a.appendVarchar(r.entity);
-      a.appendHugeInt(r.stake);
-      a.appendHugeInt(r.reward);
-      a.appendHugeInt(r.rewardCum);
-      a.endRow();
-    }
-    a.flushSync();
-    a.closeSync();
-    const d = await c.createAppender('days');
-    for (const r of dayRows) {
-      d.appendInteger(r.run);
-      d.appendInteger(r.seed);
-      d.appendInteger(r.day);
-      d.appendHugeInt(r.minted);
-      d.appendHugeInt(r.burned);
-      d.appendHugeInt(r.supply);
-      d.appendHugeInt(r.rewardTokenPerDay);
-      d.appendHugeInt(r.staked);
-      d.appendHugeInt(r.delegated);
-      d.appendInteger(r.submissions);
-      d.appendInteger(r.copiesDetected);
-      d.appendInteger(r.invalidSubmissions);
-      d.endRow();
-    }
-    d.flushSync();
-    d.closeSync();
-    await c.run(`CREATE VIEW role_days AS
-      SELECT run, seed, day, role, behaviour, count(*) AS agents, sum(stake) AS stake, sum(reward) AS reward,
-             sum(reward)::DOUBLE / 1e18 AS reward_tokens
-      FROM agent_days GROUP BY ALL`);
+    for (const r of runs) await s.commitRun(r, cell);
   } finally {
-    c.closeSync();
-    db.closeSync();
+    await s.close();
   }
 }

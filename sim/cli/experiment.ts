@@ -1,0 +1,198 @@
+/**
+ * What `run`, `sweep` and `compare` share (docs/architecture.md#experiments): the flags for seeds,
+ * overrides, the run directory, workers, the queue and resume; validating everything into a plan
+ * before anything runs; running it with progress; Ctrl-C; and the exit codes (0 done, 1 a run
+ * failed, 2 bad input).
+ */
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { ScenarioError, type Override } from '../scenario/load.js';
+import { SimulationError } from '../run/errors.js';
+import { OutDirError } from '../run/outDirs.js';
+import { FAULT_ENV, FaultSpecError, faultFromEnv } from '../run/faults.js';
+import { mixWarnings } from '../run/population.js';
+import { InProcessExecutor, type Executor } from '../experiments/executor.js';
+import { defaultWorkers, PoolExecutor } from '../experiments/pool.js';
+import { QueueExecutor } from '../experiments/queue.js';
+import { JobRefused } from '../experiments/job.js';
+import { JobFailed } from '../experiments/failure.js';
+import { makePlan, type CellSpec, type Plan } from '../experiments/plan.js';
+import { runExperiment, type ExperimentOptions, type ExperimentResult } from '../experiments/runner.js';
+import { RunDirError } from '../experiments/runDir.js';
+import { ExperimentProgressView, progressIntervalMs } from './progress.js';
+
+export interface ExperimentFlags {
+  seeds?: string;
+  seed?: string;
+  days?: string;
+  set: string[];
+  out?: string;
+  resume?: string;
+  workers?: string;
+  queue?: string;
+  progress: boolean;
+  progressInterval?: string;
+}
+
+const collect = (v: string, acc: string[]) => [...acc, v];
+
+/** Adds the shared flags to a command. */
+export function experimentOptions(c: Command): Command {
+  return c
+    .option('--seeds <n>', "run N seeds, starting from the scenario's first seed")
+    .option('--seed <s>', 'run exactly this seed')
+    .option('--days <d>', 'override the number of simulated days')
+    .option('--set <key=value>', 'override a scenario field by path, e.g. params.gamma=100000 (repeatable; `flock-lab params` lists the keys)', collect, [] as string[])
+    .option('--out <dir>', 'run directory (default runs/<name>-<timestamp>); must not exist')
+    .option('--resume <dir>', 'finish the partial run directory of an interrupted run of this same command: only its missing runs are run')
+    .option('--workers <w>', 'worker threads on this machine (default: one per core; 0 runs in this process)')
+    .option('--queue <url>', 'run the jobs on BullMQ workers instead (`flock-lab worker --queue <url>` on any machine), e.g. redis://127.0.0.1:6379')
+    .option('--no-progress', 'no progress bar or progress lines')
+    .option('--progress-interval <s>', 'without a terminal: seconds between progress lines (default 5, or FLOCK_LAB_PROGRESS_INTERVAL)');
+}
+
+const cmdLine = (path: string, message: string) => new ScenarioError('command line', [{ path, message }]);
+
+function count(flag: string, v: string, min: number): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw cmdLine(flag, `expected ${min === 1 ? 'a positive integer' : `an integer ≥ ${min}`}, got "${v}"`);
+  return n;
+}
+
+/** The plan of an experiment from its flags; every cell is validated here (exit 2 before anything runs). */
+export async function planFrom(kind: Plan['kind'], file: string, f: ExperimentFlags, cells: CellSpec[]): Promise<Plan> {
+  if (f.seeds !== undefined && f.seed !== undefined) throw cmdLine('--seeds/--seed', 'use one of --seeds N and --seed S');
+  if (f.out !== undefined && f.resume !== undefined && f.out !== f.resume) throw cmdLine('--out/--resume', '--resume names the directory to finish; leave out --out');
+  if (f.workers !== undefined && f.queue !== undefined) throw cmdLine('--workers/--queue', 'use one: --workers runs here, --queue runs on BullMQ workers');
+  try {
+    faultFromEnv();
+  } catch (e) {
+    if (e instanceof FaultSpecError) throw new ScenarioError('environment', [{ path: FAULT_ENV, message: e.message }]);
+    throw e;
+  }
+  const sets: Override[] = f.set.map((s) => ({ set: s, via: `--set ${s}` }));
+  if (f.days !== undefined) sets.push({ set: `days=${count('--days', f.days, 1)}`, via: `--days ${f.days}` });
+  const first = await makePlan({ kind, file, sets, cells: [] });
+  let seeds = first.seeds;
+  if (f.seeds !== undefined) seeds = Array.from({ length: count('--seeds', f.seeds, 1) }, (_, i) => first.seeds[0] + i);
+  if (f.seed !== undefined) seeds = [count('--seed', f.seed, 0)];
+  return makePlan({ kind, file, sets, cells, seeds });
+}
+
+function executorFor(f: ExperimentFlags, jobs: number): Executor {
+  if (f.queue !== undefined) return new QueueExecutor({ url: f.queue });
+  const w = f.workers === undefined ? defaultWorkers() : count('--workers', f.workers, 0);
+  if (w === 0) return new InProcessExecutor();
+  return new PoolExecutor(Math.min(w, Math.max(1, jobs)));
+}
+
+/**
+ * Runs a plan as the CLI does: the run directory, the progress view, Ctrl-C, and the errors as
+ * exit codes. Returns the result, or the exit code when it did not complete.
+ */
+export async function executePlan(plan: Plan, f: ExperimentFlags, summaryFor?: ExperimentOptions['summaryFor']): Promise<ExperimentResult | number> {
+  const s = plan.base.scenario;
+  for (const w of mixWarnings(s)) process.stderr.write(w + '\n');
+  const interval = progressIntervalMs(f.progressInterval);
+  if (typeof interval === 'string') throw cmdLine('--progress-interval', interval);
+  const out = f.resume ?? f.out ?? `runs/${s.name}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  const executor = executorFor(f, plan.jobs.length);
+  const view = new ExperimentProgressView(s.name, (run) => plan.cells[plan.jobs[run].cell].scenario.days, { progress: f.progress, intervalMs: interval });
+  let dir: string | null = null;
+  let done = 0;
+  let interrupted = false;
+  // The main thread only waits while threads or workers simulate, so a signal is handled at once:
+  // the directory stays (partial) and says how to finish it; the process then ends by that signal.
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (interrupted) return;
+    interrupted = true;
+    view.stop();
+    process.stderr.write(`\ninterrupted: ${done} of ${plan.jobs.length} runs are in ${dir ?? out}; finish them with: ${resumeHint()} --resume ${dir ?? out}\n`);
+    void Promise.race([executor.close(), new Promise((r) => setTimeout(r, 3000))]).finally(() => {
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
+      process.kill(process.pid, sig);
+    });
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const r = await runExperiment({
+      plan,
+      executor,
+      out,
+      summaryFor,
+      resume: f.resume !== undefined,
+      onDirectory: (d, resumed) => {
+        dir = d;
+        done = resumed;
+        const where = f.queue !== undefined ? `on the queue ${f.queue}` : `on ${executor.name}`;
+        view.note(`${plan.jobs.length - resumed} run(s) ${where} → ${d}${resumed ? ` (resuming: ${resumed} of ${plan.jobs.length} runs already there)` : ''}`);
+      },
+      onProgress: (p) => {
+        done = p.runsDone;
+        if (p.landed) view.note(`run ${p.landed.run + 1}/${p.runsTotal} stored in ${dir}/results.duckdb`);
+        view.update(p);
+      },
+    });
+    view.stop();
+    return r;
+  } catch (e) {
+    view.stop();
+    // Stopping the executor on a signal fails its pending jobs: that is the interrupt, not an error.
+    if (interrupted) return new Promise<number>(() => {});
+    return failure(e, dir);
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+}
+
+/** The command as the user typed it, without --out/--resume: what to run again with --resume. */
+export function resumeHint(argv = process.argv): string {
+  const args: string[] = [];
+  const rest = argv.slice(2);
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    if (a === '--out' || a === '--resume') {
+      i++;
+      continue;
+    }
+    if (a.startsWith('--out=') || a.startsWith('--resume=')) continue;
+    args.push(/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+  }
+  return `flock-lab ${args.join(' ')}`;
+}
+
+/** An error as the user sees it, and its exit code. */
+export function failure(e: unknown, dir: string | null = null): number {
+  const cause = e instanceof JobFailed ? e.cause : e;
+  if (cause instanceof ScenarioError) {
+    process.stderr.write(`error: ${cause.message}\n`);
+    return 2;
+  }
+  if (cause instanceof OutDirError) {
+    process.stderr.write(`error: --out ${cause.message}\n`);
+    return 2;
+  }
+  if (cause instanceof RunDirError) {
+    process.stderr.write(`error: --resume ${cause.message}\n`);
+    return 2;
+  }
+  if (cause instanceof SimulationError || cause instanceof JobRefused) {
+    const which = e instanceof JobFailed && (e.job.cell > 0 || e.job.run > 0) ? ` (run ${e.job.run}, seed ${e.job.seed})` : '';
+    process.stderr.write(`\nrun failed${which}: ${cause.message}\n`);
+    if (dir && existsSync(dir)) process.stderr.write(`the runs that finished are in ${dir} (manifest status "failed")\n`);
+    return 1;
+  }
+  throw cause;
+}
+
+/** Runs `body`, mapping the errors of planning to exit codes. */
+export async function exitCodeOf(body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (e) {
+    return failure(e);
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * A pool of worker threads on this machine (piscina). Each thread loads the scenario and runs whole
+ * jobs; a run never depends on which thread ran it or when (its random streams are keyed by its
+ * seed), so the results are byte-identical for any pool size.
+ */
+import { availableParallelism } from 'node:os';
+import { MessageChannel } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import type { Executor, RunHooks } from './executor.js';
+import type { JobSpec } from './job.js';
+import { fromFailure, JobFailed } from './failure.js';
+import type { PoolAnswer } from './poolWorker.js';
+
+/** `--workers` when not given: one thread per core. */
+export const defaultWorkers = (): number => availableParallelism();
+
+export class PoolExecutor implements Executor {
+  readonly name: string;
+  private pool: Piscina | null = null;
+
+  constructor(readonly threads: number) {
+    this.name = `${threads} worker thread${threads === 1 ? '' : 's'}`;
+  }
+
+  async run(jobs: JobSpec[], hooks: RunHooks): Promise<void> {
+    const threads = Math.max(1, Math.min(this.threads, jobs.length));
+    // A thread holds a whole run's rows; the default old-space limit is the process's, not shared.
+    const pool = (this.pool = new Piscina({
+      filename: new URL('./poolThread.mjs', import.meta.url).href,
+      minThreads: threads,
+      maxThreads: threads,
+      idleTimeout: 1000,
+    }));
+    let failed: JobFailed | null = null;
+    let stored = Promise.resolve();
+    await Promise.all(
+      jobs.map(async (job) => {
+        const { port1, port2 } = new MessageChannel();
+        port1.on('message', (day: number) => {
+          if (!failed) hooks.onDay?.(job, day);
+        });
+        let answer: PoolAnswer;
+        try {
+          answer = (await pool.run({ job, port: port2 }, { transferList: [port2] })) as PoolAnswer;
+        } catch (e) {
+          // The pool was destroyed after another job failed, or the thread died.
+          if (failed) return;
+          answer = { ok: false, failure: { kind: 'error', message: (e as Error).message, stack: (e as Error).stack } };
+        } finally {
+          port1.close();
+        }
+        if (failed) return;
+        if (!answer.ok) {
+          failed = new JobFailed(job, fromFailure(answer.failure));
+          void pool.destroy();
+          throw failed;
+        }
+        // One store write at a time, in the order the runs finish.
+        const { out, lines } = answer;
+        stored = stored.then(() => (failed ? undefined : hooks.onResult(out, job, lines)));
+        await stored;
+      }),
+    ).catch((e) => {
+      throw failed ?? e;
+    });
+  }
+
+  async close(): Promise<void> {
+    const p = this.pool;
+    this.pool = null;
+    if (p) await p.destroy();
+  }
+}
