@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { RunOutput } from '../sim/run/simulation.js';
@@ -17,7 +17,7 @@ import { JobFailed } from '../sim/experiments/failure.js';
 import type { JobSpec } from '../sim/experiments/job.js';
 import { parseRedisUrl, pingRedis, QueueExecutor } from '../sim/experiments/queue.js';
 import { ScenarioError } from '../sim/scenario/error.js';
-import { BIN, ROOT, tempDirs } from './support/cli.js';
+import { BIN, ROOT, runCli, tempDirs } from './support/cli.js';
 
 const tmp = tempDirs();
 const children: ChildProcess[] = [];
@@ -249,5 +249,46 @@ describe('QueueExecutor and flock-lab worker', () => {
     const code = await new Promise<number | null>((resolve) => c.once('exit', (code) => resolve(code)));
     expect(code).toBe(2);
     expect(err).toMatch(/--queue/);
+  });
+});
+
+describe('run --queue, as a user runs it', () => {
+  it('a coordinator and two `flock-lab worker`s, one killed mid-job: the run directory is complete, each run once, with the local resultsHash', async () => {
+    const q = queueName('cli');
+    const dir = tmp('flock-queue-cli-');
+    const file = join(dir, 'q.json');
+    writeFileSync(file, JSON.stringify({ name: 'q', days: 30, tasks: [{ startDay: 0, durationDays: 30 }], populations: { nodes: { count: 10 }, validators: { count: 5 }, delegators: { count: 300 } } }));
+    const a = startWorker(q);
+    const b = startWorker(q);
+    await Promise.all([workerCode(a), workerCode(b)]);
+    const out = join(dir, 'out');
+    const coordinator = child(process.execPath, [BIN, 'run', file, '--seeds', '4', '--queue', url, '--queue-name', q, '--out', out, '--progress-interval', '0']);
+    let err = '';
+    coordinator.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    let stdout = '';
+    coordinator.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    const victim = await Promise.race([a, b].map((w) => w.waitFor(/started/).then(() => w)));
+    victim.proc.kill('SIGKILL');
+    const code = await new Promise<number | null>((resolve) => coordinator.once('exit', (c) => resolve(c)));
+    expect(code, err).toBe(0);
+    expect(err).toMatch(/q: 4 run\(s\) on the queue redis:\/\/127\.0\.0\.1:\d+ → /);
+    expect(err).toMatch(/q: [12] workers? on /);
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    expect(manifest.status).toBe('complete');
+    expect(manifest.runs).toEqual({ done: 4, total: 4 });
+    const local = runCli(['run', file, '--seeds', '4', '--workers', '0', '--out', join(dir, 'local'), '--no-progress']);
+    expect(local.code).toBe(0);
+    expect(manifest.resultsHash).toBe(JSON.parse(readFileSync(join(dir, 'local', 'manifest.json'), 'utf8')).resultsHash);
+    expect(stdout).toContain(`resultsHash: ${manifest.resultsHash}`);
+  });
+
+  it('an unreachable Redis is exit 2 before a run directory is made', () => {
+    const dir = tmp('flock-queue-down-');
+    const file = join(dir, 'q.json');
+    writeFileSync(file, JSON.stringify({ name: 'q', days: 2, tasks: [{ startDay: 0, durationDays: 2 }], populations: { nodes: { count: 2 }, validators: { count: 2 } } }));
+    const r = runCli(['run', file, '--queue', 'redis://127.0.0.1:1', '--out', join(dir, 'out')]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--queue: cannot reach Redis at redis:\/\/127\.0\.0\.1:1/);
+    expect(readdirSync(dir)).toEqual(['q.json']);
   });
 });

@@ -30,6 +30,7 @@ export interface ExperimentFlags {
   resume?: string;
   workers?: string;
   queue?: string;
+  queueName?: string;
   progress: boolean;
   progressInterval?: string;
 }
@@ -47,6 +48,7 @@ export function experimentOptions(c: Command): Command {
     .option('--resume <dir>', 'finish the partial run directory of an interrupted run of this same command: only its missing runs are run')
     .option('--workers <w>', 'worker threads on this machine (default: one per core; 0 runs in this process)')
     .option('--queue <url>', 'run the jobs on BullMQ workers instead (`flock-lab worker --queue <url>` on any machine), e.g. redis://127.0.0.1:6379')
+    .option('--queue-name <name>', 'with --queue: the BullMQ queue (workers must use the same --queue-name)', 'flock-lab')
     .option('--no-progress', 'no progress bar or progress lines')
     .option('--progress-interval <s>', 'without a terminal: seconds between progress lines (default 5, or FLOCK_LAB_PROGRESS_INTERVAL)');
 }
@@ -80,7 +82,7 @@ export async function planFrom(kind: Plan['kind'], file: string, f: ExperimentFl
 }
 
 function executorFor(f: ExperimentFlags, jobs: number): Executor {
-  if (f.queue !== undefined) return new QueueExecutor({ url: f.queue });
+  if (f.queue !== undefined) return new QueueExecutor({ url: f.queue, queueName: f.queueName });
   const w = f.workers === undefined ? defaultWorkers() : count('--workers', f.workers, 0);
   if (w === 0) return new InProcessExecutor();
   return new PoolExecutor(Math.min(w, Math.max(1, jobs)));
@@ -129,6 +131,7 @@ export async function executePlan(plan: Plan, f: ExperimentFlags, summaryFor?: E
         const where = f.queue !== undefined ? `on the queue ${f.queue}` : `on ${executor.name}`;
         view.note(`${plan.jobs.length - resumed} run(s) ${where} → ${d}${resumed ? ` (resuming: ${resumed} of ${plan.jobs.length} runs already there)` : ''}`);
       },
+      onNote: (line) => view.note(line),
       onProgress: (p) => {
         done = p.runsDone;
         if (p.landed) view.note(`run ${p.landed.run + 1}/${p.runsTotal} stored in ${dir}/results.duckdb`);

@@ -28,6 +28,8 @@ export interface Executor {
    * first job that fails (the others are abandoned; what finished is already stored).
    */
   run(jobs: JobSpec[], hooks: RunHooks): Promise<void>;
+  /** Checks, before anything is created or enqueued, that the executor can run at all (a queue: Redis answers). */
+  prepare?(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -173,6 +173,15 @@ export class QueueExecutor implements Executor {
     this.name = `queue ${o.url}${this.queueName === DEFAULT_QUEUE ? '' : ` (${this.queueName})`}`;
   }
 
+  /** An unreachable Redis is bad input (exit 2), found before a run directory is made. */
+  async prepare(): Promise<void> {
+    try {
+      await pingRedis(this.address);
+    } catch (e) {
+      throw new ScenarioError('command line', [{ path: '--queue', message: (e as Error).message }]);
+    }
+  }
+
   async run(jobs: JobSpec[], hooks: RunHooks): Promise<void> {
     if (jobs.length === 0) return;
     await pingRedis(this.address);

@@ -43,6 +43,8 @@ export interface ExperimentOptions {
   onProgress?: (p: ExperimentProgress) => void;
   /** What summary.json holds (default: the KPI summary of a run, or each cell's). */
   summaryFor?: (cells: CellResult[]) => unknown;
+  /** A line from the executor for the user: live workers, a retried job. */
+  onNote?: (line: string) => void;
   /** Once the directory exists (before any run), e.g. to report it on an interrupt. */
   onDirectory?: (dir: string, resumed: number) => void;
 }
@@ -103,6 +105,7 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
   };
   let resumed = 0;
   try {
+    await o.executor.prepare?.();
     if (o.out && o.resume) {
       const m = readManifest(o.out);
       const diff = planDifference(plan, m);
@@ -129,6 +132,7 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
       o.onProgress?.({ runsDone: have.size, runsTotal: plan.jobs.length, daysDone, daysTotal, ...extra });
     try {
       await o.executor.run(todo, {
+        onNote: o.onNote,
         onDay: (job) => {
           daysDone++;
           progress({ job });
