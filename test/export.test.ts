@@ -181,7 +181,7 @@ describe('export to CSV', () => {
       expect(back).toEqual(await stored(complete, t));
     }
     expect(readFileSync(join(out, 'days.csv'), 'utf8').split('\n')[0]).toBe(
-      'run,seed,day,minted,burned,supply,reward_token_per_day,staked,delegated,submissions,copies_detected,invalid_submissions',
+      'run,seed,day,minted,burned,supply,locked_vesting,locked_gm,held_protocol,circulating,reward_token_per_day,staked,delegated,submissions,copies_detected,invalid_submissions',
     );
   }, 60_000);
 

@@ -195,3 +195,20 @@ describe('invariants every simulated day', () => {
     expect(runSimulation(s, { seed: 1, run: 0 }).dayRows.map((r) => r.day)).toEqual([0, 1, 2, 3]);
   });
 });
+
+describe('circulating supply (docs/model.md#circulating-supply)', () => {
+  it('every day: circulating + held by protocol contracts = supply; vesting and gmFLOCK backing are part of what is held, and both fill up on v2', () => {
+    const out = runSimulation(parse(small({ days: 12 })), { seed: 4, run: 0 });
+    for (const d of out.dayRows) {
+      expect(d.circulating + d.heldProtocol).toBe(d.supply);
+      expect(d.supply).toBe(d.minted - d.burned);
+      expect(d.lockedVesting + d.lockedGm <= d.heldProtocol).toBe(true);
+      expect(d.circulating >= 0n).toBe(true);
+    }
+    const last = out.dayRows.at(-1)!;
+    expect(last.lockedVesting > 0n).toBe(true); // 90 % of node rewards vest (docs/model.md#node-vesting)
+    expect(last.lockedGm > 0n).toBe(true); // delegators and stakers lock FLOCK for gmFLOCK
+    const v1 = runSimulation(parse(small({ days: 4, protocol: 'v1' })), { seed: 4, run: 0 });
+    for (const d of v1.dayRows) expect([d.lockedVesting, d.lockedGm]).toEqual([0n, 0n]);
+  });
+});

@@ -28,6 +28,14 @@ export interface DayRow {
   minted: bigint;
   burned: bigint;
   supply: bigint;
+  /** wei of FLOCK held by the vesting contract: node rewards still vesting (docs/model.md#circulating-supply) */
+  lockedVesting: bigint;
+  /** wei of FLOCK held by the exchange: the backing of gmFLOCK */
+  lockedGm: bigint;
+  /** wei of FLOCK held by every protocol contract (task manager, pools, FL tasks, exchange, vesting, the token's unburnt fees) */
+  heldProtocol: bigint;
+  /** supply − heldProtocol: FLOCK in participants' hands */
+  circulating: bigint;
   rewardTokenPerDay: bigint;
   staked: bigint;
   delegated: bigint;

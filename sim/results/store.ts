@@ -17,6 +17,7 @@ const SCHEMA = [
     stake HUGEINT, reward HUGEINT, reward_cum HUGEINT)`,
   `CREATE TABLE IF NOT EXISTS days (
     run INTEGER, seed INTEGER, day INTEGER, minted HUGEINT, burned HUGEINT, supply HUGEINT,
+    locked_vesting HUGEINT, locked_gm HUGEINT, held_protocol HUGEINT, circulating HUGEINT,
     reward_token_per_day HUGEINT, staked HUGEINT, delegated HUGEINT,
     submissions INTEGER, copies_detected INTEGER, invalid_submissions INTEGER)`,
   // extras: the run's scores, copies, reverts and workload (RunOutput minus its rows), as JSON.
@@ -115,7 +116,8 @@ export class ResultsStore {
       rewardCum: r[7] as bigint,
     }));
     const d = await this.c.runAndReadAll(
-      `SELECT day, minted, burned, supply, reward_token_per_day, staked, delegated, submissions, copies_detected, invalid_submissions
+      `SELECT day, minted, burned, supply, locked_vesting, locked_gm, held_protocol, circulating,
+              reward_token_per_day, staked, delegated, submissions, copies_detected, invalid_submissions
        FROM days WHERE run = $1 ORDER BY day`,
       [run],
     );
@@ -126,12 +128,16 @@ export class ResultsStore {
       minted: r[1] as bigint,
       burned: r[2] as bigint,
       supply: r[3] as bigint,
-      rewardTokenPerDay: r[4] as bigint,
-      staked: r[5] as bigint,
-      delegated: r[6] as bigint,
-      submissions: Number(r[7]),
-      copiesDetected: Number(r[8]),
-      invalidSubmissions: Number(r[9]),
+      lockedVesting: r[4] as bigint,
+      lockedGm: r[5] as bigint,
+      heldProtocol: r[6] as bigint,
+      circulating: r[7] as bigint,
+      rewardTokenPerDay: r[8] as bigint,
+      staked: r[9] as bigint,
+      delegated: r[10] as bigint,
+      submissions: Number(r[11]),
+      copiesDetected: Number(r[12]),
+      invalidSubmissions: Number(r[13]),
     }));
     return { seed, run, agentRows, dayRows, ...extras };
   }
@@ -178,6 +184,10 @@ function appendDayRows(d: Appender, rows: DayRow[]): void {
     d.appendHugeInt(r.minted);
     d.appendHugeInt(r.burned);
     d.appendHugeInt(r.supply);
+    d.appendHugeInt(r.lockedVesting);
+    d.appendHugeInt(r.lockedGm);
+    d.appendHugeInt(r.heldProtocol);
+    d.appendHugeInt(r.circulating);
     d.appendHugeInt(r.rewardTokenPerDay);
     d.appendHugeInt(r.staked);
     d.appendHugeInt(r.delegated);

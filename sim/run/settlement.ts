@@ -255,17 +255,25 @@ const invariants: SettlementBlock = {
 
 const record: SettlementBlock = {
   name: 'record',
-  description: "Append the day's rows: every agent's reward and stake, and the protocol-wide figures",
+  description: "Append the day's rows: every agent's reward and stake, and the protocol-wide figures (supply, what protocol contracts hold, circulating supply)",
   run: (w, day) => {
     const { d } = w;
     let staked = 0n;
     for (const m of [d.taskManager.nodeStakesMap, d.taskManager.validatorStakesMap]) for (const inner of m.values()) for (const x of inner.values()) staked += x;
     let delegated = 0n;
     for (const p of d.poolManager.poolList) delegated += (d.w.contracts.get(p) as Pool).getTotalDelegationAmount();
+    // docs/model.md#circulating-supply: what protocol contracts hold is not circulating.
+    let heldProtocol = 0n;
+    for (const a of d.w.contracts.keys()) heldProtocol += d.flock.bal(a);
+    const supply = d.flock.t.totalSupply;
     w.recorder.day(day.day, w.agents, {
       minted: d.flock.t.currentMinted,
       burned: d.flock.t.burned,
-      supply: d.flock.t.totalSupply,
+      supply,
+      lockedVesting: d.vesting ? d.flock.bal(d.vesting.address) : 0n,
+      lockedGm: d.exchange ? d.flock.bal(d.exchange.address) : 0n,
+      heldProtocol,
+      circulating: supply - heldProtocol,
       rewardTokenPerDay: d.taskManager.s.rewardTokenPerDay,
       staked,
       delegated,
