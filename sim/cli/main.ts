@@ -14,6 +14,8 @@ import { registerSweep } from './sweep.js';
 import { registerCompare } from './compare.js';
 import { registerExport } from './export.js';
 import { registerWorker } from './worker.js';
+import { registerReport } from './report.js';
+import { registerRegress } from './regress.js';
 
 const program = new Command();
 program
@@ -41,6 +43,8 @@ registerSweep(program);
 registerCompare(program);
 registerExport(program);
 registerWorker(program);
+registerReport(program);
+registerRegress(program);
 registerBench(program);
 registerParity(program);
 registerCalibrate(program);
