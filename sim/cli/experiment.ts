@@ -4,7 +4,7 @@
  * before anything runs; running it with progress; Ctrl-C; and the exit codes (0 done, 1 a run
  * failed, 2 bad input).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ScenarioError, type Override } from '../scenario/load.js';
 import { SimulationError } from '../run/errors.js';
@@ -31,6 +31,8 @@ export interface ExperimentFlags {
   workers?: string;
   queue?: string;
   queueName?: string;
+  question?: string;
+  notes?: string;
   progress: boolean;
   progressInterval?: string;
 }
@@ -49,6 +51,8 @@ export function experimentOptions(c: Command): Command {
     .option('--workers <w>', 'worker threads on this machine (default: one per core; 0 runs in this process)')
     .option('--queue <url>', 'run the jobs on BullMQ workers instead (`flock-lab worker --queue <url>` on any machine), e.g. redis://127.0.0.1:6379')
     .option('--queue-name <name>', 'with --queue: the BullMQ queue (workers must use the same --queue-name)', 'flock-lab')
+    .option('--question <text>', 'the question this experiment answers, in one line (kept in the manifest; `flock-lab report` opens with it)')
+    .option('--notes <file>', 'a text file with the opening paragraphs for readers of the report, e.g. a DAO delegate (kept in the manifest)')
     .option('--no-progress', 'no progress bar or progress lines')
     .option('--progress-interval <s>', 'without a terminal: seconds between progress lines (default 5, or FLOCK_LAB_PROGRESS_INTERVAL)');
 }
@@ -97,6 +101,9 @@ export async function executePlan(plan: Plan, f: ExperimentFlags, summaryFor?: E
   for (const w of mixWarnings(s)) process.stderr.write(w + '\n');
   const interval = progressIntervalMs(f.progressInterval);
   if (typeof interval === 'string') throw cmdLine('--progress-interval', interval);
+  const meta: Record<string, unknown> = { command: commandLine() };
+  if (f.question !== undefined) meta.question = f.question;
+  if (f.notes !== undefined) meta.notes = readNotes(f.notes);
   const out = f.resume ?? f.out ?? `runs/${s.name}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
   const executor = executorFor(f, plan.jobs.length);
   const view = new ExperimentProgressView(s.name, (run) => plan.cells[plan.jobs[run].cell].scenario.days, { progress: f.progress, intervalMs: interval });
@@ -124,6 +131,7 @@ export async function executePlan(plan: Plan, f: ExperimentFlags, summaryFor?: E
       executor,
       out,
       summaryFor,
+      meta,
       resume: f.resume !== undefined,
       onDirectory: (d, resumed) => {
         dir = d;
@@ -151,6 +159,23 @@ export async function executePlan(plan: Plan, f: ExperimentFlags, summaryFor?: E
   }
 }
 
+/** The command as the user typed it (what a report prints as the way to reproduce it). */
+export function commandLine(argv = process.argv): string {
+  return `flock-lab ${argv.slice(2).map(shellWord).join(' ')}`;
+}
+
+/** An argument as a POSIX shell reads it back: bare when safe, else single-quoted. */
+const shellWord = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+
+/** `--notes FILE`: its text, or bad input naming the flag. */
+export function readNotes(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch (e) {
+    throw cmdLine('--notes', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
 /** The command as the user typed it, without --out/--resume: what to run again with --resume. */
 export function resumeHint(argv = process.argv): string {
   const args: string[] = [];
@@ -162,7 +187,7 @@ export function resumeHint(argv = process.argv): string {
       continue;
     }
     if (a.startsWith('--out=') || a.startsWith('--resume=')) continue;
-    args.push(/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+    args.push(shellWord(a));
   }
   return `flock-lab ${args.join(' ')}`;
 }

@@ -1,4 +1,82 @@
-/** `flock-lab report`: placeholder until it lands. */
+/**
+ * `flock-lab report <run dir>`: a report folder (docs/architecture.md#reports) from a complete run
+ * directory: index.html, report.md, a PNG and a CSV per chart, and report.json.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { ScenarioError } from '../scenario/error.js';
+import { openRunDir, RunDirError } from '../experiments/runDir.js';
+import { makeDirs, OutDirError } from '../run/outDirs.js';
+import { loadReportData } from '../report/data.js';
+import { makeCharts } from '../report/charts.js';
+import { readAssumptions, writeReport } from '../report/render.js';
+import { readNotes } from './experiment.js';
 
-export function registerReport(_program: Command): void {}
+interface ReportFlags {
+  out?: string;
+  notes?: string;
+  question?: string;
+  force?: boolean;
+}
+
+const ROOT = resolve(dirname(new URL(import.meta.url).pathname), '../..');
+
+export async function reportCommand(runDir: string, f: ReportFlags): Promise<number> {
+  try {
+    const { dir, manifest } = openRunDir(runDir, { flag: 'a complete run directory (no partial reports)' });
+    const out = resolve(f.out ?? join(dir, 'report'));
+    if (existsSync(out) && (!statIsDir(out) || readdirSync(out).length > 0) && !f.force)
+      throw new OutDirError(f.out ?? out, `${out} already exists and is not empty; pass --force to replace it`);
+    const notes = f.notes !== undefined ? readNotes(f.notes) : undefined;
+    const data = await loadReportData(dir, manifest, { question: f.question, notes });
+    const charts = await makeCharts(data);
+    const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
+    // Written beside the target and renamed: a failed report leaves nothing behind.
+    makeDirs(dirname(out), f.out ?? out);
+    const tmp = join(dirname(out), `.${basename(out)}.tmp-${process.pid}`);
+    rmSync(tmp, { recursive: true, force: true });
+    mkdirSync(tmp);
+    try {
+      const w = writeReport(tmp, data, charts, readAssumptions(ROOT), version);
+      rmSync(out, { recursive: true, force: true });
+      renameSync(tmp, out);
+      process.stdout.write(`report: ${join(out, 'index.html')}\n       ${join(out, 'report.md')} (with ${charts.length} PNG charts), report.json, ${w.files.filter((x) => x.endsWith('.csv')).length} CSVs\n`);
+    } catch (e) {
+      rmSync(tmp, { recursive: true, force: true });
+      throw e;
+    }
+    return 0;
+  } catch (e) {
+    if (e instanceof RunDirError || e instanceof ScenarioError || e instanceof OutDirError) {
+      process.stderr.write(`error: ${e instanceof OutDirError ? '--out ' : ''}${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+function statIsDir(p: string): boolean {
+  try {
+    readdirSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function registerReport(program: Command): void {
+  program
+    .command('report')
+    .description(
+      'Write a report of a complete run directory (run, sweep or compare): index.html (self-contained, no network), report.md for a forum post with a PNG per chart, a CSV per chart, and report.json with every number.\nThe question and the opening notes come from the run (compare --question … --notes FILE) or from --question/--notes here.\nExit 0: written; 2: the directory is partial, has no manifest, or --out is not usable.',
+    )
+    .argument('<run dir>', 'a run directory written by run, sweep or compare')
+    .option('--out <dir>', 'report folder (default <run dir>/report); an existing non-empty one only with --force')
+    .option('--question <text>', 'the question the report answers (instead of the one the run recorded)')
+    .option('--notes <file>', 'opening paragraphs for the reader (instead of the run\'s)')
+    .option('--force', 'replace an existing report folder')
+    .action(async (dir: string, f: ReportFlags) => {
+      process.exitCode = await reportCommand(dir, f);
+    });
+}

@@ -43,6 +43,8 @@ export interface ExperimentOptions {
   onProgress?: (p: ExperimentProgress) => void;
   /** What summary.json holds (default: the KPI summary of a run, or each cell's). */
   summaryFor?: (cells: CellResult[]) => unknown;
+  /** Recorded in the manifest as given: the command line, the question, the notes (a report's words). */
+  meta?: Record<string, unknown>;
   /** A line from the executor for the user: live workers, a retried job. */
   onNote?: (line: string) => void;
   /** Once the directory exists (before any run), e.g. to report it on an interrupt. */
@@ -121,7 +123,7 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
       store = await ResultsStore.open(join(dir, STORE));
       await store.writeCells(plan.cells.map((c) => ({ cell: c.cell, label: c.label, scenarioHash: c.scenarioHash, values: c.values })));
       writeFileSync(join(dir, 'scenario.json'), canonicalJson(plan.base.scenario));
-      manifest = manifestOf(plan, o.executor, t0, 0);
+      manifest = { ...manifestOf(plan, o.executor, t0, 0), ...o.meta };
       writeManifest(dir, manifest);
     }
     if (dir) o.onDirectory?.(dir, resumed);
