@@ -10,13 +10,11 @@
  *
  *   npx flock-lab replay contracts-mirror/traces/X.json > contracts-mirror/traces/X.result.json
  *
- * or every trace:
+ * or every trace (and the baselines in reports/baselines/), printing what moved:
  *
- *   for f in contracts-mirror/traces/*.json; do case "$f" in *.result.json) continue;; esac
- *     npx flock-lab replay "$f" > "${f%.json}.result.json"; done
+ *   npx flock-lab regress --update
  *
- * (`flock-lab regress --update` will replace these commands.) A pinned file is exactly the stdout
- * of `flock-lab replay`, which is `canonicalJson(replayTrace(trace))`.
+ * A pinned file is exactly the stdout of `flock-lab replay`, which is `canonicalJson(replayTrace(trace))`.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
