@@ -11,7 +11,7 @@ import { makeDirs, OutDirError } from '../run/outDirs.js';
 import { loadReportData } from '../report/data.js';
 import { makeCharts } from '../report/charts.js';
 import { readAssumptions, writeReport } from '../report/render.js';
-import { readNotes } from './experiment.js';
+import { commandLine, readNotes } from './experiment.js';
 
 interface ReportFlags {
   out?: string;
@@ -29,7 +29,7 @@ export async function reportCommand(runDir: string, f: ReportFlags): Promise<num
     if (existsSync(out) && (!statIsDir(out) || readdirSync(out).length > 0) && !f.force)
       throw new OutDirError(f.out ?? out, `${out} already exists and is not empty; pass --force to replace it`);
     const notes = f.notes !== undefined ? readNotes(f.notes) : undefined;
-    const data = await loadReportData(dir, manifest, { question: f.question, notes });
+    const data = await loadReportData(dir, manifest, { question: f.question, notes, reportCommand: commandLine() });
     const charts = await makeCharts(data);
     const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
     // Written beside the target and renamed: a failed report leaves nothing behind.

@@ -46,6 +46,8 @@ export interface ReportData {
   runStartedAt: string;
   reportDate: string;
   command: string | null;
+  /** The command that made this report. */
+  reportCommand: string | null;
   question: string | null;
   notes: string | null;
   resultsHash: string;
@@ -107,7 +109,7 @@ function assumptionsFor(kind: string, mode: string): string[] {
   return ids;
 }
 
-export async function loadReportData(dir: string, manifest: Manifest, extra: { question?: string | null; notes?: string | null; now?: Date } = {}): Promise<ReportData> {
+export async function loadReportData(dir: string, manifest: Manifest, extra: { question?: string | null; notes?: string | null; now?: Date; reportCommand?: string } = {}): Promise<ReportData> {
   const summaryJson = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
   const scenarioJson = JSON.parse(readFileSync(join(dir, 'scenario.json'), 'utf8'));
   const cells: CellInfo[] =
@@ -169,6 +171,7 @@ export async function loadReportData(dir: string, manifest: Manifest, extra: { q
       runStartedAt: String(manifest.startedAt ?? ''),
       reportDate: (extra.now ?? new Date()).toISOString().slice(0, 10),
       command: typeof manifest.command === 'string' ? manifest.command : null,
+      reportCommand: extra.reportCommand ?? null,
       question: extra.question ?? (typeof manifest.question === 'string' ? manifest.question : null),
       notes: extra.notes ?? (typeof manifest.notes === 'string' ? manifest.notes : null),
       resultsHash: String(manifest.resultsHash),

@@ -131,7 +131,7 @@ export function writeReport(out: string, d: ReportData, charts: Chart[], assumpt
   const f = findings(d);
   const a = assumptionTexts(d.assumptions, assumptionsMd);
   const cmd = d.command ?? '(not recorded: the run directory predates recorded commands)';
-  const reportCmd = `flock-lab report <run dir>${d.question ? ' (the question and notes are kept in the run\'s manifest)' : ''}`;
+  const reportCmd = d.reportCommand ?? 'flock-lab report <run dir>';
 
   const body = [
     `<h1>${html(title(d))}</h1>`,
