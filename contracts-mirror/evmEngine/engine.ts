@@ -18,7 +18,7 @@ import { ROLES } from '../units.js';
 import { parseTrace, type ParsedTrace } from '../replay/parse.js';
 import { stepResult, type Outcome } from '../replay/stepResult.js';
 import type { Encoded, Protocol, ResultEvent, StepResult, TraceResult } from '../replay/types.js';
-import { resolveArtifacts, type ArtifactSet } from './artifacts.js';
+import { hasSlashingHook, resolveArtifacts, type ArtifactSet } from './artifacts.js';
 import { Chain, toAddress, type CallResult, type ChainPort, type RawLog, type ReadSnapshot } from './chain.js';
 import { decodeLogValues, decodeOutput, encodeCall, EventTable, logArgs, MAX_UINT256, NameBook, revertReason } from './codec.js';
 import { checkInvariantsEvm } from './invariants.js';
@@ -97,6 +97,14 @@ export class EvmEngine {
   static async create(opts: { artifactsDir?: string; artifacts?: ArtifactSet; fast?: boolean } = {}): Promise<EvmEngine> {
     const fast = opts.fast ?? process.env.FLOCK_LAB_EVM_STOCK !== '1';
     return new EvmEngine(opts.artifacts ?? (await resolveArtifacts(opts.artifactsDir)), fast);
+  }
+
+  /**
+   * Whether this engine's task manager of `protocol` has the lab's slashing hook: FLock's own
+   * contracts do not (docs/contracts.md#slashing-hook), and parity then draws no slash steps.
+   */
+  slashingHook(protocol: Protocol): boolean {
+    return hasSlashingHook(this.artifacts, protocol);
   }
 
   private artifact(kind: string) {
@@ -203,7 +211,12 @@ export class EvmEngine {
 
     // default parameters
     if (v2) for (const [name, fn, args] of v2DefaultParameters(A('Vesting'))) await call(name, fn, [...args]);
-    if (slashing) await call('TaskManager', 'setSlashingEnabled', [true], SET_SLASHING);
+    if (slashing) {
+      if (!this.slashingHook(protocol)) {
+        throw new GenesisError(`the trace sets "aiArenaSlashing", but the ${at('TaskManager').kind} artifact has no slashing hook (setSlashingEnabled, slash; docs/contracts.md#slashing-hook)`);
+      }
+      await call('TaskManager', 'setSlashingEnabled', [true], SET_SLASHING);
+    }
     void has;
         // Does the token itself give the genesis allowance (as the reference tokens do)? Probe an
     // account no trace can name against a contract; foreign tokens get explicit approvals instead.

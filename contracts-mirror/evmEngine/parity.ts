@@ -72,10 +72,12 @@ function collectGas(trace: Trace, evm: TraceResult, into: Map<string, bigint[]>)
   }
 }
 
-const arbCache = new Map<Protocol, fc.Arbitrary<Scenario>>();
-function arbOf(p: Protocol): fc.Arbitrary<Scenario> {
-  let a = arbCache.get(p);
-  if (!a) arbCache.set(p, (a = scenarioArb(p)));
+const arbCache = new Map<string, fc.Arbitrary<Scenario>>();
+/** The generator follows the artifacts: no slash steps where the task manager lacks the hook (docs/traces.md#parity). */
+function arbOf(p: Protocol, slashingHook: boolean): fc.Arbitrary<Scenario> {
+  const key = `${p}|${slashingHook}`;
+  let a = arbCache.get(key);
+  if (!a) arbCache.set(key, (a = scenarioArb(p, 'parity', { slashingHook })));
   return a;
 }
 
@@ -87,7 +89,7 @@ export async function runCase(engine: EvmEngine, index: number, protocol: Protoc
   let first = true;
   let steps = 0;
   const gas = new Map<string, bigint[]>();
-  const property = fc.asyncProperty(arbOf(protocol), async (sc: Scenario) => {
+  const property = fc.asyncProperty(arbOf(protocol, engine.slashingHook(protocol)), async (sc: Scenario) => {
     const trace = buildTrace(sc);
     const out = await compareEngines(engine, trace);
     if (first) {

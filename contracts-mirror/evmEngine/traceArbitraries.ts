@@ -248,7 +248,7 @@ function viewArb(protocol: Protocol): fc.Arbitrary<Action> {
   return fc.oneof(...views);
 }
 
-function actionArb(protocol: Protocol, lawless: boolean): fc.Arbitrary<Action> {
+function actionArb(protocol: Protocol, lawless: boolean, slashingHook: boolean): fc.Arbitrary<Action> {
   const v2 = protocol === 'v2';
   const task = fc.constantFrom(...TASKS);
   const node = fc.constantFrom(...NODES);
@@ -289,7 +289,8 @@ function actionArb(protocol: Protocol, lawless: boolean): fc.Arbitrary<Action> {
     rec(2, fc.record({ k: k('fundPool'), funder: someone, owner, amount: amountArb(FUND) })),
     rec(2, paramArb(protocol)),
     rec(3, viewArb(protocol)),
-    rec(1, fc.record({ k: k('slash'), task, who: owner, ppm: fc.constantFrom(0, 100_000, B, B + 1) })),
+    // FLock's own task managers have no slashing hook (docs/contracts.md#slashing-hook)
+    ...(slashingHook ? [rec(1, fc.record({ k: k('slash'), task, who: owner, ppm: fc.constantFrom(0, 100_000, B, B + 1) }))] : []),
     rec(
       1,
       fc.record({
@@ -336,7 +337,17 @@ function actionArb(protocol: Protocol, lawless: boolean): fc.Arbitrary<Action> {
 }
 
 /** A scenario of `protocol` drawn for `profile` (see the top of this file). */
-export function scenarioArb(protocol: Protocol, profile: ProfileName = 'parity'): fc.Arbitrary<Scenario> {
+export interface ArbOptions {
+  /**
+   * Whether the task manager has the lab's slashing hook (default true). Without it (FLock's own
+   * contracts under `--artifacts`) no scenario enables slashing or calls TaskManager.slash; with it
+   * the draws are exactly those of a call without options.
+   */
+  slashingHook?: boolean;
+}
+
+export function scenarioArb(protocol: Protocol, profile: ProfileName = 'parity', opts: ArbOptions = {}): fc.Arbitrary<Scenario> {
+  const hook = opts.slashingHook ?? true;
   const { lawless, body, epilogue } = PROFILES[profile];
   const small = fc.integer({ min: 0, max: 600 });
   // A likely start: tasks 1–3 (some), stakes on them, pools of distinct owners, delegations to those pools.
@@ -363,11 +374,11 @@ export function scenarioArb(protocol: Protocol, profile: ProfileName = 'parity')
       return out;
     });
   const expect = lawless ? fc.oneof({ weight: 12, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constant('') }) : fc.constant(null);
-  const bodyArb = fc.array(fc.record({ dt: dtArb, a: actionArb(protocol, lawless), expect }), body);
+  const bodyArb = fc.array(fc.record({ dt: dtArb, a: actionArb(protocol, lawless, hook), expect }), body);
   const epilogueArb = fc.oneof(
     { weight: epilogue[0], arbitrary: fc.constant(null) },
     { weight: epilogue[1], arbitrary: fc.record({ finals: fc.tuple(...TASKS.map(() => pctsArb(NODES, { final: true }))), wait: fc.integer({ min: 1, max: 40 * DAY }) }) },
   );
-  const slashing = fc.oneof({ weight: 3, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) });
+  const slashing = hook ? fc.oneof({ weight: 3, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }) : fc.constant(false);
   return fc.record({ protocol: fc.constant(protocol), slashing, prologue, body: bodyArb, epilogue: epilogueArb });
 }

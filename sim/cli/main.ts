@@ -16,6 +16,7 @@ import { registerExport } from './export.js';
 import { registerWorker } from './worker.js';
 import { registerReport } from './report.js';
 import { registerRegress } from './regress.js';
+import { registerArtifacts } from './artifacts.js';
 
 const program = new Command();
 program
@@ -50,6 +51,7 @@ registerParity(program);
 registerCalibrate(program);
 registerChain(program);
 registerParams(program);
+registerArtifacts(program);
 
 try {
   await program.parseAsync();

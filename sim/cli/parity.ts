@@ -19,6 +19,7 @@ interface ParityCliOptions {
   artifacts?: string;
   workers: string;
   progress: boolean;
+  strict?: boolean;
 }
 
 function int(v: string, what: string): number {
@@ -39,7 +40,8 @@ export function registerParity(program: Command): void {
     .option('--protocol <v>', 'v1 or v2 (default: both, alternating)')
     .option('--gas-report', 'print min / median / max EVM gas by function')
     .option('--out <dir>', 'where failing traces are saved', 'runs/parity')
-    .option('--artifacts <dir>', 'compiled contracts to use instead of the reference ones (as replay --artifacts)')
+    .option('--artifacts <dir>', 'compiled contracts to use instead of the reference ones: a Hardhat or Foundry build folder, or <Kind>.json files (as replay --artifacts; see flock-lab artifacts)')
+    .option('--strict', 'with --artifacts: an artifact with bytecode that matches no kind is an error (exit 2), not a warning')
     .option('--workers <n>', 'worker threads, each with its own EVM (same results and output order for any number)', '1')
     .option('--no-progress', 'no progress bar on stderr')
     .action(async (o: ParityCliOptions) => {
@@ -60,16 +62,30 @@ export function registerParity(program: Command): void {
         process.exitCode = 2;
         return;
       }
+      if (o.strict && o.artifacts === undefined) {
+        process.stderr.write('error: --strict needs --artifacts\n');
+        process.exitCode = 2;
+        return;
+      }
+      const { announceArtifacts } = await import('./artifacts.js');
+      const artifacts = o.artifacts !== undefined ? await announceArtifacts(o.artifacts, { strict: o.strict }) : undefined;
+      if (artifacts === null) {
+        process.exitCode = 2;
+        return;
+      }
       const { EvmEngine } = await import('../../contracts-mirror/evmEngine/engine.js');
       const { runParity, gasTable, compactTrace } = await import('../../contracts-mirror/evmEngine/parity.js');
       let engine;
       try {
-        engine = await EvmEngine.create({ artifactsDir: o.artifacts });
+        engine = await EvmEngine.create({ artifacts });
       } catch (e) {
         process.stderr.write(`error: ${(e as Error).message}\n`);
         process.exitCode = 2;
         return;
       }
+      // the generator follows the artifacts (parity.ts arbOf): say what it leaves out
+      const hookless = protocols.filter((p) => !engine.slashingHook(p));
+      if (hookless.length) process.stderr.write(`parity (${hookless.join(', ')}): slashing hook not present in the artifacts: slash steps skipped\n`);
       const bar = o.progress
         ? new cliProgress.SingleBar(
             { format: 'parity |{bar}| {value}/{total} cases · {failed} failed · {duration_formatted}', noTTYOutput: true, notTTYSchedule: 2000, stream: process.stderr, hideCursor: true },

@@ -9,6 +9,7 @@ import { dirname, resolve } from 'node:path';
 import { canonicalJson, replayTrace, TraceError } from '../../contracts-mirror/replay/replay.js';
 import { parseTrace, type ParsedTrace } from '../../contracts-mirror/replay/parse.js';
 import type { TraceResult } from '../../contracts-mirror/replay/types.js';
+import { announceArtifacts } from './artifacts.js';
 
 export interface ReplayOptions {
   engine: string;
@@ -17,6 +18,8 @@ export interface ReplayOptions {
   rpc?: string;
   /** Overwrite an existing `--out` file. */
   force?: boolean;
+  /** With `--artifacts`: an artifact that matches no kind is an error. */
+  strict?: boolean;
 }
 
 function finish(result: TraceResult, opts: ReplayOptions): number {
@@ -49,11 +52,14 @@ async function replayEvm(file: string, raw: unknown, opts: ReplayOptions): Promi
   } catch (e) {
     return invalid(file, e);
   }
-  if (opts.rpc !== undefined) return replayRpc(parsed, opts.rpc, opts);
+  // what DIR swaps in is said, and checked, before any step runs
+  const artifacts = opts.artifacts !== undefined ? await announceArtifacts(opts.artifacts, { strict: opts.strict }) : undefined;
+  if (artifacts === null) return 2;
+  if (opts.rpc !== undefined) return replayRpc(parsed, opts.rpc, opts, artifacts);
   const { EvmEngine, GenesisError } = await import('../../contracts-mirror/evmEngine/engine.js');
   let engine;
   try {
-    engine = await EvmEngine.create({ artifactsDir: opts.artifacts });
+    engine = await EvmEngine.create({ artifacts });
   } catch (e) {
     process.stderr.write(`error: ${(e as Error).message}\n`);
     return 2;
@@ -71,13 +77,13 @@ async function replayEvm(file: string, raw: unknown, opts: ReplayOptions): Promi
   return finish(result, opts);
 }
 
-async function replayRpc(parsed: ParsedTrace, url: string, opts: ReplayOptions): Promise<number> {
+async function replayRpc(parsed: ParsedTrace, url: string, opts: ReplayOptions, artifacts?: import('../../contracts-mirror/evmEngine/artifacts.js').ArtifactSet): Promise<number> {
   const { EvmEngine, GenesisError } = await import('../../contracts-mirror/evmEngine/engine.js');
   const { checkRpcUrl, replayParsedRpc, RpcError } = await import('../../contracts-mirror/evmEngine/rpc.js');
   let result: TraceResult;
   try {
     checkRpcUrl(url);
-    const engine = await EvmEngine.create({ artifactsDir: opts.artifacts });
+    const engine = await EvmEngine.create({ artifacts });
     result = await replayParsedRpc(parsed, { url, engine });
   } catch (e) {
     if (e instanceof RpcError) {
@@ -100,6 +106,10 @@ async function replayRpc(parsed: ParsedTrace, url: string, opts: ReplayOptions):
 export function replayCommand(file: string, opts: ReplayOptions): number | Promise<number> {
   if (opts.engine !== 'mirror' && opts.engine !== 'evm') {
     process.stderr.write(`error: --engine ${opts.engine}: expected "mirror" or "evm"\n`);
+    return 2;
+  }
+  if (opts.strict && opts.artifacts === undefined) {
+    process.stderr.write('error: --strict needs --artifacts\n');
     return 2;
   }
   if (opts.artifacts !== undefined && opts.engine !== 'evm') {
