@@ -26,6 +26,36 @@ export interface PoolMarket {
   /** Annualised yield over the last ≤ 14 days for a delegator adding `extra` wei (docs' eAPY). */
   eApy(pool: string, extra: bigint): number;
   sigma(pool: string): bigint;
+  /**
+   * Optional, for speed: exactly `scanBestPools(this, exclude, extra)`, the same pools in the same
+   * order with the same eAPYs, computed without scanning every pool (sim/run/market.ts).
+   */
+  bestPools?(exclude: string | null, extra: bigint): PoolChoice[];
+}
+
+export interface PoolChoice {
+  pool: string;
+  apy: number;
+}
+
+/**
+ * The pools tied at the top, in the order given: a pool more than 1e-12 above the group's first
+ * starts a new group, one within 1e-12 of it joins the group.
+ */
+export function topPools(candidates: Iterable<PoolChoice>): PoolChoice[] {
+  let top: PoolChoice[] = [];
+  for (const c of candidates) {
+    if (top.length === 0 || c.apy > top[0].apy + 1e-12) top = [c];
+    else if (Math.abs(c.apy - top[0].apy) <= 1e-12) top.push(c);
+  }
+  return top;
+}
+
+/** Every pool but `exclude`, in pool-list order, with its eAPY for a delegator adding `extra` wei: the pools tied at the top. */
+export function scanBestPools(market: PoolMarket, exclude: string | null, extra: bigint): PoolChoice[] {
+  const all: PoolChoice[] = [];
+  for (const p of market.pools()) if (p !== exclude) all.push({ pool: p, apy: market.eApy(p, extra) });
+  return topPools(all);
 }
 
 /** σ increase (ppm) that makes a delegator leave its pool. */
@@ -90,14 +120,9 @@ export class Delegator implements AgentBase {
   }
 
   /** The best pool by eAPY; ties (e.g. no history yet) are broken at random by the agent's stream. */
-  private best(exclude: string | null): { pool: string; apy: number } | null {
-    let top: { pool: string; apy: number }[] = [];
-    for (const p of this.market.pools()) {
-      if (p === exclude) continue;
-      const apy = this.market.eApy(p, this.spec.stake);
-      if (top.length === 0 || apy > top[0].apy + 1e-12) top = [{ pool: p, apy }];
-      else if (Math.abs(apy - top[0].apy) <= 1e-12) top.push({ pool: p, apy });
-    }
+  private best(exclude: string | null): PoolChoice | null {
+    const m = this.market;
+    const top = m.bestPools ? m.bestPools(exclude, this.spec.stake) : scanBestPools(m, exclude, this.spec.stake);
     return top.length ? this.rng.pick(top) : null;
   }
 
