@@ -33,7 +33,7 @@ const built = (kind: string): Built => JSON.parse(readFileSync(join(BUILD_DIR, `
 /** FLock's real contracts have no slashing hook (docs/contracts.md#slashing-hook): their ABIs lack it. */
 const withoutHook = (abi: Built['abi']) => abi.filter((f) => !(f.type === 'function' && (f.name === 'slash' || f.name === 'setSlashingEnabled')));
 
-/** kind → FLock's name and the source file it has in FLock's tree (abi.md-style layout, nested). */
+/** kind → FLock's name (docs/contracts.md#bring-your-own-artifacts) and a nested source path like those of a real build. */
 const FLOCK: [string, string, string][] = [
   ['FLOCK', 'FlockTokenUpgradeable', 'contracts/FlockTokenUpgradeable.sol'],
   ['Config', 'FlockConfig', 'contracts/config/FlockConfig.sol'],
@@ -194,21 +194,22 @@ describe('a Foundry build folder', () => {
 });
 
 describe('what stops a run before any step', () => {
-  it('an unknown deployable artifact is a warning; with --strict, exit 2', () => {
+  it('an unknown deployable artifact is a warning; with --strict, exit 2', async () => {
     const root = tempDir('flock-unknown-');
     const dir = hardhat(root);
     const b = built('FLOCK');
     put(join(dir, 'contracts/Extra.sol/FlockExtra.json'), { contractName: 'FlockExtra', sourceName: 'contracts/Extra.sol', abi: b.abi, bytecode: b.bytecode });
-    const warn = runCli(['artifacts', dir]);
-    expect(warn.code).toBe(0);
-    expect(warn.err).toMatch(/warning: .*1 deployable artifact\(s\) match no kind and are not used: contracts\/Extra\.sol\/FlockExtra\.json \(FlockExtra\)/);
+    const warn = await inspectArtifacts(dir);
+    expect(warn.warnings.join('\n')).toMatch(/1 deployable artifact\(s\) match no kind and are not used: contracts\/Extra\.sol\/FlockExtra\.json \(FlockExtra\)/);
     const strict = runCli(['replay', TRACE_V2, '--engine', 'evm', '--artifacts', dir, '--strict']);
     expect(strict.code).toBe(2);
     expect(strict.out).toBe('');
     expect(strict.err).toMatch(/--strict: 1 deployable artifact\(s\) match no kind: FlockExtra/);
     // the folder's own mapping settles it
     put(join(dir, 'flock-lab.artifacts.json'), { FlockExtra: null });
-    expect(runCli(['artifacts', dir, '--strict']).code).toBe(0);
+    const settled = await inspectArtifacts(dir, { strict: true });
+    expect(settled.warnings).toEqual([]);
+    expect(settled.scan.ignored.find((i) => i.file === 'contracts/Extra.sol/FlockExtra.json')?.why).toMatch(/maps FlockExtra to null/);
   });
 
   it('a function the lab calls that the artifact lacks: exit 2 naming the kind and the function', () => {
