@@ -16,6 +16,15 @@ const enum Op {
 export class Journal {
   /** Flat records of [op, target, key, old] to keep the write path allocation-light. */
   private log: unknown[] = [];
+  private writes = 0;
+
+  /**
+   * Changes on every write and every revert: a reader may keep what it derived from state while
+   * the version stays the same (the simulation's per-task stake maps, read at every lookup).
+   */
+  get version(): number {
+    return this.writes;
+  }
 
   checkpoint(): number {
     return this.log.length;
@@ -27,38 +36,45 @@ export class Journal {
   }
 
   set<T extends object, K extends keyof T>(obj: T, key: K, value: T[K]): void {
+    this.writes++;
     this.log.push(Op.Field, obj, key, obj[key]);
     obj[key] = value;
   }
 
   mset<K, V>(map: Map<K, V>, key: K, value: V): void {
+    this.writes++;
     this.log.push(Op.MapSet, map, key, map.has(key) ? map.get(key) : ABSENT);
     map.set(key, value);
   }
 
   mdelete<K, V>(map: Map<K, V>, key: K): void {
     if (!map.has(key)) return;
+    this.writes++;
     this.log.push(Op.MapSet, map, key, map.get(key));
     map.delete(key);
   }
 
   push<T>(arr: T[], value: T): void {
+    this.writes++;
     this.log.push(Op.Push, arr, undefined, undefined);
     arr.push(value);
   }
 
   pop<T>(arr: T[]): T {
     const v = arr.pop() as T;
+    this.writes++;
     this.log.push(Op.Pop, arr, undefined, v);
     return v;
   }
 
   aset<T>(arr: T[], index: number, value: T): void {
+    this.writes++;
     this.log.push(Op.Index, arr, index, arr[index]);
     arr[index] = value;
   }
 
   revertTo(cp: number): void {
+    this.writes++;
     const log = this.log;
     for (let i = log.length - 4; i >= cp; i -= 4) {
       const target = log[i + 1] as any;

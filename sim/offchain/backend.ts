@@ -146,8 +146,12 @@ export class Backend {
     if (best.length === 0) return null;
     const stakes = this.hooks.stakes?.(taskId);
     if (stakes && stakes.size > 0) {
-      let wanting = 1;
-      for (const v of stakes.keys()) if (v !== validator && best.some((s) => !d.validatedBy.get(s.id)!.has(v))) wanting++;
+      // 1 + the other staked validators that have not scored every candidate: all of them but
+      // those that scored every one, found among the scorers of one candidate.
+      const scorers = best.map((s) => d.validatedBy.get(s.id)!);
+      let scoredAll = 0;
+      for (const v of scorers[0]) if (v !== validator && stakes.has(v) && scorers.every((set) => set.has(v))) scoredAll++;
+      const wanting = 1 + stakes.size - (stakes.has(validator) ? 1 : 0) - scoredAll;
       if (best.length < wanting && this.rng.next() >= acceptance(validator, stakes, this.hooks.selection ?? 'sqrt')) return null;
     }
     const s = this.rng.pick(best);

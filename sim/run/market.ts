@@ -187,6 +187,12 @@ export class PoolFundingHistory implements PoolMarket {
  * sure gap, in descending eAPY, at or above `next` (the bound of every pool not yet evaluated).
  */
 function keptAbove(seen: readonly { i: number; apy: number }[], next: number): { i: number; apy: number }[] | null {
+  // The usual case: one pool surely above every other and above `next`.
+  let top = 0;
+  for (let j = 1; j < seen.length; j++) if (seen[j].apy > seen[top].apy) top = j;
+  let rest = next;
+  for (let j = 0; j < seen.length; j++) if (j !== top && seen[j].apy > rest) rest = seen[j].apy;
+  if (apart(seen[top].apy, rest)) return [seen[top]];
   const byApy = [...seen].sort((a, b) => b.apy - a.apy);
   for (let j = 1; j <= byApy.length; j++) {
     const lo = j < byApy.length ? byApy[j].apy : -Infinity;

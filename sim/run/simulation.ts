@@ -55,15 +55,22 @@ export function runSimulation(s: Scenario, opts: RunOptions): RunOutput {
   const tasks: TaskState[] = [];
   // The backend reads each task's validator stakes s_j = own + ε·delegated at the lookup
   // (docs/model.md#validator-assignment), as the settlement reads them (stakesOf).
+  // Validators look up work every few minutes, so the map is kept while nothing it reads can have
+  // changed: no state write or revert in the mirror (its journal's version) and the same validators.
+  const stakesCache = new Map<number, { task: TaskState; version: number; validators: number; m: Map<string, number> }>();
   const stakesOf = (taskId: number): Map<string, number> => {
-    const m = new Map<string, number>();
     const t = tasks.find((x) => x.id === taskId);
-    if (!t) return m;
+    if (!t) return new Map<string, number>();
+    const version = d.w.j.version;
+    const hit = stakesCache.get(taskId);
+    if (hit && hit.task === t && hit.version === version && hit.validators === t.validators.length) return hit.m;
+    const m = new Map<string, number>();
     for (const v of t.validators) {
       const own = d.taskManager.validatorStakes(ADMIN, BigInt(taskId), v.name);
       if (own === 0n) continue;
       m.set(v.name, effectiveStake(own, poolOf(d, v.name)?.getTotalDelegationAmount() ?? 0n, offchain.epsilon));
     }
+    stakesCache.set(taskId, { task: t, version, validators: t.validators.length, m });
     return m;
   };
   const backend = new Backend(env, rng('backend/assignment'), { onSubmit: collusion.onSubmit, stakes: stakesOf, selection: offchain.selection });
