@@ -71,6 +71,11 @@ interface View {
   zero: Float64Array;
   /** By stake level (a power of two, in wei): bounds valid for every stake ≥ the level. */
   levels: Map<bigint, Ranked>;
+  /**
+   * When no pool has ever been funded (the first days), every eAPY is 0 whatever the stake and
+   * the scan's answer is every pool but the excluded one: kept per excluded pool (-1: none).
+   */
+  allZero: Map<number, PoolChoice[]> | null;
 }
 
 export class PoolFundingHistory implements PoolMarket {
@@ -114,6 +119,16 @@ export class PoolFundingHistory implements PoolMarket {
   bestPools(exclude: string | null, extra: bigint): PoolChoice[] {
     const v = this.current();
     const n = v.pools.length;
+    if (v.allZero) {
+      const skip = exclude === null ? -1 : (v.index.get(exclude) ?? -1);
+      let all = v.allZero.get(skip);
+      if (!all) {
+        all = [];
+        for (let i = 0; i < n; i++) if (i !== skip) all.push({ pool: v.pools[i], apy: 0 });
+        v.allZero.set(skip, all);
+      }
+      return all;
+    }
     const ranked = this.ranked(v, extra);
     const skip = exclude === null ? -1 : (v.index.get(exclude) ?? -1);
     const seen: { i: number; apy: number }[] = [];
@@ -161,7 +176,8 @@ export class PoolFundingHistory implements PoolMarket {
     const hists = pools.map((p) => (this.funding.get(p) ?? []).slice(-WINDOW_DAYS));
     const zero = new Float64Array(pools.length);
     for (let i = 0; i < pools.length; i++) zero[i] = apyOf(hists[i], 0n);
-    this.view = { version: this.version, pools, index: new Map(pools.map((p, i) => [p, i])), hists, zero, levels: new Map() };
+    const unfunded = hists.every((h) => h.every((x) => x.funded === 0n));
+    this.view = { version: this.version, pools, index: new Map(pools.map((p, i) => [p, i])), hists, zero, levels: new Map(), allZero: unfunded ? new Map() : null };
     return this.view;
   }
 

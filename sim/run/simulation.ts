@@ -18,6 +18,7 @@ import { TaskCreator, type TaskState } from '../agents/taskCreator.js';
 import { Recorder, type RunOutput } from '../results/recorder.js';
 import { collusionChannel, deployForScenario, placeGenesis, placePopulation, scheduleSetup, shareSybilModels } from './genesis.js';
 import { PoolFundingHistory, poolOf } from './market.js';
+import type { Pool } from '../../contracts-mirror/contracts/pool.js';
 import { effectiveStake } from '../offchain/percentages.js';
 import { newSettlementDay, settlementBlocks, type RunWorld, type SettlementDay } from './settlement.js';
 import { SimulationError } from './errors.js';
@@ -55,22 +56,47 @@ export function runSimulation(s: Scenario, opts: RunOptions): RunOutput {
   const tasks: TaskState[] = [];
   // The backend reads each task's validator stakes s_j = own + ε·delegated at the lookup
   // (docs/model.md#validator-assignment), as the settlement reads them (stakesOf).
-  // Validators look up work every few minutes, so the map is kept while nothing it reads can have
-  // changed: no state write or revert in the mirror (its journal's version) and the same validators.
-  const stakesCache = new Map<number, { task: TaskState; version: number; validators: number; m: Map<string, number> }>();
+  // Validators look up work every few minutes, so each task's map is kept while what it was made
+  // from is unchanged: checked at once when the mirror has not written since (its journal's
+  // version), else by comparing every validator's own stake and pool delegation with the kept ones.
+  type StakeEntry = { name: string; own: bigint; pool: Pool | null; delegated: bigint };
+  const stakesCache = new Map<number, { task: TaskState; version: number; entries: StakeEntry[]; m: Map<string, number> }>();
   const stakesOf = (taskId: number): Map<string, number> => {
     const t = tasks.find((x) => x.id === taskId);
     if (!t) return new Map<string, number>();
     const version = d.w.j.version;
     const hit = stakesCache.get(taskId);
-    if (hit && hit.task === t && hit.version === version && hit.validators === t.validators.length) return hit.m;
+    if (hit && hit.task === t && hit.entries.length === t.validators.length) {
+      if (hit.version === version) return hit.m;
+      const id = BigInt(taskId);
+      let same = true;
+      for (let i = 0; same && i < hit.entries.length; i++) {
+        const e = hit.entries[i];
+        const v = t.validators[i];
+        if (v.name !== e.name) same = false;
+        else if (d.taskManager.validatorStakes(ADMIN, id, v.name) !== e.own) same = false;
+        else if (e.own !== 0n) {
+          // An owner's pool is set once (PoolManager.createPool: 'Already created'), so a kept one stands.
+          const pool = e.pool ?? poolOf(d, v.name);
+          if (pool !== e.pool || (pool?.getTotalDelegationAmount() ?? 0n) !== e.delegated) same = false;
+        }
+      }
+      if (same) {
+        hit.version = version;
+        return hit.m;
+      }
+    }
     const m = new Map<string, number>();
+    const entries: StakeEntry[] = [];
     for (const v of t.validators) {
       const own = d.taskManager.validatorStakes(ADMIN, BigInt(taskId), v.name);
+      const pool = own === 0n ? null : poolOf(d, v.name);
+      const delegated = pool?.getTotalDelegationAmount() ?? 0n;
+      entries.push({ name: v.name, own, pool, delegated });
       if (own === 0n) continue;
-      m.set(v.name, effectiveStake(own, poolOf(d, v.name)?.getTotalDelegationAmount() ?? 0n, offchain.epsilon));
+      m.set(v.name, effectiveStake(own, delegated, offchain.epsilon));
     }
-    stakesCache.set(taskId, { task: t, version, validators: t.validators.length, m });
+    stakesCache.set(taskId, { task: t, version, entries, m });
     return m;
   };
   const backend = new Backend(env, rng('backend/assignment'), { onSubmit: collusion.onSubmit, stakes: stakesOf, selection: offchain.selection });
