@@ -55,6 +55,8 @@ interface TaskDay {
   submissions: Submission[];
   byId: Map<string, Submission>;
   validatedBy: Map<string, Set<string>>;
+  /** How many of the day's submissions each validator was given (the sets above that hold it). */
+  givenTo: Map<string, number>;
   scores: ScoreReport[];
 }
 
@@ -94,7 +96,7 @@ export class Backend {
   private day(taskId: number): TaskDay {
     let d = this.days.get(taskId);
     if (!d) {
-      d = { submissions: [], byId: new Map(), validatedBy: new Map(), scores: [] };
+      d = { submissions: [], byId: new Map(), validatedBy: new Map(), givenTo: new Map(), scores: [] };
       this.days.set(taskId, d);
     }
     return d;
@@ -155,7 +157,11 @@ export class Backend {
       if (best.length < wanting && this.rng.next() >= acceptance(validator, stakes, this.hooks.selection ?? 'sqrt')) return null;
     }
     const s = this.rng.pick(best);
-    d.validatedBy.get(s.id)!.add(validator);
+    const given = d.validatedBy.get(s.id)!;
+    if (!given.has(validator)) {
+      given.add(validator);
+      d.givenTo.set(validator, (d.givenTo.get(validator) ?? 0) + 1);
+    }
     const { node: _hidden, ...blind } = s;
     return blind;
   }
@@ -178,7 +184,8 @@ export class Backend {
   hasWork(validator: string, taskId: number): boolean {
     const d = this.days.get(taskId);
     if (!d) return false;
-    return d.submissions.some((s) => !d.validatedBy.get(s.id)!.has(validator));
+    // Some submission it was not given: fewer given than submitted (each given one is a submission of the day).
+    return (d.givenTo.get(validator) ?? 0) < d.submissions.length;
   }
 
   /**

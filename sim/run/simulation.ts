@@ -68,13 +68,14 @@ export function runSimulation(s: Scenario, opts: RunOptions): RunOutput {
     const hit = stakesCache.get(taskId);
     if (hit && hit.task === t && hit.entries.length === t.validators.length) {
       if (hit.version === version) return hit.m;
-      const id = BigInt(taskId);
+      // TaskManager.validatorStakes(task, v), read from its map once per task rather than per validator.
+      const own = d.taskManager.validatorStakesMap.get(BigInt(taskId));
       let same = true;
       for (let i = 0; same && i < hit.entries.length; i++) {
         const e = hit.entries[i];
         const v = t.validators[i];
         if (v.name !== e.name) same = false;
-        else if (d.taskManager.validatorStakes(ADMIN, id, v.name) !== e.own) same = false;
+        else if ((own?.get(v.name) ?? 0n) !== e.own) same = false;
         else if (e.own !== 0n) {
           // An owner's pool is set once (PoolManager.createPool: 'Already created'), so a kept one stands.
           const pool = e.pool ?? poolOf(d, v.name);
