@@ -130,12 +130,16 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
     const todo = plan.jobs.filter((j) => !have.has(j.run));
     const daysTotal = todo.reduce((a, j) => a + plan.cells[j.cell].scenario.days, 0);
     let daysDone = 0;
+    const seenDays = new Map<number, number>();
     const progress = (extra: Partial<ExperimentProgress>) =>
       o.onProgress?.({ runsDone: have.size, runsTotal: plan.jobs.length, daysDone, daysTotal, ...extra });
     try {
       await o.executor.run(todo, {
         onNote: o.onNote,
         onDay: (job) => {
+          // A thread's day messages may arrive after its result: a landed run's days are counted already.
+          if (have.has(job.run)) return;
+          seenDays.set(job.run, (seenDays.get(job.run) ?? 0) + 1);
           daysDone++;
           progress({ job });
         },
@@ -143,6 +147,7 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
           if (have.has(job.run)) return; // a retried job that had already landed: each run once
           await store?.commitRun(out, job.cell);
           have.set(job.run, out);
+          daysDone += plan.cells[job.cell].scenario.days - (seenDays.get(job.run) ?? 0);
           if (l) lines.set(out, l);
           if (dir && manifest) writeManifest(dir, (manifest = { ...manifest, runs: { done: have.size, total: plan.jobs.length } }));
           progress({ landed: out });
