@@ -6,9 +6,23 @@
  */
 import { createHash } from 'node:crypto';
 
+/** The last row shape seen: its own key order, and the sorted keys with their JSON prefixes. */
+let shape: { own: string[]; sorted: string[]; prefix: string[] } | null = null;
+
+/**
+ * `JSON.stringify(sortedKeys.map((k) => [k, String(row[k])]))`, written out: rows of a table share
+ * one shape, so the keys are sorted and quoted once per shape rather than once per row.
+ */
 function line(row: object): string {
-  const keys = Object.keys(row).sort();
-  return JSON.stringify(keys.map((k) => [k, String((row as Record<string, unknown>)[k])]));
+  const own = Object.keys(row);
+  if (!shape || shape.own.length !== own.length || !own.every((k, i) => k === shape!.own[i])) {
+    const sorted = [...own].sort();
+    shape = { own, sorted, prefix: sorted.map((k, i) => `${i === 0 ? '' : ','}[${JSON.stringify(k)},`) };
+  }
+  const { sorted, prefix } = shape;
+  let out = '[';
+  for (let i = 0; i < sorted.length; i++) out += prefix[i] + JSON.stringify(String((row as Record<string, unknown>)[sorted[i]])) + ']';
+  return out + ']';
 }
 
 /** A table's rows as hash lines, in chunks (one string per chunk keeps V8's string limit far away). */
