@@ -8,9 +8,6 @@ import type { Command } from 'commander';
 import { ScenarioError } from '../scenario/error.js';
 import { openRunDir, RunDirError } from '../experiments/runDir.js';
 import { makeDirs, OutDirError } from '../run/outDirs.js';
-import { loadReportData } from '../report/data.js';
-import { makeCharts } from '../report/charts.js';
-import { readAssumptions, writeReport } from '../report/render.js';
 import { commandLine, readNotes } from './experiment.js';
 
 interface ReportFlags {
@@ -29,6 +26,8 @@ export async function reportCommand(runDir: string, f: ReportFlags): Promise<num
     if (existsSync(out) && (!statIsDir(out) || readdirSync(out).length > 0) && !f.force)
       throw new OutDirError(f.out ?? out, `${out} already exists and is not empty; pass --force to replace it`);
     const notes = f.notes !== undefined ? readNotes(f.notes) : undefined;
+    // Loaded here, not at start-up: vega, Plot and jsdom cost every other command a second.
+    const [{ loadReportData }, { makeCharts }, { readAssumptions, writeReport }] = await Promise.all([import('../report/data.js'), import('../report/charts.js'), import('../report/render.js')]);
     const data = await loadReportData(dir, manifest, { question: f.question, notes, reportCommand: commandLine() });
     const charts = await makeCharts(data);
     const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
