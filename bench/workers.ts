@@ -4,7 +4,7 @@
  * same job with --workers 1 and --workers 2. Target: 2 workers ≥ 1.8× one worker on a job that
  * takes one worker at least 20 s. Both runs must give the same resultsHash.
  *
- *   node --import tsx bench/workers.ts [--seeds 16] [--days 120] [--scenario scenarios/baseline.ts]
+ *   node --import tsx bench/workers.ts [--seeds 64] [--days 120] [--scenario scenarios/baseline.ts]
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: { seeds: { type: 'string', default: '16' }, days: { type: 'string', default: '120' }, scenario: { type: 'string', default: 'scenarios/baseline.ts' } } });
+const { values } = parseArgs({ options: { seeds: { type: 'string', default: '64' }, days: { type: 'string', default: '120' }, scenario: { type: 'string', default: 'scenarios/baseline.ts' } } });
 const ROOT = join(import.meta.dirname, '..');
 const tmp = mkdtempSync(join(tmpdir(), 'flock-bench-workers-'));
 

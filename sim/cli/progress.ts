@@ -55,7 +55,8 @@ export class ExperimentProgressView {
 
   update(p: ExperimentProgress): void {
     if (p.job) this.seed = p.job.seed;
-    if (p.landed) this.kpis.push(runKpis(p.landed, this.days(p.landed.run)));
+    // The running KPI costs a summary per run: only worth it when someone sees it.
+    if (p.landed && (this.bar || this.lineMode)) this.kpis.push(runKpis(p.landed, this.days(p.landed.run)));
     const kpi = this.runningKpi();
     const runs = `${p.runsDone}/${p.runsTotal}`;
     if (this.bar) {
