@@ -5,9 +5,10 @@
 import type { Command } from 'commander';
 import { ScenarioError } from '../scenario/error.js';
 import { proposalCells } from '../experiments/grid.js';
-import { compareCells, pairingNotes, type KpiComparison } from '../experiments/compare.js';
+import { changedOnSomeSeed, compareCells, pairingNotes, type KpiComparison } from '../experiments/compare.js';
 import { formatKpi } from '../experiments/kpis.js';
 import type { CiMethod } from '../experiments/pairing.js';
+import type { CellResult } from '../experiments/runner.js';
 import { executePlan, exitCodeOf, experimentOptions, planFrom, type ExperimentFlags } from './experiment.js';
 import { textTable } from './table.js';
 
@@ -50,8 +51,9 @@ export async function compareCommand(file: string, f: CompareFlags): Promise<num
     const plan = await planFrom('compare', file, f, proposalCells(f.proposal, name));
     const notes = pairingNotes(plan);
     const seed = plan.seeds[0];
-    const compare = (cells: { runs: Parameters<typeof compareCells>[0]; cell: { scenario: { days: number } } }[]) =>
-      compareCells(cells[0].runs, cells[1].runs, [cells[0].cell.scenario.days, cells[1].cell.scenario.days], method, seed);
+    // Made once, for summary.json and for the table.
+    let comparisons: KpiComparison[] | undefined;
+    const compare = (cells: CellResult[]) => (comparisons ??= compareCells(cells[0].runs, cells[1].runs, [cells[0].cell.scenario.days, cells[1].cell.scenario.days], method, seed));
     const r = await executePlan(plan, f, (cells) => ({
       kind: 'compare',
       name,
@@ -64,9 +66,7 @@ export async function compareCommand(file: string, f: CompareFlags): Promise<num
     }));
     if (typeof r === 'number') return r;
     const all = compare(r.cells);
-    // Sums of shares can differ in the last bit without the proposal changing anything.
-    const moved = (x: number, y: number) => Math.abs(x - y) > 1e-12 * Math.max(1, Math.abs(x), Math.abs(y));
-    const shown = f.all ? all : all.filter((c) => c.baseline.perSeed.some((x, i) => moved(x, c.proposal.perSeed[i])));
+    const shown = f.all ? all : all.filter(changedOnSomeSeed);
     const s = plan.base.scenario;
     const what = Object.entries(plan.cells[1].values).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ');
     process.stdout.write(`${s.name}: baseline vs ${name} (${what}), ${plan.seeds.length} seed(s) × ${s.days} days on common random numbers\n\n`);

@@ -78,11 +78,9 @@ export async function planFrom(kind: Plan['kind'], file: string, f: ExperimentFl
   }
   const sets: Override[] = f.set.map((s) => ({ set: s, via: `--set ${s}` }));
   if (f.days !== undefined) sets.push({ set: `days=${count('--days', f.days, 1)}`, via: `--days ${f.days}` });
-  const first = await makePlan({ kind, file, sets, cells: [] });
-  let seeds = first.seeds;
-  if (f.seeds !== undefined) seeds = Array.from({ length: count('--seeds', f.seeds, 1) }, (_, i) => first.seeds[0] + i);
-  if (f.seed !== undefined) seeds = [count('--seed', f.seed, 0)];
-  return makePlan({ kind, file, sets, cells, seeds });
+  const seeds = f.seed !== undefined ? [count('--seed', f.seed, 0)] : undefined;
+  const seedCount = f.seeds !== undefined ? count('--seeds', f.seeds, 1) : undefined;
+  return makePlan({ kind, file, sets, cells, seeds, seedCount });
 }
 
 function executorFor(f: ExperimentFlags, jobs: number): Executor {
@@ -178,18 +176,13 @@ export function readNotes(file: string): string {
 
 /** The command as the user typed it, without --out/--resume: what to run again with --resume. */
 export function resumeHint(argv = process.argv): string {
-  const args: string[] = [];
+  const kept: string[] = [];
   const rest = argv.slice(2);
   for (let i = 0; i < rest.length; i++) {
-    const a = rest[i];
-    if (a === '--out' || a === '--resume') {
-      i++;
-      continue;
-    }
-    if (a.startsWith('--out=') || a.startsWith('--resume=')) continue;
-    args.push(shellWord(a));
+    if (rest[i] === '--out' || rest[i] === '--resume') i++;
+    else if (!rest[i].startsWith('--out=') && !rest[i].startsWith('--resume=')) kept.push(rest[i]);
   }
-  return `flock-lab ${args.join(' ')}`;
+  return commandLine([...argv.slice(0, 2), ...kept]);
 }
 
 /** An error as the user sees it, and its exit code. */

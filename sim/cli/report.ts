@@ -2,7 +2,7 @@
  * `flock-lab report <run dir>`: a report folder (docs/architecture.md#reports) from a complete run
  * directory: index.html, report.md, a PNG and a CSV per chart, and report.json.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ScenarioError } from '../scenario/error.js';
@@ -23,7 +23,7 @@ export async function reportCommand(runDir: string, f: ReportFlags): Promise<num
   try {
     const { dir, manifest } = openRunDir(runDir, { flag: 'a complete run directory (no partial reports)' });
     const out = resolve(f.out ?? join(dir, 'report'));
-    if (existsSync(out) && (!statIsDir(out) || readdirSync(out).length > 0) && !f.force)
+    if (existsSync(out) && (!statSync(out).isDirectory() || readdirSync(out).length > 0) && !f.force)
       throw new OutDirError(f.out ?? out, `${out} already exists and is not empty; pass --force to replace it`);
     const notes = f.notes !== undefined ? readNotes(f.notes) : undefined;
     // Loaded here, not at start-up: vega, Plot and jsdom cost every other command a second.
@@ -52,15 +52,6 @@ export async function reportCommand(runDir: string, f: ReportFlags): Promise<num
       return 2;
     }
     throw e;
-  }
-}
-
-function statIsDir(p: string): boolean {
-  try {
-    readdirSync(p);
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import { gridCells } from '../experiments/grid.js';
 import { cellKpis } from '../experiments/compare.js';
-import { formatKpi, isHeadline } from '../experiments/kpis.js';
+import { formatEstimate, isHeadline } from '../experiments/kpis.js';
+import type { CellResult } from '../experiments/runner.js';
 import { executePlan, exitCodeOf, experimentOptions, planFrom, type ExperimentFlags } from './experiment.js';
 import { textTable } from './table.js';
 
@@ -13,23 +14,22 @@ interface SweepFlags extends ExperimentFlags {
 export async function sweepCommand(file: string, f: SweepFlags): Promise<number> {
   return exitCodeOf(async () => {
     const plan = await planFrom('sweep', file, f, gridCells(f.grid));
+    // Each cell's KPIs, made once for summary.json and the table.
+    let kpis: ReturnType<typeof cellKpis>[] | undefined;
+    const kpisOf = (cells: CellResult[]) => (kpis ??= cells.map((c) => cellKpis(c.runs, c.cell.scenario.days)));
     const r = await executePlan(plan, f, (cells) => ({
       kind: 'sweep',
       seeds: plan.seeds,
-      cells: cells.map((c) => ({ cell: c.cell.cell, label: c.cell.label, values: c.cell.values, resultsHash: c.resultsHash, kpis: cellKpis(c.runs, c.cell.scenario.days), summary: c.summary })),
+      cells: cells.map((c, i) => ({ cell: c.cell.cell, label: c.cell.label, values: c.cell.values, resultsHash: c.resultsHash, kpis: kpisOf(cells)[i], summary: c.summary })),
     }));
     if (typeof r === 'number') return r;
-    const perCell = r.cells.map((c) => cellKpis(c.runs, c.cell.scenario.days));
+    const perCell = kpisOf(r.cells);
     const keys = perCell[0].filter((k) => isHeadline(k.key));
     const head = ['cell', ...Object.keys(plan.cells[0].values), ...keys.map((k) => `${k.label} (${k.unit})`)];
     const rows = r.cells.map((c, i) => [
       String(c.cell.cell),
       ...Object.values(c.cell.values).map((v) => (typeof v === 'string' ? v : JSON.stringify(v))),
-      ...keys.map((k) => {
-        const e = perCell[i].find((x) => x.key === k.key)?.estimate;
-        if (!e) return 'n/a';
-        return `${formatKpi(k.unit, e.mean)}${e.ci95 ? ` ±${formatKpi(k.unit, e.ci95)}` : ''}`;
-      }),
+      ...keys.map((k) => formatEstimate(k.unit, perCell[i].find((x) => x.key === k.key)?.estimate)),
     ]);
     const s = plan.base.scenario;
     process.stdout.write(`${s.name}: sweep of ${plan.cells.length} cells × ${plan.seeds.length} seed(s) × ${s.days} days (the same seeds in every cell)\n\n`);

@@ -1,5 +1,5 @@
 /**
- * What `compare` and `sweep` say about their cells (docs/model.md#comparing-rule-sets): per KPI,
+ * What `compare` and `sweep` say about their cells (docs/simulation.md#comparing-rule-sets): per KPI,
  * the proposal's paired difference from the baseline with its 95 % interval (and the unpaired one
  * beside it), or each cell's mean with its interval; and where common random numbers cannot pair
  * everything, a note saying so.
@@ -61,6 +61,14 @@ export function compareCells(base: RunOutput[], prop: RunOutput[], days: [number
     });
   }
   return out;
+}
+
+/**
+ * Whether the proposal changed this KPI on some seed. Sums of shares can differ in the last bit
+ * without the proposal changing anything, so a relative 1e-12 is the same value.
+ */
+export function changedOnSomeSeed(c: KpiComparison): boolean {
+  return c.baseline.perSeed.some((x, i) => Math.abs(x - c.proposal.perSeed[i]) > 1e-12 * Math.max(1, Math.abs(x), Math.abs(c.proposal.perSeed[i])));
 }
 
 export interface CellKpis {

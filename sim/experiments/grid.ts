@@ -5,7 +5,8 @@
  * braces does not split (`--grid 'populations.nodes.sigma={"min":0,"max":1},{"min":0,"max":2}'`).
  */
 import { ScenarioError } from '../scenario/error.js';
-import { parseValue, type CellSpec } from './plan.js';
+import { parseSetValue } from '../scenario/load.js';
+import type { CellSpec } from './plan.js';
 
 /** Splits on commas outside brackets, braces and quotes. */
 export function splitValues(text: string): string[] {
@@ -49,9 +50,9 @@ export function gridCells(grids: string[]): CellSpec[] {
   if (dup) throw new ScenarioError('command line', [{ path: `--grid ${dup}`, message: 'the same key in two --grid flags; list all its values in one' }]);
   let cells: { values: Record<string, unknown>; texts: [string, string][] }[] = [{ values: {}, texts: [] }];
   for (const a of axes)
-    cells = cells.flatMap((c) => a.values.map((t) => ({ values: { ...c.values, [a.key]: parseValue(t) }, texts: [...c.texts, [a.key, t] as [string, string]] })));
+    cells = cells.flatMap((c) => a.values.map((t) => ({ values: { ...c.values, [a.key]: parseSetValue(t) }, texts: [...c.texts, [a.key, t] as [string, string]] })));
   return cells.map((c) => ({
-    label: c.texts.map(([k, t]) => `${k}=${show(parseValue(t))}`).join(' '),
+    label: c.texts.map(([k, t]) => `${k}=${show(parseSetValue(t))}`).join(' '),
     values: c.values,
     sets: c.texts.map(([k, t]) => ({ set: `${k}=${t}`, via: `--grid ${k}=${t}` })),
   }));
@@ -64,7 +65,7 @@ export function proposalCells(proposals: string[], name = 'proposal'): CellSpec[
   for (const p of proposals) {
     const [key, text] = keyAndText('--proposal', p);
     if (key in values) throw new ScenarioError('command line', [{ path: `--proposal ${p}`, message: `${key} is proposed twice` }]);
-    values[key] = parseValue(text);
+    values[key] = parseSetValue(text);
   }
   return [
     { label: 'baseline', values: {}, sets: [] },

@@ -1,5 +1,5 @@
 /**
- * The KPIs an experiment compares (docs/model.md#kpis), as one number per run so that runs on the
+ * The KPIs an experiment compares (docs/simulation.md#kpis), as one number per run so that runs on the
  * same seed pair up: each role's total reward (FLOCK), and per role and behaviour its reward share,
  * APR and per-entity reward against a fair share; per role with adversaries, the honest share.
  * A value with nothing to divide by is NaN.
@@ -54,4 +54,10 @@ export function formatKpi(unit: KpiUnit, v: number, signed = false): string {
   if (unit === '%') return `${sign}${(v * 100).toFixed(2)}%`;
   if (unit === '×') return `${sign}${v.toFixed(3)}×`;
   return sign + v.toLocaleString('en-US', { maximumFractionDigits: Math.abs(v) >= 100 ? 0 : 2 });
+}
+
+/** A mean over seeds with its 95 % half-width, e.g. `1,054 ±150` or `12.15% ±1.20%`; n/a when undefined. */
+export function formatEstimate(unit: KpiUnit, e: { mean: number; ci95: number } | undefined): string {
+  if (!e || !Number.isFinite(e.mean)) return 'n/a';
+  return `${formatKpi(unit, e.mean)}${e.ci95 ? ` ±${formatKpi(unit, e.ci95)}` : ''}`;
 }

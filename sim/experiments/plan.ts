@@ -40,19 +40,15 @@ export interface Plan {
   settlement: string[];
 }
 
-/** `key=value` as `--set` takes it: the value is JSON when it parses as JSON, else a string. */
-export function parseValue(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-export async function makePlan(o: { kind: ExperimentKind; file: string; sets: Override[]; cells: CellSpec[]; seeds?: number[] }): Promise<Plan> {
+/**
+ * `seeds`: exactly these; or `seedCount`: that many consecutive seeds from the scenario's first
+ * (`--seeds N`); or neither: the scenario's own list.
+ */
+export async function makePlan(o: { kind: ExperimentKind; file: string; sets: Override[]; cells: CellSpec[]; seeds?: number[]; seedCount?: number }): Promise<Plan> {
   const base = await loadScenario(o.file, o.sets);
   const settlement = settlementFor(base.settlement as SettlementEdit | undefined, o.file).names();
-  const seeds = o.seeds ?? base.scenario.seeds;
+  const first = base.scenario.seeds[0];
+  const seeds = o.seeds ?? (o.seedCount !== undefined ? Array.from({ length: o.seedCount }, (_, i) => first + i) : base.scenario.seeds);
   const cells: PlannedCell[] = [];
   for (const [i, c] of o.cells.entries()) {
     const l = await loadScenario(o.file, [...o.sets, ...c.sets]);

@@ -6,7 +6,7 @@
  * is the same, byte for byte, as an uninterrupted experiment's.
  */
 import { rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { RunOutput } from '../run/simulation.js';
 import { hashRuns, runLines, type RunLines } from '../run/runSet.js';
 import { removeEmptyDirs } from '../run/outDirs.js';
@@ -106,17 +106,19 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
     return l;
   };
   let resumed = 0;
+  let priorWall = 0;
   try {
     await o.executor.prepare?.();
     if (o.out && o.resume) {
       const m = readManifest(o.out);
       const diff = planDifference(plan, m);
       if (diff) throw new RunDirError(o.out, `cannot resume: ${diff}`);
-      dir = join(o.out);
+      dir = resolve(o.out);
       store = await ResultsStore.open(join(dir, STORE));
       for (const run of await store.runIndices()) have.set(run, await store.loadRun(run));
       resumed = have.size;
       manifest = { ...m, status: m.status === 'complete' ? 'complete' : 'partial', runs: { done: have.size, total: plan.jobs.length } };
+      priorWall = typeof m.wallSeconds === 'number' ? m.wallSeconds : 0;
       delete manifest.error;
     } else if (o.out) {
       ({ dir, madeParent } = createRunDir(o.out));
@@ -149,7 +151,8 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
           have.set(job.run, out);
           daysDone += plan.cells[job.cell].scenario.days - (seenDays.get(job.run) ?? 0);
           if (l) lines.set(out, l);
-          if (dir && manifest) writeManifest(dir, (manifest = { ...manifest, runs: { done: have.size, total: plan.jobs.length } }));
+          // The wall time so far, kept with each run so that a resumed experiment adds to it.
+          if (dir && manifest) writeManifest(dir, (manifest = { ...manifest, runs: { done: have.size, total: plan.jobs.length }, wallSeconds: priorWall + (Date.now() - t0) / 1000 }));
           progress({ landed: out });
         },
       });
@@ -179,17 +182,17 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
       return { cell, runs, summary: summarize(runs, cell.scenario.days), resultsHash: hashRuns(runs, linesOf) };
     });
     const all = plan.jobs.map((j) => have.get(j.run) as RunOutput);
-    const resultsHash = hashRuns(all, linesOf);
+    // One cell holds every run (a `run`): its hash is the experiment's; hashing all rows again would be the same bytes.
+    const resultsHash = cells.length === 1 ? cells[0].resultsHash : hashRuns(all, linesOf);
     const wallSeconds = (Date.now() - t0) / 1000;
     if (dir && manifest) {
       const summary = o.summaryFor ? o.summaryFor(cells) : plan.kind === 'run' ? cells[0].summary : { cells: cells.map((c) => ({ cell: c.cell.cell, label: c.cell.label, values: c.cell.values, resultsHash: c.resultsHash, summary: c.summary })) };
       writeFileSync(join(dir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
-      const wall = (typeof manifest.wallSeconds === 'number' ? manifest.wallSeconds : 0) + wallSeconds;
       writeManifest(dir, {
         ...manifest,
         status: 'complete',
         workload: all[0]?.workload ?? {},
-        wallSeconds: wall,
+        wallSeconds: priorWall + wallSeconds,
         resultsHash,
         files: [STORE, 'scenario.json', 'summary.json', MANIFEST],
       });

@@ -10,18 +10,17 @@ import { Resvg } from '@resvg/resvg-js';
 import type { Chart } from './charts.js';
 import type { ReportData } from './data.js';
 import { html, md } from './escape.js';
-import { formatKpi, isHeadline } from '../experiments/kpis.js';
+import { formatEstimate, formatKpi, isHeadline } from '../experiments/kpis.js';
+import { changedOnSomeSeed } from '../experiments/compare.js';
+import { pct, times } from '../results/kpi.js';
 
 type Table = { head: string[]; rows: string[][]; align: ('l' | 'r')[] };
-
-const pct = (x: number | null, ci?: number | null) => (x === null || !Number.isFinite(x) ? 'n/a' : `${(x * 100).toFixed(1)}%${ci ? ` ±${(ci * 100).toFixed(1)}` : ''}`);
 
 /** The headline table: the comparison, the sweep's cells, or the run's groups. */
 function headline(d: ReportData): Table {
   if (d.comparison) {
-    const moved = (x: number, y: number) => Math.abs(x - y) > 1e-12 * Math.max(1, Math.abs(x), Math.abs(y));
     const rows = d.comparison.comparisons
-      .filter((c) => c.baseline.perSeed.some((x, i) => moved(x, c.proposal.perSeed[i])))
+      .filter(changedOnSomeSeed)
       .map((c) => [
         `${c.label} (${c.unit})`,
         formatKpi(c.unit, c.baseline.mean),
@@ -36,15 +35,12 @@ function headline(d: ReportData): Table {
     const keys = (d.cells[0]?.kpis ?? []).filter((k) => isHeadline(k.key));
     const rows = d.cells.map((c) => [
       c.label,
-      ...keys.map((k) => {
-        const e = c.kpis?.find((x) => x.key === k.key)?.estimate;
-        return e && Number.isFinite(e.mean) ? `${formatKpi(k.unit, e.mean)}${e.ci95 ? ` ±${formatKpi(k.unit, e.ci95)}` : ''}` : 'n/a';
-      }),
+      ...keys.map((k) => formatEstimate(k.unit, c.kpis?.find((x) => x.key === k.key)?.estimate)),
     ]);
     return { head: ['cell', ...keys.map((k) => `${k.label} (${k.unit})`)], rows, align: ['l', ...keys.map(() => 'r' as const)] };
   }
   const s = d.cells[0].summary;
-  const rows = s.groups.map((g) => [g.role, g.behaviour, String(g.entities), pct(g.rewardShare.mean, g.rewardShare.ci95), Number.isFinite(g.relativeRewardPerEntity.mean) && g.relativeRewardPerEntity.mean !== null ? `${g.relativeRewardPerEntity.mean.toFixed(2)}×` : 'n/a', pct(g.apr.mean, g.apr.ci95), g.gini.mean.toFixed(3)]);
+  const rows = s.groups.map((g) => [g.role, g.behaviour, String(g.entities), pct(g.rewardShare), times(g.relativeRewardPerEntity), pct(g.apr), g.gini.mean.toFixed(3)]);
   return { head: ['role', 'behaviour', 'entities', 'reward share', 'vs fair share', 'APR', 'Gini'], rows, align: ['l', 'l', 'r', 'r', 'r', 'r', 'r'] };
 }
 

@@ -194,8 +194,10 @@ export function summarize(runs: RunOutput[], days: number): Summary {
 
 const NA = 'n/a';
 const EMPTY = '–';
-const pct = (e: Estimate) => (Number.isFinite(e.mean) ? `${(e.mean * 100).toFixed(1)}%${e.ci95 ? ` ±${(e.ci95 * 100).toFixed(1)}` : ''}` : NA);
-const times = (e: Estimate) => (Number.isFinite(e.mean) ? `${e.mean.toFixed(2)}×` : NA);
+/** A share or APR estimate as the tables print it: `61.9% ±4.2`, or n/a. */
+export const pct = (e: Estimate) => (Number.isFinite(e.mean) ? `${(e.mean * 100).toFixed(1)}%${e.ci95 ? ` ±${(e.ci95 * 100).toFixed(1)}` : ''}` : NA);
+/** A ratio estimate (reward per entity vs fair share): `1.02×`, or n/a. */
+export const times = (e: Estimate) => (Number.isFinite(e.mean) ? `${e.mean.toFixed(2)}×` : NA);
 
 /** What the table's columns are computed over (printed under it). */
 export const KPI_LEGEND =

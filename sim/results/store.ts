@@ -199,13 +199,3 @@ function appendDayRows(d: Appender, rows: DayRow[]): void {
   d.flushSync();
   d.closeSync();
 }
-
-/** Writes a whole set of runs to a new store (tests, and callers holding every run already). */
-export async function writeResults(file: string, runs: RunOutput[], cell = 0): Promise<void> {
-  const s = await ResultsStore.open(file);
-  try {
-    for (const r of runs) await s.commitRun(r, cell);
-  } finally {
-    await s.close();
-  }
-}

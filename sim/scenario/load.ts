@@ -48,6 +48,15 @@ const asOverride = (o: OverrideInput): Override => (typeof o === 'string' ? { se
 
 const CODE_HINT = 'write the scenario in TypeScript and `export const settlement = (blocks) => blocks.insertAfter(…)` beside its default export (docs/model.md#settlement-order)';
 
+/** The value of `key=value` as `--set` (and `--grid`, `--proposal`) reads it: JSON when it parses as JSON, else the text. */
+export function parseSetValue(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
 /**
  * Applies `a.b.c=value` (value parsed as JSON when it is JSON, else taken as a string). The key
  * must name a parameter of the registry (`flock-lab params`), a section, or a place inside a
@@ -62,13 +71,7 @@ export function applySets(raw: unknown, sets: readonly OverrideInput[]): unknown
     const path = s.slice(0, eq).split('.');
     const unknown = checkSetKey(path.join('.'));
     if (unknown) throw new ScenarioError(via, [unknown]);
-    const text = s.slice(eq + 1);
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      value = text;
-    }
+    const value = parseSetValue(s.slice(eq + 1));
     let o: Record<string, unknown> = root;
     for (const k of path.slice(0, -1)) {
       if (o[k] === undefined) o[k] = {};
