@@ -1,6 +1,6 @@
 /**
  * The pool market's fast best-pool search (sim/run/market.ts `bestPools`) against the plain scan
- * every delegator used to make (`scanBestPools`: every pool's 14-day eAPY, docs/model.md#delegator-choice):
+ * every delegator used to make (`scanBestPools`: every pool's 14-day eAPY, docs/simulation.md#delegator-choice):
  * the same pools, in the same order, with the same eAPYs, to the bit, after random days of random
  * funding — including losses, empty pools, exact ties and differences near the 1e-12 tie tolerance.
  */

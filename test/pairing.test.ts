@@ -1,5 +1,5 @@
 /**
- * The statistics of `compare` (docs/model.md#comparing-rule-sets) on hand-derived vectors: the t
+ * The statistics of `compare` (docs/simulation.md#comparing-rule-sets) on hand-derived vectors: the t
  * interval, the Welch interval, the percentile bootstrap from its own stream, and the reason
  * pairing exists: on samples that share their seed-to-seed noise it narrows the interval.
  */

@@ -1,5 +1,5 @@
 /**
- * A delegator (docs/model.md#delegator-choice): locks FLOCK into gmFLOCK, picks the pool with the best
+ * A delegator (docs/simulation.md#delegator-choice): locks FLOCK into gmFLOCK, picks the pool with the best
  * eAPY over the docs' 14-day window, delegates, claims on a schedule, moves when another pool
  * pays clearly more once the 1-day undelegation lock has passed, and leaves a pool whose σ rose
  * (its owner keeps more of the delegation-attributable reward). It reads the lock from the pool's

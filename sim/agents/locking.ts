@@ -1,5 +1,5 @@
 /**
- * Getting the stake token (docs/model.md#stake-acquisition): under V2 an agent locks FLOCK in the
+ * Getting the stake token (docs/simulation.md#stake-acquisition): under V2 an agent locks FLOCK in the
  * gmFLOCK exchange (docs/model.md#lock-multiplier) for 365 days; under V1 FLOCK is staked directly. The FLOCK it needs is minted to it at
  * genesis, so it counts as minted supply.
  */

@@ -1,5 +1,5 @@
 /**
- * A training node (the AI Arena role that trains and submits models; docs/model.md#agents): locks FLOCK into gmFLOCK (V2), stakes in a task, runs a
+ * A training node (the AI Arena role that trains and submits models; docs/simulation.md#agents): locks FLOCK into gmFLOCK (V2), stakes in a task, runs a
  * delegation pool with its σ, trains and submits once a day, and claims on a schedule.
  * Behaviours: honest (skill), lazy (submits the base model), copycat (resubmits the best model it
  * can see), sybil (one entity's stake split over several identities, each a separate instance).

@@ -1,5 +1,5 @@
 /**
- * Paired differences with confidence intervals (docs/model.md#comparing-rule-sets). `compare` runs
+ * Paired differences with confidence intervals (docs/simulation.md#comparing-rule-sets). `compare` runs
  * the baseline and the proposal on the same seeds (common random numbers), so each seed gives one
  * difference and the seed-to-seed noise both share cancels: the interval is that of the mean of
  * the differences (Student t by default, or a percentile bootstrap from its own seeded stream).

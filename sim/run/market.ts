@@ -1,5 +1,5 @@
 /**
- * The pool market delegators read (docs/model.md#delegator-choice): each pool's funding per
+ * The pool market delegators read (docs/simulation.md#delegator-choice): each pool's funding per
  * delegated token over its last 14 settled days, annualised, and its current σ. The settlement
  * notes every pool's balance when the day opens and records the day's funding when it closes.
  *

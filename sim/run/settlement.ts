@@ -88,7 +88,7 @@ function stakesOf(w: RunWorld, list: readonly AgentBase[], taskId: number, role:
 const openDay: SettlementBlock = {
   name: 'openDay',
   description: "Note every pool's FLOCK balance, so the day's pool funding can be measured",
-  source: 'docs/model.md#delegator-choice',
+  source: 'docs/simulation.md#delegator-choice',
   run: (w) => w.market.openDay(),
 };
 
@@ -238,7 +238,7 @@ function finalize(w: RunWorld, day: SettlementDay, t: TaskState): void {
 const poolFunding: SettlementBlock = {
   name: 'poolFunding',
   description: "Record what each pool was funded today per delegated token (the delegators' 14-day eAPY)",
-  source: 'docs/model.md#delegator-choice',
+  source: 'docs/simulation.md#delegator-choice',
   run: (w) => w.market.closeDay(),
 };
 

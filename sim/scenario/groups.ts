@@ -190,7 +190,7 @@ export const NODES = {
   sigmaStrategy: withDefault(oneOf(['fixed', 'adaptive']), 'fixed', {
     unit: 'enum',
     description: 'fixed: keep the drawn σ; adaptive: weekly, lower σ by 50 000 ppm while the pool draws less delegation than the median pool, raise it otherwise',
-    source: 'project choice (ASSUMPTIONS.md S-sigma; docs/model.md#adaptive-sigma)',
+    source: 'project choice (ASSUMPTIONS.md S-sigma; docs/simulation.md#adaptive-sigma)',
   }),
   claimEveryDays: withDefault(num({ int: true, min: 1 }), 7, claimMeta('TaskManager.claimRewards and Vesting.claim')),
 };
