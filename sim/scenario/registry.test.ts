@@ -56,11 +56,11 @@ describe('the parameter registry', () => {
 
   it('each default validates against its own type, and the validated scenario carries it', () => {
     const s = ScenarioSchema.parse(minimal);
-    const real = ScenarioSchema.parse({ ...minimal, workload: { mode: 'real' }, randomTasks: { perDay: 1, durationDays: { min: 1, max: 2 } } });
+    const real = ScenarioSchema.parse({ ...minimal, workload: { mode: 'real' }, randomTasks: { perDay: 1, durationDays: { min: 1, max: 2 } }, flTasks: [{}] });
     for (const p of PARAMETERS) {
       if (p.presence !== 'default') continue;
       expect(p.def.type.zod.safeParse(p.default).success, p.path).toBe(true);
-      const from = p.variant === 'real' || p.section === 'randomTasks' ? real : s;
+      const from = p.variant === 'real' || p.section === 'randomTasks' || p.section === 'flTasks[]' ? real : s;
       expect(at(from, p.path), p.path).toEqual(p.default);
     }
   });

@@ -12,8 +12,9 @@
  */
 import type { Group, Meta, ParamDef, Presence } from './kinds.js';
 import { TOP, PROTOCOL, OFFCHAIN, NODES, VALIDATORS, DELEGATORS, TASK, RANDOM_TASKS, SURROGATE, REAL } from './groups.js';
+import { FL_TASK } from './flGroups.js';
 
-export { TOP, PROTOCOL, OFFCHAIN, NODES, VALIDATORS, DELEGATORS, TASK, RANDOM_TASKS, SURROGATE, REAL };
+export { TOP, PROTOCOL, OFFCHAIN, NODES, VALIDATORS, DELEGATORS, TASK, RANDOM_TASKS, SURROGATE, REAL, FL_TASK };
 export { UNITS, fieldsOf, objectOf, type Unit, type Group, type Meta, type ParamDef, type Presence, type ValueType, type Bounds } from './kinds.js';
 
 /** A group placed in the scenario: `path` prefixes its keys (`tasks[]` for the elements of the task list). */
@@ -63,6 +64,13 @@ export const SECTIONS: readonly Section[] = [
   },
   { path: 'workload', title: 'Surrogate workload', group: SURROGATE, variant: 'surrogate', whenOmitted: 'the surrogate with every default below', description: 'The surrogate score model (docs/model.md#surrogate-score-model, sim/workloads/surrogate.ts).' },
   { path: 'workload', title: 'Real workload', group: REAL, variant: 'real', whenOmitted: '—', description: 'Real TensorFlow.js training and validation (sim/workloads/real/; ASSUMPTIONS.md W-*).' },
+  {
+    path: 'flTasks[]',
+    title: 'FL Alliance tasks',
+    group: FL_TASK,
+    whenOmitted: 'no FL task (the run is exactly as without the section)',
+    description: 'Each entry of `flTasks`: one FL Alliance task with its FL nodes, watchers and workload (docs/fl-alliance.md; ASSUMPTIONS.md FL-*).',
+  },
 ];
 
 /** One row of the registry: a parameter at its place in the scenario. */
@@ -106,6 +114,7 @@ export const OTHER_KEYS = {
   workload: 'section',
   tasks: 'section',
   randomTasks: 'section',
+  flTasks: 'section',
   genesis: 'a deployed network’s state (`flock-lab chain snapshot`; GenesisSchema)',
 } as const;
 
@@ -119,7 +128,7 @@ const COMPOUND = new Set(PARAMETERS.filter((p) => p.def.type.compound).map((p) =
 
 /** Every path `--set` may name below the root, for suggestions. */
 function knownPaths(): string[] {
-  const sectionPaths = new Set<string>(['params', 'offchain', 'populations', 'workload', 'tasks', 'randomTasks', 'genesis']);
+  const sectionPaths = new Set<string>(['params', 'offchain', 'populations', 'workload', 'tasks', 'randomTasks', 'flTasks', 'genesis']);
   for (const s of SECTIONS) if (s.path && !s.path.endsWith('[]')) sectionPaths.add(s.path);
   return [...sectionPaths, ...PARAMETERS.filter((p) => !p.path.includes('[]')).map((p) => p.path)];
 }
@@ -141,13 +150,15 @@ function editDistance(a: string, b: string): number {
 export function checkSetKey(key: string): { path: string; message: string } | null {
   const parts = key.split('.');
   const known = knownPaths();
-  const isKnown = (p: string) => known.includes(p) || PARAMETERS.some((e) => e.path === p.replace(/^tasks\.\d+\./, 'tasks[].'));
+  // `tasks.0.x` and `flTasks.0.x` name a field of a list element (`tasks[].x`).
+  const element = (p: string) => p.replace(/^(tasks|flTasks)\.\d+\./, '$1[].');
+  const isKnown = (p: string) => known.includes(p) || PARAMETERS.some((e) => e.path === element(p));
   for (let i = 1; i <= parts.length; i++) {
     const prefix = parts.slice(0, i).join('.');
-    if (prefix === 'genesis' || COMPOUND.has(prefix) || /^tasks\.\d+$/.test(prefix)) return null;
+    if (prefix === 'genesis' || COMPOUND.has(element(prefix)) || /^(tasks|flTasks)\.\d+$/.test(prefix)) return null;
     if (isKnown(prefix)) continue;
     const parent = parts.slice(0, i - 1).join('.');
-    const leaf = PARAMETERS.find((e) => e.path === parent.replace(/^tasks\.\d+\./, 'tasks[].'));
+    const leaf = PARAMETERS.find((e) => e.path === element(parent));
     if (leaf) return { path: parent, message: `a single value (${leaf.expected}), with no key "${parts[i - 1]}"` };
     const near = known
       .filter((p) => p.split('.').length === i)

@@ -9,6 +9,8 @@ import { z } from 'zod';
 import { fieldsOf, objectOf, DELEGATORS, NODES, OFFCHAIN, PROTOCOL, RANDOM_TASKS, REAL, SURROGATE, TASK, TOP, VALIDATORS } from './registry.js';
 import { NODE_BEHAVIOURS, VALIDATOR_BEHAVIOURS } from './groups.js';
 import { GenesisSchema } from './genesisSchema.js';
+import { FL_TASK } from './flGroups.js';
+import { checkFlTasks } from './flChecks.js';
 
 export { GenesisSchema, type Genesis } from './genesisSchema.js';
 
@@ -44,6 +46,10 @@ export type RealWorkloadConfig = z.output<typeof RealWorkloadSchema>;
 
 export const TaskSpec = objectOf(TASK);
 
+/** One FL Alliance task (registry group FL_TASK; docs/fl-alliance.md). */
+export const FlTaskSpec = objectOf(FL_TASK);
+export type FlTaskConfig = z.output<typeof FlTaskSpec>;
+
 const top = fieldsOf(TOP);
 
 /** The contracts' maxDuration at genesis (30 days, docs/contracts.md): the longest task a scenario may open. */
@@ -63,6 +69,8 @@ export const ScenarioSchema = z
     tasks: z.array(TaskSpec).default([TaskSpec.parse({})]).describe('tasks opened during the run (with a genesis: in addition to its tasks, with ids after them)'),
     /** Extra tasks the task creator opens at random: a Poisson number per day (docs/model.md#task-timing). */
     randomTasks: objectOf(RANDOM_TASKS).optional(),
+    /** FL Alliance tasks (docs/fl-alliance.md); left out, the run is exactly as without FL. */
+    flTasks: z.array(FlTaskSpec).optional().describe('FL Alliance tasks run on the FL task stand-in (docs/fl-alliance.md)'),
     populations: Populations,
     /** Start from a deployed network's state (GenesisSchema); written by `flock-lab chain snapshot`. */
     genesis: GenesisSchema.optional(),
@@ -88,6 +96,7 @@ export const ScenarioSchema = z
       const sg = s.populations[role].sigma;
       if (sg.min > sg.max) ctx.addIssue({ code: 'custom', path: ['populations', role, 'sigma'], message: 'min must be ≤ max' });
     }
+    if (s.flTasks) for (const issue of checkFlTasks(s.flTasks, s.tasks.length)) ctx.addIssue({ code: 'custom', ...issue });
   });
 
 /** What a scenario file exports: the input shape (defaults may be omitted). */
