@@ -14,6 +14,7 @@
  *   sim/scenario/       the scenario: schema (zod), loading, and a chain's state made a scenario.
  *   sim/agents/, sim/run/   agents and the run loop that puts it all together on the mirror.
  *   sim/results/        what a run recorded, summarised and stored.
+ *   sim/experiments/, sim/attacks/   many runs: plans, executors, comparisons; attack searches on top.
  *   sim/cli/, bin/      the commands; scenarios/, bench/, test/ use everything.
  *
  * Every rule is an error. Type-only imports count (tsPreCompilationDeps): a type import is an
@@ -79,6 +80,25 @@ module.exports = {
       severity: 'error',
       from: { path: '^sim/results/' },
       to: { path: '^sim/run/' },
+    },
+    {
+      name: 'attacks-sit-with-experiments',
+      comment:
+        'sim/attacks searches strategy spaces by running experiments (docs/architecture.md#attacks): it may ' +
+        'import sim/experiments, sim/run, sim/scenario, sim/results and sim/engine, but nothing below the ' +
+        'experiments may import it. The mirror, the engine, the agents, the workloads, the off-chain ' +
+        'pipeline, the run, the scenario, the results and the experiments know nothing of attacks, so an ' +
+        'attack can never change what an ordinary run computes.',
+      severity: 'error',
+      from: { path: '^(contracts-mirror|sim/(engine|agents|workloads|offchain|run|scenario|results|experiments))/' },
+      to: { path: '^sim/attacks/' },
+    },
+    {
+      name: 'attacks-never-import-cli-or-report',
+      comment: 'Attacks are a library the CLI and the report use, never the reverse.',
+      severity: 'error',
+      from: { path: '^sim/attacks/' },
+      to: { path: '^(sim/(cli|report)/|scenarios/|test/|bench/|bin/)' },
     },
     {
       name: 'no-circular',

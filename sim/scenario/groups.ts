@@ -205,7 +205,7 @@ export const VALIDATORS = {
     description: 'behaviour shares of the validators, placed by largest remainder',
     source: 'project choice: all honest (ASSUMPTIONS.md S-validators)',
   }),
-  colludeWith: withDefault(oneOf(['copycat', 'lazy', 'sybil', 'honest']), 'copycat', {
+  colludeWith: withDefault(oneOf(['copycat', 'lazy', 'sybil', 'honest', 'tokenizer-gaming']), 'copycat', {
     unit: 'enum',
     description: 'the node behaviour colluding validators favour',
     source: 'project choice (ASSUMPTIONS.md S-validators)',
