@@ -45,7 +45,7 @@ module.exports = {
         'Its tests included: the bench scenarios (scenarios/bench-*.ts) use the engine, not the reverse.',
       severity: 'error',
       from: { path: '^sim/engine/' },
-      to: { path: '^(sim/(agents|run|offchain|workloads|results|scenario|cli)/|contracts-mirror/|scenarios/|test/|bench/|bin/)' },
+      to: { path: '^(sim/(agents|run|offchain|workloads|results|scenario|cli|fl)/|contracts-mirror/|scenarios/|test/|bench/|bin/)' },
     },
     {
       name: 'workloads-never-touch-tokens',
@@ -58,7 +58,7 @@ module.exports = {
         'which the factory throws for a bad calibration file). workloads-never-reach-tokens keeps those plain.',
       severity: 'error',
       from: { path: '^sim/workloads/' },
-      to: { path: '^(contracts-mirror/|sim/(run|agents|cli)/|sim/scenario/load\\.ts$|scenarios/)' },
+      to: { path: '^(contracts-mirror/|sim/(run|agents|cli|fl)/|sim/scenario/load\\.ts$|scenarios/)' },
     },
     {
       name: 'workloads-never-reach-tokens',
@@ -99,6 +99,23 @@ module.exports = {
       severity: 'error',
       from: { path: '^sim/attacks/' },
       to: { path: '^(sim/(cli|report)/|scenarios/|test/|bench/|bin/)' },
+    },
+    {
+      name: 'fl-sits-with-run',
+      comment:
+        'sim/fl is FL Alliance inside one run (rounds, FL nodes, watchers; docs/fl-alliance.md): the run ' +
+        'calls it, it calls the mirror, the workloads and the results\' row types, like sim/run. It never ' +
+        'imports what sits downstream of a run: experiments, the CLI, reports or scenarios. The results never import it.',
+      severity: 'error',
+      from: { path: '^sim/fl/' },
+      to: { path: '^(sim/(experiments|cli|report|attacks)/|scenarios/|test/|bench/|bin/)' },
+    },
+    {
+      name: 'results-never-import-fl',
+      comment: 'Results are downstream of a run, FL rounds included: sim/results holds the FL row types, sim/fl fills them.',
+      severity: 'error',
+      from: { path: '^sim/results/' },
+      to: { path: '^sim/fl/' },
     },
     {
       name: 'no-circular',

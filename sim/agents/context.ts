@@ -35,7 +35,8 @@ export { tokensToWei as toWei } from '../scenario/units.js';
 /** Orders agents by name: the one order of the results rows and of task joining. */
 export const byName = <T extends { name: string }>(a: T, b: T): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
-export type Role = 'node' | 'validator' | 'delegator';
+/** fl-node and fl-watcher: FL Alliance participants (docs/fl-alliance.md), present only in runs with FL tasks. */
+export type Role = 'node' | 'validator' | 'delegator' | 'fl-node' | 'fl-watcher';
 
 /** The bookkeeping every agent keeps for the results: what it was paid, gross of fees. */
 export interface AgentBase {

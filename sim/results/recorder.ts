@@ -4,6 +4,7 @@
  * reward counts once whether it was claimed, is claimable or is still vesting.
  */
 import type { AgentBase } from '../agents/context.js';
+import type { FlRoundRow, FlRunSummary } from './flRows.js';
 
 export interface AgentRow {
   run: number;
@@ -60,6 +61,10 @@ export interface RunOutput {
   /** The same reverted calls by function label, then by revert reason (not hashed, not pinned). */
   revertReasons: Record<string, Record<string, number>>;
   workload: Record<string, unknown>;
+  /** FL Alliance rounds (sim/results/flRows.ts); absent in a run without FL tasks. */
+  flRounds?: FlRoundRow[];
+  /** The run's FL summary (holdings, per-behaviour totals, watchers); absent without FL tasks. */
+  fl?: FlRunSummary;
 }
 
 export class Recorder {

@@ -10,8 +10,11 @@
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { AgentRow, DayRow, RunOutput } from './recorder.js';
+import { appendFlRounds, FL_ROUNDS_SQL, loadFlRounds } from './flRows.js';
 
 const SCHEMA = [
+  // FL Alliance rounds (sim/results/flRows.ts); empty for runs without FL tasks.
+  FL_ROUNDS_SQL,
   `CREATE TABLE IF NOT EXISTS agent_days (
     run INTEGER, seed INTEGER, day INTEGER, agent VARCHAR, role VARCHAR, behaviour VARCHAR, entity VARCHAR,
     stake HUGEINT, reward HUGEINT, reward_cum HUGEINT)`,
@@ -73,11 +76,12 @@ export class ResultsStore {
   /** Stores one finished run, rows and all, in one transaction. */
   commitRun(out: RunOutput, cell: number): Promise<void> {
     return this.serial(async () => {
-      const { seed, run, agentRows, dayRows, ...extras } = out;
+      const { seed, run, agentRows, dayRows, flRounds, ...extras } = out;
       await this.c.run('BEGIN TRANSACTION');
       try {
         appendAgentRows(await this.c.createAppender('agent_days'), agentRows);
         appendDayRows(await this.c.createAppender('days'), dayRows);
+        await appendFlRounds(this.c, flRounds ?? []);
         await this.c.run('INSERT INTO runs VALUES ($1, $2, $3, $4)', [run, cell, seed, JSON.stringify(extras)]);
         await this.c.run('COMMIT');
       } catch (e) {
@@ -139,7 +143,8 @@ export class ResultsStore {
       copiesDetected: Number(r[12]),
       invalidSubmissions: Number(r[13]),
     }));
-    return { seed, run, agentRows, dayRows, ...extras };
+    const flRounds = await loadFlRounds(this.c, run, seed);
+    return { seed, run, agentRows, dayRows, ...extras, ...(flRounds.length ? { flRounds } : {}) };
   }
 
   async close(): Promise<void> {

@@ -39,16 +39,22 @@ export function simulateSeeds(
 export interface RunLines {
   agent_days: string[];
   days: string[];
+  /** Only for runs with FL rounds (docs/fl-alliance.md#results), so a run without FL tasks hashes as before. */
+  fl_rounds?: string[];
 }
 
 export function runLines(r: RunOutput): RunLines {
-  return { agent_days: hashLines(r.agentRows), days: hashLines(r.dayRows) };
+  const lines: RunLines = { agent_days: hashLines(r.agentRows), days: hashLines(r.dayRows) };
+  if (r.flRounds?.length) lines.fl_rounds = hashLines(r.flRounds);
+  return lines;
 }
 
 /** sha256 over the runs' rows, agent rows first, each table in run order (sim/results/hash.ts). */
 export function hashRuns(runs: RunOutput[], lines?: (r: RunOutput) => RunLines): string {
   const ls = runs.map((r) => lines?.(r) ?? runLines(r));
-  return hashOfLines({ agent_days: ls.flatMap((l) => l.agent_days), days: ls.flatMap((l) => l.days) });
+  const tables: Record<string, string[]> = { agent_days: ls.flatMap((l) => l.agent_days), days: ls.flatMap((l) => l.days) };
+  if (ls.some((l) => l.fl_rounds)) tables.fl_rounds = ls.flatMap((l) => l.fl_rounds ?? []);
+  return hashOfLines(tables);
 }
 
 export interface RunSetResult {

@@ -22,6 +22,7 @@ import type { Pool } from '../../contracts-mirror/contracts/pool.js';
 import { effectiveStake } from '../offchain/percentages.js';
 import { newSettlementDay, settlementBlocks, type RunWorld, type SettlementDay } from './settlement.js';
 import { SimulationError } from './errors.js';
+import { setupFl } from '../fl/setup.js';
 
 export { SimulationError } from './errors.js';
 export type { AgentRow, DayRow, RunOutput } from '../results/recorder.js';
@@ -125,6 +126,9 @@ export function runSimulation(s: Scenario, opts: RunOptions): RunOutput {
     beforeInvariants: opts.beforeInvariants,
   };
   if (pop.placement) placeGenesis(ctx, pop, pop.placement, tasks);
+  // FL Alliance tasks (docs/fl-alliance.md): only a scenario with `flTasks` gains FL participants and rounds.
+  const fl = s.flTasks?.length ? setupFl(ctx, s) : null;
+  if (fl) world.agents = fl.withAgents(world.agents);
   const creator = new TaskCreator(ctx, tasks, pop.nodes, pop.validators, (f) => {
     throw new SimulationError(f.day, f.what, { reason: f.reason });
   });
@@ -152,5 +156,6 @@ export function runSimulation(s: Scenario, opts: RunOptions): RunOutput {
   for (const [k, v] of [...chain.reverts].sort()) reverts[k] = v;
   const revertReasons: Record<string, Record<string, number>> = {};
   for (const [k, byReason] of [...chain.revertReasons].sort()) revertReasons[k] = Object.fromEntries([...byReason].sort());
-  return world.recorder.output(reverts, workload.describe(), revertReasons);
+  const out = world.recorder.output(reverts, workload.describe(), revertReasons);
+  return fl ? fl.finish(out) : out;
 }

@@ -9,8 +9,10 @@ import type { Scenario } from '../scenario/schema.js';
 import { CalibrationError, loadCalibration } from './calibration.js';
 import { SurrogateWorkload } from './surrogate.js';
 import type { Workload } from './types.js';
+import { provideRealFl } from './flTypes.js';
 
 export async function createWorkload(s: Scenario, seed: number, cell = 0): Promise<Workload | undefined> {
+  await prepareFl(s);
   const w = s.workload;
   switch (w.mode) {
     case 'surrogate': {
@@ -28,4 +30,22 @@ export async function createWorkload(s: Scenario, seed: number, cell = 0): Promi
       return createRealWorkload(w, seed, cell);
     }
   }
+}
+
+/**
+ * FL tasks on the real workload (docs/fl-alliance.md#workloads) need TensorFlow.js ready before the
+ * synchronous run: its backend is initialised here and the real FL factory provided
+ * (sim/workloads/flTypes.ts). Scenarios without a real FL task load nothing.
+ */
+async function prepareFl(s: Scenario): Promise<void> {
+  const real = (s.flTasks ?? []).filter((t) => t.workload === 'real');
+  if (!real.length) return;
+  const { initBackend, useBackend } = await import('./real/backend.js');
+  const { createRealFlWorkload } = await import('./real/flWorkload.js');
+  const backends = [...new Set(real.map((t) => t.backend))];
+  for (const b of backends) await initBackend(b);
+  // The AI Arena workload's backend stays the active one where it has one.
+  if (s.workload.mode === 'real') await initBackend(s.workload.backend);
+  else useBackend(backends[0]);
+  provideRealFl(createRealFlWorkload);
 }
