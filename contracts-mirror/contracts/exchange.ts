@@ -7,6 +7,7 @@ import { ROLES, ZERO_ADDRESS, type Address } from '../units.js';
 import type { FlockToken } from './flockToken.js';
 import type { GmFlock } from './gmFlock.js';
 import { cfg, CFG } from './config.js';
+import { listSum, trackedList } from '../evm/runningSums.js';
 
 export interface LockInfo {
   id: bigint;
@@ -35,6 +36,11 @@ export class Exchange extends Rbac {
   /** Every lock ever filed: claims take ids out of `userLocksMap`, never out of this map. */
   readonly lockInfos = new Map<bigint, LockInfo>();
   readonly lockIndex = new Map<Address, Map<bigint, bigint>>();
+  /**
+   * Σ flockAmount of the open locks (the ids in `userLocksMap`), kept by the journal's list writes
+   * (docs/model.md#incremental-checks). A lock's info is written once, before its id enters a list.
+   */
+  readonly openLocked = listSum<bigint>((id) => this.lockInfos.get(id)?.flockAmount ?? 0n);
 
   constructor(w: World, address: Address = 'Exchange') {
     super(w, address);
@@ -212,7 +218,7 @@ export class Exchange extends Rbac {
   private locksOf(user: Address): bigint[] {
     let l = this.userLocksMap.get(user);
     if (!l) {
-      l = [];
+      l = trackedList(this.openLocked);
       this.w.j.mset(this.userLocksMap, user, l);
     }
     return l;

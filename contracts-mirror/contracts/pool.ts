@@ -6,6 +6,7 @@
  */
 import { Contract, type World } from '../evm/world.js';
 import { EnumerableSet } from '../evm/enumerableSet.js';
+import { FieldSumMap, SumMap } from '../evm/runningSums.js';
 import { add, div, mul, require, sub } from '../evm/revert.js';
 import { ZERO_ADDRESS, type Address } from '../units.js';
 import { cfg, CFG } from './config.js';
@@ -111,8 +112,9 @@ export interface MiniPoolV1State {
 export class MiniPoolV1 extends PoolBase {
   readonly kind = 'MiniPoolV1';
   readonly p: MiniPoolV1State;
-  readonly past = new Map<Address, bigint>();
-  readonly delegation = new Map<Address, Temporal>();
+  /** Σ past and, per record, Σ amount and Σ amount·since: Σ of every delegator's weight (docs/model.md#incremental-checks). */
+  readonly past = new SumMap<Address>();
+  readonly delegation = new FieldSumMap<Address, Temporal>([(t) => t.amount, (t) => t.amount * t.since, (t) => t.since]);
 
   constructor(w: World, address: Address, user: Address, owner: Address, config: Address) {
     super(w, address, config);
@@ -277,7 +279,11 @@ interface ShareAccount {
 export class MiniPoolV2 extends PoolBase {
   readonly kind = 'MiniPoolV2';
   readonly p: MiniPoolV2State;
-  readonly accounts = new Map<Address, ShareAccount>();
+  /**
+   * Σ amount, Σ pending, Σ amount·accLast and the largest accLast over the accounts: a bound on
+   * Σ claimable without visiting every delegator (docs/model.md#incremental-checks).
+   */
+  readonly accounts = new FieldSumMap<Address, ShareAccount>([(a) => a.amount, (a) => a.pending, (a) => a.amount * a.accLast, (a) => a.accLast]);
   readonly lastClaim = new Map<Address, bigint>();
 
   constructor(w: World, address: Address, user: Address, config: Address) {

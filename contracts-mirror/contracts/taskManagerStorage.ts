@@ -8,6 +8,7 @@
 import { Rbac } from '../evm/accessControl.js';
 import type { EnumerableSet } from '../evm/enumerableSet.js';
 import { get2 } from '../evm/journal.js';
+import { NestedSumMap, SumMap } from '../evm/runningSums.js';
 import { Revert, add, mul, require, sub } from '../evm/revert.js';
 import type { World } from '../evm/world.js';
 import { DAY, ZERO_ADDRESS, type Address } from '../units.js';
@@ -99,15 +100,16 @@ export abstract class TaskManagerStorage extends Rbac {
   readonly tasksMap = new Map<bigint, Task>();
   readonly taskIdList: bigint[] = [];
   readonly activeTaskIdList: bigint[] = [];
-  readonly nodeStakesMap = new Map<bigint, Map<Address, bigint>>();
-  readonly validatorStakesMap = new Map<bigint, Map<Address, bigint>>();
-  readonly lockedRewards = new Map<bigint, bigint>();
+  // The maps the solvency check adds up keep running sums (docs/model.md#incremental-checks).
+  readonly nodeStakesMap = new NestedSumMap<bigint, Address>();
+  readonly validatorStakesMap = new NestedSumMap<bigint, Address>();
+  readonly lockedRewards = new SumMap<bigint>();
   readonly latestNodes = new Map<bigint, bigint>();
   readonly latestValidators = new Map<bigint, bigint>();
   /** task → validator → the delegators' cut of its last V1 validator upload (V2 never writes it). */
   readonly latestDelegators = new Map<bigint, Map<Address, bigint>>();
   readonly taskRewardsMap = new Map<bigint, bigint>();
-  readonly userRewardsMap = new Map<Address, bigint>();
+  readonly userRewardsMap = new SumMap<Address>();
   readonly taskValidatorList = new Map<bigint, Address[]>();
   readonly nodeTaskList = new Map<Address, bigint[]>();
   readonly validatorTaskList = new Map<Address, bigint[]>();

@@ -5,11 +5,14 @@ import type { World } from '../evm/world.js';
 import { dueAt, type Grant } from '../math/vesting.js';
 import { MAX_UINT128, ROLES, ZERO_ADDRESS, type Address } from '../units.js';
 import type { Erc20 } from '../evm/erc20.js';
+import { listSum, trackedList } from '../evm/runningSums.js';
 
 export class Vesting extends AccessControlled {
   readonly kind = 'Vesting';
   readonly s = { rewardToken: ZERO_ADDRESS as Address };
   readonly grants = new Map<Address, Grant[]>();
+  /** Σ (amount − claimed) over every active grant, kept by the journal's list writes (docs/model.md#incremental-checks). */
+  readonly owed = listSum<Grant>((g) => g.amount - g.claimed);
 
   constructor(w: World, address: Address = 'Vesting') {
     super(w, address);
@@ -35,7 +38,7 @@ export class Vesting extends AccessControlled {
     const j = this.w.j;
     let list = this.grants.get(user);
     if (!list) {
-      list = [];
+      list = trackedList(this.owed);
       j.mset(this.grants, user, list);
     }
     j.push(list, { amount: amount & MAX_UINT128, claimed: 0n, start, duration });

@@ -5,6 +5,7 @@
 import { MAX_UINT256, ZERO_ADDRESS, type Address, type Wei } from '../units.js';
 import { AccessControlled } from './accessControl.js';
 import { add, require } from './revert.js';
+import { SumMap } from './runningSums.js';
 
 export interface Erc20State {
   name: string;
@@ -15,7 +16,8 @@ export interface Erc20State {
 }
 
 export abstract class Erc20 extends AccessControlled {
-  readonly balances = new Map<Address, bigint>();
+  /** Keeps Σ balances for the daily conservation check (docs/model.md#incremental-checks). */
+  readonly balances = new SumMap<Address>();
   /** Explicit allowances only; see `allowance` for the genesis default. */
   readonly allowances = new Map<Address, Map<Address, bigint>>();
   abstract readonly t: Erc20State;

@@ -3,6 +3,8 @@
  * all-or-nothing call semantics without copying state. Every state write goes through
  * it; a revert replays the log backwards to the checkpoint.
  */
+import { LIST_SUM, NestedSumMap, type Tracked } from './runningSums.js';
+
 const ABSENT = Symbol('absent');
 
 const enum Op {
@@ -54,22 +56,31 @@ export class Journal {
     map.delete(key);
   }
 
+  // A list made by trackedList (evm/runningSums.ts) keeps its running sum in step here: these three
+  // and their reverts below are the only writes to such a list.
   push<T>(arr: T[], value: T): void {
     this.writes++;
     this.log.push(Op.Push, arr, undefined, undefined);
     arr.push(value);
+    const s = (arr as Tracked<T>)[LIST_SUM];
+    if (s) s.total += s.project(value);
   }
 
   pop<T>(arr: T[]): T {
     const v = arr.pop() as T;
     this.writes++;
     this.log.push(Op.Pop, arr, undefined, v);
+    const s = (arr as Tracked<T>)[LIST_SUM];
+    if (s && v !== undefined) s.total -= s.project(v);
     return v;
   }
 
   aset<T>(arr: T[], index: number, value: T): void {
     this.writes++;
-    this.log.push(Op.Index, arr, index, arr[index]);
+    const old = arr[index];
+    this.log.push(Op.Index, arr, index, old);
+    const s = (arr as Tracked<T>)[LIST_SUM];
+    if (s) listReplace(s, arr, index, value);
     arr[index] = value;
   }
 
@@ -88,19 +99,35 @@ export class Journal {
           if (old === ABSENT) target.delete(key);
           else target.set(key, old);
           break;
-        case Op.Push:
-          target.pop();
+        case Op.Push: {
+          const v = target.pop();
+          const s = target[LIST_SUM];
+          if (s && v !== undefined) s.total -= s.project(v);
           break;
-        case Op.Pop:
+        }
+        case Op.Pop: {
           target.push(old);
+          const s = target[LIST_SUM];
+          if (s && old !== undefined) s.total += s.project(old);
           break;
-        case Op.Index:
+        }
+        case Op.Index: {
+          const s = target[LIST_SUM];
+          if (s) listReplace(s, target, key as number, old);
           target[key as number] = old;
           break;
+        }
       }
     }
     log.length = cp;
   }
+}
+
+/** The running sum's change when `arr[index]` becomes `value`; an empty slot (past the end) counts as nothing. */
+function listReplace<T>(s: { total: bigint; project: (v: T) => bigint }, arr: T[], index: number, value: T): void {
+  const old = arr[index];
+  if (old !== undefined) s.total -= s.project(old);
+  if (value !== undefined) s.total += s.project(value);
 }
 
 /** A map from K to an inner map, read without creating the inner map. */
@@ -112,7 +139,8 @@ export function get2<K1, K2, V>(m: Map<K1, Map<K2, V>>, a: K1, b: K2): V | undef
 export function set2<K1, K2, V>(j: Journal, m: Map<K1, Map<K2, V>>, a: K1, b: K2, v: V): void {
   let inner = m.get(a);
   if (!inner) {
-    inner = new Map();
+    // Stakes per task and user keep a running sum per task (evm/runningSums.ts).
+    inner = m instanceof NestedSumMap ? (m.newInner() as unknown as Map<K2, V>) : new Map();
     j.mset(m, a, inner);
   }
   j.mset(inner, b, v);
