@@ -44,10 +44,10 @@ export interface Evaluator {
 const asOverride = (set: string): Override => ({ set, via: `--set ${set}` });
 
 /**
- * An evaluator over a scenario file: `sets` are the command's own overrides (`--days`, `--set`),
- * `executor()` makes a fresh executor per batch (a pool is closed after each), `onRun` counts landed runs.
+ * An evaluator over a scenario file: `sets` are the command's own overrides (`--days`, `--set`);
+ * every batch runs on `executor`, which the caller closes when the study is done.
  */
-export function fileEvaluator(o: { file: string; sets: Override[]; executor: () => Executor; onRun?: () => void }): Evaluator {
+export function fileEvaluator(o: { file: string; sets: Override[]; executor: Executor; onRun?: () => void }): Evaluator {
   const honest = new Map<number, RunOutput>();
   return {
     async evaluate(reqs, seeds) {
@@ -58,17 +58,12 @@ export function fileEvaluator(o: { file: string; sets: Override[]; executor: () 
       const honestCell = needHonest.length ? cells.length - 1 : -1;
       const jobs = plan.jobs.filter((j) => j.cell !== honestCell || needHonest.includes(j.seed));
       const got = new Map<number, RunOutput>();
-      const ex = o.executor();
-      try {
-        await ex.run(jobs, {
-          onResult: async (out, job) => {
-            got.set(job.run, out);
-            o.onRun?.();
-          },
-        });
-      } finally {
-        await ex.close();
-      }
+      await o.executor.run(jobs, {
+        onResult: async (out, job) => {
+          got.set(job.run, out);
+          o.onRun?.();
+        },
+      });
       for (const j of jobs) if (j.cell === honestCell) honest.set(j.seed, got.get(j.run) as RunOutput);
       return reqs.map((r, i) => {
         const outs = plan.jobs.filter((j) => j.cell === i).map((j) => coalitionOutcome(got.get(j.run) as RunOutput, honest.get(j.seed) as RunOutput, plan.cells[i].scenario.days));

@@ -67,12 +67,14 @@ export async function search(o: SearchOptions): Promise<SearchResult> {
   for (let round = 0; left > 0; round++) {
     const asks = live.map((a) => ({ a, us: a.cma.ask() }));
     const batch: { a: (typeof live)[number]; u: number[]; point: StrategyPoint }[] = [];
-    for (const { a, us } of asks)
-      for (const u of us) {
+    // Arms take turns, so a budget smaller than a round still reaches every arm.
+    const lambda = asks[0].us.length;
+    for (let k = 0; k < lambda && batch.length < left; k++)
+      for (const { a, us } of asks) {
         if (batch.length >= left) break;
         const point: StrategyPoint = { ...a.arm };
-        o.continuous.forEach((p, k) => (point[p.key] = toValue(p, u[k])));
-        batch.push({ a, u, point });
+        o.continuous.forEach((p, j) => (point[p.key] = toValue(p, us[k][j])));
+        batch.push({ a, u: us[k], point });
       }
     const values = await o.evaluate(
       batch.map((b) => b.point),

@@ -17,6 +17,7 @@ import { registerWorker } from './worker.js';
 import { registerReport } from './report.js';
 import { registerRegress } from './regress.js';
 import { registerArtifacts } from './artifacts.js';
+import { registerAttack } from './attack.js';
 
 const program = new Command();
 program
@@ -42,6 +43,7 @@ program
 registerRun(program);
 registerSweep(program);
 registerCompare(program);
+registerAttack(program);
 registerExport(program);
 registerWorker(program);
 registerReport(program);

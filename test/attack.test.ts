@@ -1,0 +1,119 @@
+/**
+ * `flock-lab attack` (docs/attacks.md): the known weakness (a heavy colluding validator stake pulls
+ * the stake-weighted mean consensus; the median resists it), fresh-seed re-evaluation, the same
+ * study on any number of workers, resume, and bad input as exit 2 naming the field. Small on
+ * purpose: the 7-day test network of test/fixtures/attack-small.ts and a handful of evaluations.
+ */
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { describe, expect, it } from 'vitest';
+import { FAMILIES } from '../sim/attacks/families.js';
+import { fileEvaluator } from '../sim/attacks/evaluate.js';
+import { runAttack } from '../sim/attacks/attack.js';
+import { InProcessExecutor } from '../sim/experiments/executor.js';
+import { ROOT, runCli, tempDirs } from './support/cli.js';
+
+const FIXTURE = join(ROOT, 'test/fixtures/attack-small.ts');
+const temp = tempDirs();
+
+async function collusionAt30(consensus: 'mean' | 'median') {
+  const evaluator = fileEvaluator({ file: FIXTURE, sets: [{ set: `offchain.consensus=${consensus}`, via: 'test' }], executor: new InProcessExecutor() });
+  const [r] = await runAttack({
+    plan: { families: [FAMILIES.collusion], share: 0.3, budget: 8, gridBudget: 1, grid: [], seeds: [1, 2, 3, 4], freshSeeds: [5, 6, 7, 8, 9, 10, 11, 12] },
+    evaluator,
+  });
+  return r;
+}
+
+describe('the known weakness: collusion against the stake-weighted mean', () => {
+  it('is profitable at 30 % of validator stake with the mean consensus, and the median cuts it by half or to no evidence', async () => {
+    const mean = await collusionAt30('mean');
+    const median = await collusionAt30('median');
+    const m = mean.best!;
+    const d = median.best!;
+    // 30 % of equal-stake validators and nodes: the coalition holds 30 % of the stake.
+    expect(m.stakeShare).toBeCloseTo(0.3, 6);
+    expect(m.freshGain.n).toBe(8);
+    expect(m.freshGain.lo).toBeGreaterThan(0);
+    expect(m.profitable).toBe(true);
+    expect(d.freshGain.mean <= m.freshGain.mean / 2 || d.freshGain.lo <= 0).toBe(true);
+    // The trace is the running best of the search's 8 evaluations.
+    expect(mean.trace).toHaveLength(8);
+    expect(mean.trace.at(-1)).toBe(m.searchGain.mean);
+  }, 60_000);
+});
+
+describe('flock-lab attack', () => {
+  const args = (out: string, workers: number, extra: string[] = []) => [
+    'attack', FIXTURE, '--family', 'collusion,lazy', '--budget', '3', '--grid-budget', '1', '--seeds', '2', '--fresh-seeds', '2', '--days', '2', '--workers', String(workers), '--no-progress', '--out', out, ...extra,
+  ];
+  const rows = async (dir: string) => {
+    const db = await DuckDBInstance.create(join(dir, 'attack.duckdb'));
+    const c = await db.connect();
+    const r = (await c.runAndReadAll('SELECT * FROM attack_evals ORDER BY family, phase, share, idx')).getRowObjects();
+    c.closeSync();
+    db.closeSync();
+    return JSON.stringify(r);
+  };
+
+  it('gives the same study on 0 and 2 workers, exports the best strategy, and resumes to the same result', async () => {
+    const d = temp('attack-');
+    const a = runCli(args(join(d, 'w0'), 0), { timeout: 120_000 });
+    expect(a.code, a.err).toBe(0);
+    const summary = (x: string) => readFileSync(join(d, x, 'summary.json'), 'utf8');
+    const first = summary('w0');
+    const firstRows = await rows(join(d, 'w0'));
+    const s = JSON.parse(summary('w0'));
+    expect(s.families.map((f: { family: string }) => f.family)).toEqual(['collusion', 'lazy']);
+    expect(s.families[0].grid.map((g: { share: number }) => g.share)).toEqual([0.05, 0.1, 0.2, 0.3, 0.4, 0.5]);
+    expect(a.out).toMatch(/minimum profitable coalition share/);
+    // An interrupted study: a partial manifest, the store missing its later evaluations.
+    const dir = join(d, 'w0');
+    const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...m, status: 'partial' }));
+    rmSync(join(dir, 'summary.json'));
+    const db = await DuckDBInstance.create(join(dir, 'attack.duckdb'));
+    const c = await db.connect();
+    await c.run("DELETE FROM attack_evals WHERE family = 'lazy' OR phase LIKE 'grid%'");
+    c.closeSync();
+    db.closeSync();
+    const r = runCli([...args(dir, 0).filter((x, i, all) => x !== '--out' && all[i - 1] !== '--out'), '--resume', dir], { timeout: 120_000 });
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/resuming: \d+ stored/);
+    expect(summary('w0')).toBe(first);
+    expect(await rows(dir)).toBe(firstRows);
+    // Two worker threads: the same study.
+    const b = runCli(args(join(d, 'w2'), 2), { timeout: 120_000 });
+    expect(b.code, b.err).toBe(0);
+    expect(summary('w2')).toBe(first);
+    expect(await rows(join(d, 'w2'))).toBe(firstRows);
+    // Another plan is refused, naming the difference.
+    const other = runCli([...args(dir, 0).filter((x, i, all) => x !== '--out' && all[i - 1] !== '--out'), '--resume', dir, '--share', '0.2'], { timeout: 60_000 });
+    expect(other.code).toBe(2);
+    expect(other.err).toMatch(/share/);
+    // The best strategy is a scenario `run` takes as it is.
+    const best = join(d, 'w0', s.families[0].scenarioFile);
+    const scen = JSON.parse(readFileSync(best, 'utf8'));
+    expect(scen.populations.validators.mix.colluding).toBe(0.3);
+    const run = runCli(['run', best, '--seeds', '1', '--days', '1', '--workers', '0', '--no-progress', '--out', join(d, 'best-run')], { timeout: 120_000 });
+    expect(run.code, run.err).toBe(0);
+  }, 240_000);
+
+  it('refuses bad input with exit 2, naming the field, before anything runs', () => {
+    const d = temp('attack-bad-');
+    for (const [extra, field] of [
+      [['--family', 'bogus'], '--family'],
+      [['--family', 'sybil', '--budget', '0'], '--budget'],
+      [['--family', 'sybil', '--share', '0.9'], '--share'],
+      [['--family', 'sybil', '--set', 'params.bogus=1'], 'params.bogus'],
+    ] as const) {
+      const r = runCli(['attack', FIXTURE, ...extra, '--out', join(d, 'x')], { timeout: 60_000 });
+      expect(r.code, r.err).toBe(2);
+      expect(r.err).toContain(field);
+    }
+    const none = runCli(['attack', FIXTURE, '--out', join(d, 'y')]);
+    expect(none.code).toBe(2);
+    expect(none.err).toContain('--family');
+  }, 120_000);
+});
