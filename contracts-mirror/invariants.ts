@@ -3,7 +3,7 @@
  * conservation per token (minted = Σ balances + burned) and solvency of every contract that
  * owes tokens.
  *
- * Two modes give the same answer (docs/model.md#incremental-checks). `full` recomputes every sum
+ * Two modes give the same answer (docs/architecture.md#incremental-checks). `full` recomputes every sum
  * from the holders and delegators and, once every check has passed, fails (`bookkeeping:<sum>`)
  * where a running sum kept by the storage (evm/runningSums.ts) differs from its recomputation or
  * a pool's bound is below the exact sum. `incremental` reads the running sums:

@@ -252,7 +252,7 @@ describe('partial and old run directories', () => {
 describe('bad input: exit 2, one line naming the flag, nothing written', () => {
   const cases: [string, string[], RegExp][] = [
     ['unknown format', ['--format', 'xlsx'], /^error: --format: unknown format "xlsx"; expected parquet or csv$/],
-    ['unknown table', ['--table', 'days,agents'], /^error: --table: unknown table "agents"; expected one or more of agent_days, days, runs, cells, cell_labels, role_days$/],
+    ['unknown table', ['--table', 'days,agents'], /^error: --table: unknown table "agents"; expected one or more of agent_days, days, runs, cells, cell_labels, role_days, fl_rounds$/],
   ];
   for (const [name, args, message] of cases)
     it(name, () => {

@@ -1,5 +1,5 @@
 /**
- * The incremental invariant check (docs/model.md#incremental-checks) is not a weaker check:
+ * The incremental invariant check (docs/architecture.md#incremental-checks) is not a weaker check:
  *  1. after every step of random traces (both trace profiles: `invariants`, and `parity`, whose
  *     lawless uploads do break solvency), every running sum equals its recomputation from the
  *     holders and delegators, and the incremental check returns exactly what the full one does;

@@ -38,7 +38,7 @@ export class Exchange extends Rbac {
   readonly lockIndex = new Map<Address, Map<bigint, bigint>>();
   /**
    * Σ flockAmount of the open locks (the ids in `userLocksMap`), kept by the journal's list writes
-   * (docs/model.md#incremental-checks). A lock's info is written once, before its id enters a list.
+   * (docs/architecture.md#incremental-checks). A lock's info is written once, before its id enters a list.
    */
   readonly openLocked = listSum<bigint>((id) => this.lockInfos.get(id)?.flockAmount ?? 0n);
 

@@ -112,7 +112,7 @@ export interface MiniPoolV1State {
 export class MiniPoolV1 extends PoolBase {
   readonly kind = 'MiniPoolV1';
   readonly p: MiniPoolV1State;
-  /** Σ past and, per record, Σ amount and Σ amount·since: Σ of every delegator's weight (docs/model.md#incremental-checks). */
+  /** Σ past and, per record, Σ amount and Σ amount·since: Σ of every delegator's weight (docs/architecture.md#incremental-checks). */
   readonly past = new SumMap<Address>();
   readonly delegation = new FieldSumMap<Address, Temporal>([(t) => t.amount, (t) => t.amount * t.since, (t) => t.since]);
 
@@ -281,7 +281,7 @@ export class MiniPoolV2 extends PoolBase {
   readonly p: MiniPoolV2State;
   /**
    * Σ amount, Σ pending, Σ amount·accLast and the largest accLast over the accounts: a bound on
-   * Σ claimable without visiting every delegator (docs/model.md#incremental-checks).
+   * Σ claimable without visiting every delegator (docs/architecture.md#incremental-checks).
    */
   readonly accounts = new FieldSumMap<Address, ShareAccount>([(a) => a.amount, (a) => a.pending, (a) => a.amount * a.accLast, (a) => a.accLast]);
   readonly lastClaim = new Map<Address, bigint>();

@@ -100,7 +100,7 @@ export abstract class TaskManagerStorage extends Rbac {
   readonly tasksMap = new Map<bigint, Task>();
   readonly taskIdList: bigint[] = [];
   readonly activeTaskIdList: bigint[] = [];
-  // The maps the solvency check adds up keep running sums (docs/model.md#incremental-checks).
+  // The maps the solvency check adds up keep running sums (docs/architecture.md#incremental-checks).
   readonly nodeStakesMap = new NestedSumMap<bigint, Address>();
   readonly validatorStakesMap = new NestedSumMap<bigint, Address>();
   readonly lockedRewards = new SumMap<bigint>();

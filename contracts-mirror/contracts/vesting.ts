@@ -11,7 +11,7 @@ export class Vesting extends AccessControlled {
   readonly kind = 'Vesting';
   readonly s = { rewardToken: ZERO_ADDRESS as Address };
   readonly grants = new Map<Address, Grant[]>();
-  /** Σ (amount − claimed) over every active grant, kept by the journal's list writes (docs/model.md#incremental-checks). */
+  /** Σ (amount − claimed) over every active grant, kept by the journal's list writes (docs/architecture.md#incremental-checks). */
   readonly owed = listSum<Grant>((g) => g.amount - g.claimed);
 
   constructor(w: World, address: Address = 'Vesting') {

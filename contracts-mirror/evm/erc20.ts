@@ -16,7 +16,7 @@ export interface Erc20State {
 }
 
 export abstract class Erc20 extends AccessControlled {
-  /** Keeps Σ balances for the daily conservation check (docs/model.md#incremental-checks). */
+  /** Keeps Σ balances for the daily conservation check (docs/architecture.md#incremental-checks). */
   readonly balances = new SumMap<Address>();
   /** Explicit allowances only; see `allowance` for the genesis default. */
   readonly allowances = new Map<Address, Map<Address, bigint>>();

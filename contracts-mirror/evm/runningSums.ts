@@ -1,6 +1,6 @@
 /**
  * Running sums kept by the mirror's storage itself, so the daily invariant check need not rescan
- * every holder and delegator (docs/model.md#incremental-checks). A sum lives in the map (or list)
+ * every holder and delegator (docs/architecture.md#incremental-checks). A sum lives in the map (or list)
  * whose values it adds up and is updated on every write to it: the journal's writes, its reverts
  * and any direct write, so a test that breaks a ledger by writing a balance behind the contracts'
  * back still moves the sum and the check still fires.

@@ -137,7 +137,7 @@ export function registerExport(program: Command): void {
     .command('export')
     .description(
       'Write the tables of a run directory\'s results.duckdb as Parquet or CSV files, one per table (<table>.parquet or <table>.csv), for pandas, Polars or a spreadsheet; prints one line per file: its path and its row count.\n' +
-        `Tables: ${EXPORT_TABLES.join(', ')} (default: every one the store holds). Rows are ordered: agent_days by run, day, agent; days by run, day; runs by run; cells by cell, key; cell_labels by cell; role_days by run, day, role, behaviour.\n` +
+        `Tables: ${EXPORT_TABLES.join(', ')} (default: every one the store holds). Rows are ordered: agent_days by run, day, agent; days by run, day; runs by run; cells by cell, key; cell_labels by cell; role_days by run, day, role, behaviour; fl_rounds (runs with FL tasks) by run, task, round.\n` +
         'Wei amounts (HUGEINT in the store) are exact: in Parquet as DECIMAL(38,0) (Parquet has no 128-bit integer; pandas reads Python Decimals, Polars Decimal(38, 0)), in CSV as plain integer digits.\n' +
         'Nothing is written unless every table is: the files are written into a hidden folder next to --out and moved in at the end.\n' +
         'Exit 0: written; 1: DuckDB failed writing a table (nothing written); 2: bad input (unknown --format or --table, a missing, partial or failed run directory without --partial, an --out that is a file or holds a file to be overwritten without --force).',

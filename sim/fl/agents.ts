@@ -79,7 +79,8 @@ export class FlNode implements AgentBase {
 
 export class Watcher implements AgentBase {
   readonly role: Role = 'fl-watcher';
-  readonly behaviour = 'watcher';
+  // Watchers do no harm: they only call slash where the rules allow it (ASSUMPTIONS.md FL-watchers).
+  readonly behaviour = 'honest';
   /** Caller shares collected, wei. */
   claimedGross = 0n;
   calls = 0;

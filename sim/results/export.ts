@@ -26,6 +26,8 @@ export const EXPORT_ORDER = {
   cells: ['cell', 'key'],
   cell_labels: ['cell'],
   role_days: ['run', 'day', 'role', 'behaviour'],
+  // Only in stores of runs with FL tasks (docs/fl-alliance.md#results).
+  fl_rounds: ['run', 'task', 'round'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type ExportTable = keyof typeof EXPORT_ORDER;

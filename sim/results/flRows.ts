@@ -65,9 +65,10 @@ export const FL_ROUNDS_SQL = `CREATE TABLE IF NOT EXISTS fl_rounds (
     vote_total HUGEINT, accepted BOOLEAN, reward HUGEINT, paid HUGEINT, slashed HUGEINT, poisoned BOOLEAN,
     quality_before DOUBLE, quality DOUBLE)`;
 
-/** Appends a run's FL rows (inside the caller's transaction). */
+/** Appends a run's FL rows (inside the caller's transaction), creating the table with the first ones: a store without FL runs has none. */
 export async function appendFlRounds(c: DuckDBConnection, rows: readonly FlRoundRow[]): Promise<void> {
   if (!rows.length) return;
+  await c.run(FL_ROUNDS_SQL);
   const a = await c.createAppender('fl_rounds');
   for (const r of rows) {
     a.appendInteger(r.run);
@@ -93,6 +94,8 @@ export async function appendFlRounds(c: DuckDBConnection, rows: readonly FlRound
 
 /** A stored run's FL rows ordered by (task, round), as a run records them; empty for a run without FL tasks. */
 export async function loadFlRounds(c: DuckDBConnection, run: number, seed: number): Promise<FlRoundRow[]> {
+  const has = await c.runAndReadAll(`SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND table_name = 'fl_rounds'`);
+  if (Number(has.getRows()[0][0]) === 0) return [];
   const res = await c.runAndReadAll(
     `SELECT task, round, day, proposers, voters, vote_total, accepted, reward, paid, slashed, poisoned, quality_before, quality
      FROM fl_rounds WHERE run = $1 ORDER BY task, round`,

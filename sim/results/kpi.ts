@@ -8,6 +8,7 @@
  * printed "–".
  */
 import { mean, sampleStandardDeviation, tDistributionValue } from './stats.js';
+import { flKpiLines, flSummaryPart, type FlKpis } from './flKpi.js';
 import type { AgentRow, RunOutput } from './recorder.js';
 
 const TOKENS = 1e18;
@@ -100,6 +101,8 @@ export interface Summary {
   workload: Record<string, unknown>;
   /** One line per adversarial group: how its reward per entity compares with a fair share. */
   findings: string[];
+  /** FL Alliance KPIs (sim/results/flKpi.ts); absent when no run had an FL task. */
+  fl?: FlKpis;
 }
 
 const HONEST = new Set(['honest', 'delegator']);
@@ -189,6 +192,7 @@ export function summarize(runs: RunOutput[], days: number): Summary {
     revertReasons,
     workload: runs[0]?.workload ?? {},
     findings,
+    ...flSummaryPart(runs),
   };
 }
 
@@ -251,5 +255,6 @@ export function kpiTable(s: Summary): string {
   for (const f of s.findings) out.push(f);
   const copies = Object.entries(s.copiesDetected);
   if (copies.length) out.push(`copies detected: ${copies.map(([b, n]) => `${n} by ${b}`).join(', ')}`);
+  if (s.fl) out.push('', ...flKpiLines(s.fl));
   return out.join('\n');
 }

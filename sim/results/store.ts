@@ -10,11 +10,9 @@
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { AgentRow, DayRow, RunOutput } from './recorder.js';
-import { appendFlRounds, FL_ROUNDS_SQL, loadFlRounds } from './flRows.js';
+import { appendFlRounds, loadFlRounds } from './flRows.js';
 
 const SCHEMA = [
-  // FL Alliance rounds (sim/results/flRows.ts); empty for runs without FL tasks.
-  FL_ROUNDS_SQL,
   `CREATE TABLE IF NOT EXISTS agent_days (
     run INTEGER, seed INTEGER, day INTEGER, agent VARCHAR, role VARCHAR, behaviour VARCHAR, entity VARCHAR,
     stake HUGEINT, reward HUGEINT, reward_cum HUGEINT)`,
@@ -81,6 +79,7 @@ export class ResultsStore {
       try {
         appendAgentRows(await this.c.createAppender('agent_days'), agentRows);
         appendDayRows(await this.c.createAppender('days'), dayRows);
+        // fl_rounds exists only in stores of runs with FL tasks (sim/results/flRows.ts).
         await appendFlRounds(this.c, flRounds ?? []);
         await this.c.run('INSERT INTO runs VALUES ($1, $2, $3, $4)', [run, cell, seed, JSON.stringify(extras)]);
         await this.c.run('COMMIT');

@@ -46,7 +46,7 @@ export interface RunWorld {
   rng(name: string): RandomStream;
   /** Test hook (fault injection), run just before the invariant check. */
   beforeInvariants?: (day: number, d: Deployment) => void;
-  /** `--paranoid`: the full rescan every day instead of every 7th and the last (docs/model.md#incremental-checks). */
+  /** `--paranoid`: the full rescan every day instead of every 7th and the last (docs/architecture.md#incremental-checks). */
   paranoid?: boolean;
 }
 
@@ -244,7 +244,7 @@ const poolFunding: SettlementBlock = {
   run: (w) => w.market.closeDay(),
 };
 
-/** How often the invariant check recomputes every sum from the holders (docs/model.md#incremental-checks). */
+/** How often the invariant check recomputes every sum from the holders (docs/architecture.md#incremental-checks). */
 export const FULL_RESCAN_DAYS = 7;
 
 const invariants: SettlementBlock = {
@@ -253,7 +253,7 @@ const invariants: SettlementBlock = {
   source: 'docs/model.md#invariants',
   run: (w, day) => {
     w.beforeInvariants?.(day.day, w.d);
-    // docs/model.md#incremental-checks: running sums daily, the full rescan every 7th day, on the last and under --paranoid.
+    // docs/architecture.md#incremental-checks: running sums daily, the full rescan every 7th day, on the last and under --paranoid.
     const full = w.paranoid === true || (day.day + 1) % FULL_RESCAN_DAYS === 0 || day.day === w.scenario.days - 1;
     const v = checkInvariants(w.d, full ? 'full' : 'incremental');
     if (v) throw new SimulationError(day.day, v.check, v.details);

@@ -2,7 +2,7 @@
  * One seeded run of a scenario (docs/model.md#daily-settlement): the mirror at genesis, the
  * agents, FLock's backend, and each day at 00:00 UTC the settlement's block list, then the task
  * creator and the agents' day. Conservation and solvency are checked in every settlement (from the
- * ledger's running sums, with a full rescan every 7th day and on the last: docs/model.md#incremental-checks);
+ * ledger's running sums, with a full rescan every 7th day and on the last: docs/architecture.md#incremental-checks);
  * a violation stops the run with the day and the numbers.
  */
 import { ADMIN, type Deployment } from '../../contracts-mirror/genesis.js';
@@ -43,7 +43,7 @@ export interface RunOptions {
    * invariant check, with the deployment, so a test can break the ledger and see the check fire.
    */
   beforeInvariants?: (day: number, d: Deployment) => void;
-  /** Recompute every invariant sum from the holders every day, not every 7th (`--paranoid`, docs/model.md#incremental-checks). */
+  /** Recompute every invariant sum from the holders every day, not every 7th (`--paranoid`, docs/architecture.md#incremental-checks). */
   paranoid?: boolean;
 }
 

@@ -73,9 +73,11 @@ export function applySets(raw: unknown, sets: readonly OverrideInput[]): unknown
     if (unknown) throw new ScenarioError(via, [unknown]);
     const value = parseSetValue(s.slice(eq + 1));
     let o: Record<string, unknown> = root;
-    for (const k of path.slice(0, -1)) {
+    for (const [i, k] of path.slice(0, -1).entries()) {
       if (o[k] === undefined) o[k] = {};
-      if (typeof o[k] !== 'object' || o[k] === null || Array.isArray(o[k]))
+      // A list element is named by its index (`tasks.0.startDay`, `flTasks.0.mix`).
+      const intoList = Array.isArray(o[k]) && /^\d+$/.test(path[i + 1]) && Number(path[i + 1]) < (o[k] as unknown[]).length;
+      if (typeof o[k] !== 'object' || o[k] === null || (Array.isArray(o[k]) && !intoList))
         throw new ScenarioError(via, [{ path: path.join('.'), message: `cannot set inside ${k}, which is not an object` }]);
       o = o[k] as Record<string, unknown>;
     }
