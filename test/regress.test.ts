@@ -27,9 +27,12 @@ function copyLab(): string {
   return dir;
 }
 
-/** `flock-lab regress` of the copy in `dir` (its own bin, so its own code and pins). */
+/**
+ * `flock-lab regress` of the copy in `dir` (its own bin, so its own code and pins), without the attack
+ * guard: it is tested in test/attackRegress.test.ts, and the clean run below runs it as CI does.
+ */
 function regressIn(dir: string, args: string[] = []): { code: number | null; out: string; err: string } {
-  const r = spawnSync(process.execPath, [join(dir, 'bin', 'flock-lab.mjs'), 'regress', ...args], { cwd: dir, encoding: 'utf8', timeout: 90_000 });
+  const r = spawnSync(process.execPath, [join(dir, 'bin', 'flock-lab.mjs'), 'regress', '--no-attacks', ...args], { cwd: dir, encoding: 'utf8', timeout: 90_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -52,12 +55,13 @@ describe('the structural diff', () => {
 
 describe('flock-lab regress', () => {
   it('is clean on the repository (as CI runs it)', () => {
-    const r = runCli(['regress'], { timeout: 90_000 });
+    const r = runCli(['regress'], { timeout: 240_000 });
     expect(r.err).not.toMatch(/error:/);
     expect(r.code, r.out + r.err).toBe(0);
     expect(r.out).toMatch(/^regress: \d+ traces and \d+ baselines, all identical to their pins \(/m);
     expect(r.err).toMatch(/baseline v1: identical/);
-  }, 120_000);
+    expect(r.out).toMatch(/^attack collusion: minimum profitable coalition share unchanged/m);
+  }, 270_000);
 
   it('catches the γ split moved by 1 ppm, names trace, field, old and new value; --update re-pins it', () => {
     const dir = copyLab();

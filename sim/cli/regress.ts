@@ -10,12 +10,36 @@ import { ScenarioError } from '../scenario/error.js';
 import { SimulationError } from '../run/errors.js';
 import { JobFailed } from '../experiments/failure.js';
 import { describeDifference, regress, RegressInputError, type Check } from '../experiments/regress.js';
+import { defaultWorkers } from '../experiments/pool.js';
+import { checkAttacks, shareWords, type AttackCheck } from '../attacks/regress.js';
+import { StudyThreads } from '../attacks/threads.js';
 
 interface RegressFlags {
   update?: boolean;
   tracesOnly?: boolean;
   baselinesOnly?: boolean;
+  attacks: boolean;
   maxDiffs: string;
+}
+
+/**
+ * The attack guard (sim/attacks/regress.ts): the CI families of reports/baselines/attacks.json. Returns
+ * its lines and whether an attack got cheaper (a failure, naming the family).
+ */
+async function attackGuard(update: boolean): Promise<{ text: string; worse: AttackCheck[] }> {
+  const checks = await checkAttacks({
+    executor: new StudyThreads(Math.max(1, defaultWorkers())),
+    update,
+    onStart: (f) => process.stderr.write(`attack ${f}: searching the coalition share grid…\n`),
+    onCheck: (c) => process.stderr.write(`attack ${c.family}: minimum profitable share ${shareWords(c.now)} (${c.seconds.toFixed(1)} s)\n`),
+  });
+  const lines = checks.map((c) => {
+    const was = `pinned ${shareWords(c.pinned)}, now ${shareWords(c.now)}`;
+    if (c.status === 'identical') return `attack ${c.family}: minimum profitable coalition share unchanged (${shareWords(c.now)})`;
+    if (c.status === 'lower') return `${update ? 'updated' : 'DRIFT'} attack ${c.family}: the attack got cheaper, its minimum profitable coalition share fell (${was})`;
+    return `${update ? 'updated' : 'improvement:'} attack ${c.family}: the attack got dearer, its minimum profitable coalition share rose (${was})`;
+  });
+  return { text: lines.map((l) => l + '\n').join(''), worse: checks.filter((c) => c.status === 'lower') };
 }
 
 const plural = (n: number, one: string, many = one + 's') => `${n} ${n === 1 ? one : many}`;
@@ -44,6 +68,9 @@ export async function regressCommand(f: RegressFlags): Promise<number> {
       },
       onCheck: (c, i, n) => process.stderr.write(`[${i + 1}/${n}] ${c.kind} ${c.name}: ${c.notOk ? 'did not behave as written' : c.status === 'new' ? 'pinned (new)' : c.status} (${c.seconds.toFixed(1)} s)\n`),
     });
+    const attacks = f.attacks && !f.tracesOnly ? await attackGuard(update) : null;
+    if (attacks) process.stdout.write(attacks.text);
+    const attacksWorse = update ? 0 : (attacks?.worse.length ?? 0);
     const traces = checks.filter((c) => c.kind === 'trace').length;
     const baselines = checks.length - traces;
     const counted = [traces ? plural(traces, 'trace') : '', baselines ? plural(baselines, 'baseline') : ''].filter(Boolean).join(' and ');
@@ -62,6 +89,10 @@ export async function regressCommand(f: RegressFlags): Promise<number> {
       return 0;
     }
     const drift = checks.filter((c) => c.status === 'drift');
+    if (!drift.length && !broken.length && attacksWorse) {
+      process.stdout.write(`\nregress: ${counted} identical to their pins, but ${plural(attacksWorse, 'attack family', 'attack families')} got cheaper (${attacks?.worse.map((c) => c.family).join(', ')}); if the rule change means it, re-pin with \`flock-lab regress --update\` and say why in ASSUMPTIONS.md\n`);
+      return 1;
+    }
     if (!drift.length && !broken.length) {
       process.stdout.write(`regress: ${counted}, all identical to their pins (${time})\n`);
       return 0;
@@ -100,6 +131,7 @@ export function registerRegress(program: Command): void {
     .option('--update', 'rewrite the pins that moved (trace results, baseline summaries and resultsHashes) and print what changed; only on purpose, with the reason in ASSUMPTIONS.md and the commit message')
     .option('--traces-only', 'only the traces')
     .option('--baselines-only', 'only the baselines')
+    .option('--no-attacks', 'skip the attack guard (the minimum profitable coalition share of the families pinned in reports/baselines/attacks.json)')
     .option('--max-diffs <n>', 'differing fields listed per trace or baseline', '10')
     .action(async (f: RegressFlags) => {
       process.exitCode = await regressCommand(f);
