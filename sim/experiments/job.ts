@@ -33,6 +33,8 @@ export interface JobSpec {
   scenarioHash: string;
   /** The code the coordinator runs (`codeId`); a runner on other code refuses the job. */
   code: string;
+  /** `--paranoid`: the full invariant rescan every simulated day (docs/architecture.md#incremental-checks); results are the same. */
+  paranoid?: boolean;
 }
 
 /** A job its runner would not run: other code or another scenario. Never retried. */
@@ -121,5 +123,5 @@ export async function executeJob(job: JobSpec, onDay?: (day: number) => void, o:
   const s = l.scenario;
   const settlement = settlementFor(l.settlement as SettlementEdit | undefined, l.file);
   const workload = await createWorkload(s, job.seed);
-  return runSimulation(s, { seed: job.seed, run: job.run, workload, settlement, beforeInvariants: faultFromEnv(), onDay });
+  return runSimulation(s, { seed: job.seed, run: job.run, workload, settlement, beforeInvariants: faultFromEnv(), onDay, paranoid: job.paranoid });
 }
