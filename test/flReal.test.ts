@@ -1,0 +1,108 @@
+/**
+ * FL Alliance on the real TensorFlow.js workload (docs/fl-alliance.md#workloads): what each kind of
+ * update does to the FedAvg aggregate, and a poisoned round decided by stake on the FL task
+ * stand-in: rejected when honest voters hold the majority of the voting stake, accepted when the
+ * poisoner's side does. A few small trainings: seconds.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN, deployProtocol, mintGenesis } from '../contracts-mirror/genesis.js';
+import type { FLTask } from '../contracts-mirror/contracts/flTask.js';
+import { initBackend } from '../sim/workloads/real/backend.js';
+import { RealFlWorkload } from '../sim/workloads/real/flWorkload.js';
+import { FlTaskSpec } from '../sim/scenario/schema.js';
+import { FlNode } from '../sim/fl/agents.js';
+import { stream } from '../sim/engine/rng.js';
+import type { FlUpdateKind } from '../sim/workloads/flTypes.js';
+
+const E18 = 10n ** 18n;
+const cfg = FlTaskSpec.parse({ workload: 'real', heldOutSize: 1000, shardSize: { min: 400, max: 400 } });
+const members = ['a', 'b', 'c', 'd', 'e', 'f'];
+const wl = () => new RealFlWorkload({ cfg, index: 0, seed: 1, cell: 0, members });
+const rng = stream(1, 0, 'test');
+
+beforeAll(async () => {
+  await initBackend('wasm');
+});
+
+/** Proposals of one kind by a and b (after `warm` accepted honest rounds); improvement as voters c..f measure it; held-out before and after. */
+function roundOf(kind: FlUpdateKind, warm = 0) {
+  const w = wl();
+  for (let i = 0; i < warm; i++) {
+    w.propose([{ member: 'c', kind: 'honest' }, { member: 'd', kind: 'honest' }], rng);
+    w.accept();
+  }
+  const before = w.quality();
+  const r = w.propose([{ member: 'a', kind }, { member: 'b', kind }], rng);
+  const measured = ['c', 'd', 'e', 'f'].map((v) => w.improvement(v, rng));
+  return { before, after: r.aggregateQuality, measured, w };
+}
+
+describe('real FedAvg updates by behaviour', () => {
+  it('honest updates improve the held-out quality and every voter sees it', () => {
+    const r = roundOf('honest');
+    expect(r.after).toBeLessThan(r.before - 0.05);
+    expect(r.measured.every((x) => x > 0)).toBe(true);
+    r.w.accept();
+    expect(r.w.quality()).toBe(r.after);
+  });
+
+  it('a free-rider submits the global model: the aggregate is the global model, improvement exactly 0', () => {
+    const r = roundOf('free-ride');
+    expect(r.after).toBe(r.before);
+    expect(r.measured).toEqual([0, 0, 0, 0]);
+  });
+
+  it('a sign-flipped update makes a trained model worse, and voters see it', () => {
+    const r = roundOf('sign-flip', 2);
+    expect(r.after).toBeGreaterThan(r.before);
+    expect(r.measured.filter((x) => x < 0).length).toBeGreaterThanOrEqual(3);
+    r.w.reject();
+    expect(r.w.quality()).toBe(r.before);
+  });
+
+  it('a label-flipped update is worse than the honest one from the same model (measured: from a weak model it may still lower the loss)', () => {
+    const flipped = roundOf('label-flip', 2);
+    const honest = roundOf('honest', 2);
+    expect(flipped.before).toBe(honest.before);
+    expect(flipped.after).toBeGreaterThan(honest.after + 0.02);
+    expect(flipped.measured.filter((x, i) => x < honest.measured[i]).length).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('a poisoned round on the FL task stand-in, decided by stake', () => {
+  /** Poisoner `a` proposes; honest c, d and poisoner e vote; returns whether the round was accepted. */
+  function poisonedRound(stakes: Record<string, number>): { accepted: boolean; votes: bigint[] } {
+    const d = deployProtocol({ protocol: 'v2', time: 1_735_689_600n });
+    mintGenesis(d, 'FLOCK', ADMIN, 100n * E18);
+    expect(d.w.transact(() => d.flTaskManager.createTask(ADMIN, 1n, 2n, 1n, 100n * E18, 100_000n)).ok).toBe(true);
+    const task = d.w.at<FLTask>(d.flTaskManager.byId.get(1n)!);
+    for (const [who, x] of Object.entries(stakes)) {
+      mintGenesis(d, 'FLOCK', who, BigInt(x) * E18);
+      expect(d.w.transact(() => task.stake(who, BigInt(x) * E18)).ok).toBe(true);
+    }
+    const nodes = { a: 'poisoner', c: 'honest', d: 'honest', e: 'poisoner' } as const;
+    const agent = (n: keyof typeof nodes) => new FlNode(n, nodes[n], stream(1, 0, `agent:${n}`));
+    const w = wl();
+    w.propose([{ member: 'a', kind: agent('a').updateKind(cfg) }], rng);
+    expect(d.w.transact(() => task.startRound(ADMIN, ['a'], ['c', 'd', 'e'])).ok).toBe(true);
+    const votes = (['c', 'd', 'e'] as const).map((v) => {
+      const n = agent(v);
+      return n.vote(n.evaluates(false) ? w.improvement(v, rng) : null, false);
+    });
+    (['c', 'd', 'e'] as const).forEach((v, i) => expect(d.w.transact(() => task.vote(v, votes[i])).ok).toBe(true));
+    expect(d.w.transact(() => task.finalizeRound(ADMIN)).ok).toBe(true);
+    return { accepted: task.owedReward('a', 0n, 'a') > 0n, votes };
+  }
+
+  it('rejected when honest voters hold the majority of the voting stake', () => {
+    const r = poisonedRound({ a: 300, c: 300, d: 300, e: 200 });
+    expect(r.votes).toEqual([-1n, -1n, 1n]);
+    expect(r.accepted).toBe(false);
+  });
+
+  it('accepted when they do not', () => {
+    const r = poisonedRound({ a: 300, c: 100, d: 100, e: 500 });
+    expect(r.votes).toEqual([-1n, -1n, 1n]);
+    expect(r.accepted).toBe(true);
+  });
+});
