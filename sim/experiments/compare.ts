@@ -4,8 +4,7 @@
  * beside it), or each cell's mean with its interval; and where common random numbers cannot pair
  * everything, a note saying so.
  */
-import type { RunOutput } from '../run/simulation.js';
-import { estimate, type Estimate } from '../results/kpi.js';
+import { estimate, type Estimate, type SummaryInput } from '../results/kpi.js';
 import { runKpis, type KpiUnit, type KpiValue } from './kpis.js';
 import { pairedDifference, unpairedDifference, verdict, type CiMethod, type Interval } from './pairing.js';
 import type { Plan } from './plan.js';
@@ -23,7 +22,7 @@ export interface KpiComparison {
 }
 
 /** Each KPI of each run, by key, aligned with `runs`. */
-function kpiTable(runs: RunOutput[], days: number): Map<string, { kpi: KpiValue; values: number[] }> {
+function kpiTable(runs: readonly SummaryInput[], days: number): Map<string, { kpi: KpiValue; values: number[] }> {
   const m = new Map<string, { kpi: KpiValue; values: number[] }>();
   runs.forEach((r, i) => {
     for (const k of runKpis(r, days)) {
@@ -41,7 +40,7 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
  * Proposal minus baseline, KPI by KPI. Runs pair by position (the same seed); a KPI that is
  * undefined on some seed of either side (a ratio over zero) is left out.
  */
-export function compareCells(base: RunOutput[], prop: RunOutput[], days: [number, number], method: CiMethod, seed: number): KpiComparison[] {
+export function compareCells(base: readonly SummaryInput[], prop: readonly SummaryInput[], days: [number, number], method: CiMethod, seed: number): KpiComparison[] {
   const a = kpiTable(base, days[0]);
   const b = kpiTable(prop, days[1]);
   const out: KpiComparison[] = [];
@@ -79,7 +78,7 @@ export interface CellKpis {
 }
 
 /** A sweep cell's KPIs: mean over seeds with the 95 % t half-width. */
-export function cellKpis(runs: RunOutput[], days: number): CellKpis[] {
+export function cellKpis(runs: readonly SummaryInput[], days: number): CellKpis[] {
   return [...kpiTable(runs, days).values()].map(({ kpi, values }) => ({ key: kpi.key, label: kpi.label, unit: kpi.unit, estimate: estimate(values) }));
 }
 

@@ -7,6 +7,7 @@ import type { RunOutput } from '../run/simulation.js';
 import type { RunLines } from '../run/runSet.js';
 import { executeJob, type JobSpec } from './job.js';
 import { JobFailed } from './failure.js';
+import { landRun, type LandedRun } from './landed.js';
 
 export interface RunHooks {
   /**
@@ -14,6 +15,12 @@ export interface RunHooks {
    * `lines`: its hash lines, when the executor made them where the run was simulated.
    */
   onResult(out: RunOutput, job: JobSpec, lines?: RunLines): Promise<void>;
+  /**
+   * When given, an executor that can hands over each finished run landed (landed.ts) here instead
+   * of calling onResult: made where the run was simulated, so a pool thread sends no rows. An
+   * executor that cannot calls onResult, which must then accept every run too.
+   */
+  onLanded?(run: LandedRun, job: JobSpec): Promise<void>;
   /** A simulated day of a job ended (for progress). */
   onDay?(job: JobSpec, day: number): void;
   /** A line for the user: live workers, a retried job. */
@@ -45,9 +52,14 @@ export class InProcessExecutor implements Executor {
       } catch (e) {
         throw new JobFailed(job, e instanceof Error ? e : new Error(String(e)));
       }
-      await hooks.onResult(out, job);
+      await deliver(hooks, out, job);
     }
   }
 
   async close(): Promise<void> {}
+}
+
+/** Hands a finished run to the hooks: landed when they take it so, else as it is. */
+export function deliver(hooks: RunHooks, out: RunOutput, job: JobSpec): Promise<void> {
+  return hooks.onLanded ? hooks.onLanded(landRun(out), job) : hooks.onResult(out, job);
 }

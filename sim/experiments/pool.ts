@@ -9,7 +9,7 @@ import { Piscina } from 'piscina';
 import type { Executor, RunHooks } from './executor.js';
 import type { JobSpec } from './job.js';
 import { fromFailure, JobFailed } from './failure.js';
-import type { PoolAnswer } from './poolWorker.js';
+import type { LandedAnswer, PoolAnswer, PoolTask } from './poolWorker.js';
 
 /** `--workers` when not given: one thread per core. */
 export const defaultWorkers = (): number => availableParallelism();
@@ -39,9 +39,12 @@ export class PoolExecutor implements Executor {
         port1.on('message', (day: number) => {
           if (!failed) hooks.onDay?.(job, day);
         });
-        let answer: PoolAnswer;
+        // With onLanded the thread sends the run landed (columns, totals, hash bytes), not its rows.
+        const landed = hooks.onLanded !== undefined;
+        let answer: PoolAnswer | LandedAnswer;
         try {
-          answer = (await pool.run({ job, port: port2 }, { transferList: [port2] })) as PoolAnswer;
+          const task: PoolTask = { job, port: port2, landed };
+          answer = (await pool.run(task, { transferList: [port2] })) as PoolAnswer | LandedAnswer;
         } catch (e) {
           // The pool was destroyed after another job failed, or the thread died.
           if (failed) return;
@@ -56,8 +59,9 @@ export class PoolExecutor implements Executor {
           throw failed;
         }
         // One store write at a time, in the order the runs finish.
-        const { out, lines } = answer;
-        stored = stored.then(() => (failed ? undefined : hooks.onResult(out, job, lines)));
+        const a = answer;
+        const hand = () => ('landed' in a ? hooks.onLanded!(a.landed, job) : hooks.onResult(a.out, job, a.lines));
+        stored = stored.then(() => (failed ? undefined : hand()));
         await stored;
       }),
     ).catch((e) => {

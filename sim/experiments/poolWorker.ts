@@ -1,21 +1,38 @@
 /**
  * The body of a pool thread (pool.ts): runs one job and answers with its output or its failure
- * as data; each simulated day is posted on the job's port for the progress bar.
+ * as data; each simulated day is posted on the job's port for the progress bar. Asked for a landed
+ * run (landed.ts), it answers with that instead of the rows: the columns, KPI totals and hash lines
+ * are made here, in parallel, and their buffers are transferred, not copied.
  */
 import type { MessagePort } from 'node:worker_threads';
+import { move, transferableSymbol, valueSymbol } from 'piscina';
 import type { RunOutput } from '../run/simulation.js';
 import { runLines, type RunLines } from '../run/runSet.js';
 import { executeJob, type JobSpec } from './job.js';
 import { toFailure, type Failure } from './failure.js';
+import { landedBuffers, landRun, type LandedRun } from './landed.js';
 
+/** The answer to a task without `landed`: the rows, and their hash lines made here. */
 export type PoolAnswer = { ok: true; out: RunOutput; lines: RunLines } | { ok: false; failure: Failure };
+/** The answer to a task with `landed`. */
+export type LandedAnswer = { ok: true; landed: LandedRun } | { ok: false; failure: Failure };
 
-export default async function runPoolJob({ job, port }: { job: JobSpec; port: MessagePort }): Promise<PoolAnswer> {
+export interface PoolTask {
+  job: JobSpec;
+  port: MessagePort;
+  /** Answer with the landed run rather than the rows. */
+  landed?: boolean;
+}
+
+export default async function runPoolJob({ job, port, landed }: PoolTask): Promise<PoolAnswer | LandedAnswer | ReturnType<typeof move>> {
   try {
     // The pool runs this very checkout: the coordinator's code check would only cost a git call.
     const out = await executeJob(job, (day) => port.postMessage(day), { sameCode: true });
     // Hash lines are made here, in parallel, not on the coordinator after the last run.
-    return { ok: true, out, lines: runLines(out) };
+    if (!landed) return { ok: true, out, lines: runLines(out) };
+    const l = landRun(out);
+    const answer: LandedAnswer = { ok: true, landed: l };
+    return move({ [transferableSymbol]: landedBuffers(l), [valueSymbol]: answer });
   } catch (e) {
     return { ok: false, failure: toFailure(e) };
   } finally {

@@ -14,7 +14,7 @@ import { connect } from 'node:net';
 import { Queue, QueueEvents, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import { ScenarioError } from '../scenario/error.js';
 import type { RunOutput } from '../run/simulation.js';
-import type { Executor, RunHooks } from './executor.js';
+import { deliver, type Executor, type RunHooks } from './executor.js';
 import type { JobSpec } from './job.js';
 import { fromFailure, JobFailed, type Failure } from './failure.js';
 import { decodeShard } from './shard.js';
@@ -228,7 +228,7 @@ export class QueueExecutor implements Executor {
           } catch (e) {
             return fail(new JobFailed(job, new Error(`job ${id}: unreadable shard (${(e as Error).message})`)));
           }
-          await hooks.onResult(out, job);
+          await deliver(hooks, out, job);
           void queue.remove(id).catch(() => undefined);
           if (--left === 0 && !failed) {
             this.abort = null;

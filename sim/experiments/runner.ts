@@ -7,17 +7,18 @@
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { RunOutput } from '../run/simulation.js';
-import { hashRuns, runLines, type RunLines } from '../run/runSet.js';
+import { runLineBytes } from '../run/runSet.js';
 import { removeEmptyDirs } from '../run/outDirs.js';
 import { SimulationError } from '../run/errors.js';
 import { ResultsStore } from '../results/store.js';
-import { summarize, type Summary } from '../results/kpi.js';
+import { runSummary, summarize, type RunSummary, type Summary } from '../results/kpi.js';
+import { RunsHash } from '../results/runHash.js';
 import { canonicalJson } from '../../contracts-mirror/replay/encode.js';
 import type { Executor } from './executor.js';
 import { codeVersion, JobRefused, type JobSpec } from './job.js';
 import { ScenarioError } from '../scenario/error.js';
 import { JobFailed } from './failure.js';
+import { landRun, type LandedRun } from './landed.js';
 import { planDifference, type Plan, type PlannedCell } from './plan.js';
 import { createRunDir, MANIFEST, readManifest, RUN_FORMAT, RunDirError, STORE, writeManifest, type Manifest } from './runDir.js';
 
@@ -31,7 +32,7 @@ export interface ExperimentProgress {
   /** The job whose day this is, when a day ended. */
   job?: JobSpec;
   /** The run that just landed, when one did. */
-  landed?: RunOutput;
+  landed?: RunSummary;
 }
 
 export interface ExperimentOptions {
@@ -53,7 +54,8 @@ export interface ExperimentOptions {
 
 export interface CellResult {
   cell: PlannedCell;
-  runs: RunOutput[];
+  /** The cell's runs in seed order, as the summary sees them (their KPI totals, not their rows). */
+  runs: RunSummary[];
   summary: Summary;
   resultsHash: string;
 }
@@ -98,12 +100,14 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
   let madeParent: string | undefined;
   let manifest: Manifest | null = null;
   let store: ResultsStore | null = null;
-  const have = new Map<number, RunOutput>();
-  const lines = new Map<RunOutput, RunLines>();
-  const linesOf = (r: RunOutput): RunLines => {
-    let l = lines.get(r);
-    if (!l) lines.set(r, (l = runLines(r)));
-    return l;
+  const have = new Map<number, RunSummary>();
+  // resultsHash per cell, and over every run when there are several cells: fed as runs land.
+  const cellHash = plan.cells.map((c) => new RunsHash(plan.jobs.filter((j) => j.cell === c.cell).map((j) => j.run)));
+  const allHash = plan.cells.length > 1 ? new RunsHash(plan.jobs.map((j) => j.run)) : null;
+  const cellOf = new Map(plan.jobs.map((j) => [j.run, j.cell]));
+  const hashRun = (run: number, lines: LandedRun['lines']) => {
+    cellHash[cellOf.get(run) as number].add(run, lines);
+    allHash?.add(run, lines);
   };
   let resumed = 0;
   let priorWall = 0;
@@ -115,7 +119,11 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
       if (diff) throw new RunDirError(o.out, `cannot resume: ${diff}`);
       dir = resolve(o.out);
       store = await ResultsStore.open(join(dir, STORE));
-      for (const run of await store.runIndices()) have.set(run, await store.loadRun(run));
+      for (const run of await store.runIndices()) {
+        const out = await store.loadRun(run);
+        have.set(run, runSummary(out));
+        hashRun(run, runLineBytes(out));
+      }
       resumed = have.size;
       manifest = { ...m, status: m.status === 'complete' ? 'complete' : 'partial', runs: { done: have.size, total: plan.jobs.length } };
       priorWall = typeof m.wallSeconds === 'number' ? m.wallSeconds : 0;
@@ -135,6 +143,16 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
     const seenDays = new Map<number, number>();
     const progress = (extra: Partial<ExperimentProgress>) =>
       o.onProgress?.({ runsDone: have.size, runsTotal: plan.jobs.length, daysDone, daysTotal, ...extra });
+    const land = async (l: LandedRun, job: JobSpec) => {
+      if (have.has(job.run)) return; // a retried job that had already landed: each run once
+      await store?.commit(l.stored, job.cell);
+      have.set(job.run, l.summary);
+      hashRun(job.run, l.lines);
+      daysDone += plan.cells[job.cell].scenario.days - (seenDays.get(job.run) ?? 0);
+      // The wall time so far, kept with each run so that a resumed experiment adds to it.
+      if (dir && manifest) writeManifest(dir, (manifest = { ...manifest, runs: { done: have.size, total: plan.jobs.length }, wallSeconds: priorWall + (Date.now() - t0) / 1000 }));
+      progress({ landed: l.summary });
+    };
     try {
       await o.executor.run(todo, {
         onNote: o.onNote,
@@ -145,16 +163,9 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
           daysDone++;
           progress({ job });
         },
-        onResult: async (out, job, l) => {
-          if (have.has(job.run)) return; // a retried job that had already landed: each run once
-          await store?.commitRun(out, job.cell);
-          have.set(job.run, out);
-          daysDone += plan.cells[job.cell].scenario.days - (seenDays.get(job.run) ?? 0);
-          if (l) lines.set(out, l);
-          // The wall time so far, kept with each run so that a resumed experiment adds to it.
-          if (dir && manifest) writeManifest(dir, (manifest = { ...manifest, runs: { done: have.size, total: plan.jobs.length }, wallSeconds: priorWall + (Date.now() - t0) / 1000 }));
-          progress({ landed: out });
-        },
+        onLanded: land,
+        // An executor that hands over rows (one that does not know onLanded): landed here.
+        onResult: (out, job) => land(landRun(out), job),
       });
     } catch (e) {
       if (dir && manifest) {
@@ -177,13 +188,13 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
     } finally {
       await o.executor.close();
     }
-    const cells: CellResult[] = plan.cells.map((cell) => {
-      const runs = plan.jobs.filter((j) => j.cell === cell.cell).map((j) => have.get(j.run) as RunOutput);
-      return { cell, runs, summary: summarize(runs, cell.scenario.days), resultsHash: hashRuns(runs, linesOf) };
+    const cells: CellResult[] = plan.cells.map((cell, i) => {
+      const runs = plan.jobs.filter((j) => j.cell === cell.cell).map((j) => have.get(j.run) as RunSummary);
+      return { cell, runs, summary: summarize(runs, cell.scenario.days), resultsHash: cellHash[i].digest() };
     });
-    const all = plan.jobs.map((j) => have.get(j.run) as RunOutput);
-    // One cell holds every run (a `run`): its hash is the experiment's; hashing all rows again would be the same bytes.
-    const resultsHash = cells.length === 1 ? cells[0].resultsHash : hashRuns(all, linesOf);
+    const all = plan.jobs.map((j) => have.get(j.run) as RunSummary);
+    // One cell holds every run (a `run`): its hash is the experiment's.
+    const resultsHash = allHash ? allHash.digest() : cells[0].resultsHash;
     const wallSeconds = (Date.now() - t0) / 1000;
     if (dir && manifest) {
       const summary = o.summaryFor ? o.summaryFor(cells) : plan.kind === 'run' ? cells[0].summary : { cells: cells.map((c) => ({ cell: c.cell.cell, label: c.cell.label, values: c.cell.values, resultsHash: c.resultsHash, summary: c.summary })) };
@@ -193,6 +204,8 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
         status: 'complete',
         workload: all[0]?.workload ?? {},
         wallSeconds: priorWall + wallSeconds,
+        // This invocation's peak resident memory, pool threads included (ru_maxrss is in KiB).
+        peakRssBytes: process.resourceUsage().maxRSS * 1024,
         resultsHash,
         files: [STORE, 'scenario.json', 'summary.json', MANIFEST],
       });

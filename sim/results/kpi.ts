@@ -37,32 +37,73 @@ export function gini(xs: number[]): number {
   return acc / (n * s);
 }
 
+/**
+ * What the summary needs of one run's agent rows (docs/architecture.md#experiments): per role and
+ * behaviour, its identities, entities, each entity's reward (tokens, summed in row order, entities
+ * in order of first appearance) and the sum of its stakes; per role, its reward. A pool thread
+ * computes these where the run was simulated, so the coordinator never receives the rows; the
+ * floating-point sums are the same additions in the same order as over the rows, so the summary
+ * is the same to the bit whichever side computed them.
+ */
+export interface RunTotals {
+  groups: Array<[key: string, g: { agents: number; entities: number; reward: Array<[entity: string, tokens: number]>; stakeSum: number }]>;
+  roleReward: Array<[role: string, tokens: number]>;
+}
+
+/** A run as the summary sees it: what it reported besides its rows, and its totals. */
+export type RunSummary = Omit<RunOutput, 'agentRows' | 'dayRows'> & { totals: RunTotals };
+
 interface GroupTotals {
   agents: Set<string>;
   entities: Set<string>;
   reward: Map<string, number>;
   stakeSum: number;
-  stakeDays: number;
 }
 
-function totals(rows: AgentRow[]) {
+/** An agent's group and its reward slot, kept while the rows repeat the same agent (every day). */
+interface AgentSlot {
+  role: string;
+  behaviour: string;
+  entity: string;
+  g: GroupTotals;
+}
+
+export function runTotals(rows: readonly AgentRow[]): RunTotals {
   const groups = new Map<string, GroupTotals>();
   const roleReward = new Map<string, number>();
+  const slots = new Map<string, AgentSlot>();
   for (const r of rows) {
-    const key = `${r.role}/${r.behaviour}`;
-    let g = groups.get(key);
-    if (!g) {
-      g = { agents: new Set(), entities: new Set(), reward: new Map(), stakeSum: 0, stakeDays: 0 };
-      groups.set(key, g);
+    let s = slots.get(r.agent);
+    // An agent's role, behaviour and entity do not change within a run; checked, not assumed.
+    if (!s || s.role !== r.role || s.behaviour !== r.behaviour || s.entity !== r.entity) {
+      const key = `${r.role}/${r.behaviour}`;
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = { agents: new Set(), entities: new Set(), reward: new Map(), stakeSum: 0 }));
+      g.agents.add(r.agent);
+      g.entities.add(r.entity);
+      slots.set(r.agent, (s = { role: r.role, behaviour: r.behaviour, entity: r.entity, g }));
     }
     const reward = Number(r.reward) / TOKENS;
-    g.agents.add(r.agent);
-    g.entities.add(r.entity);
+    const g = s.g;
     g.reward.set(r.entity, (g.reward.get(r.entity) ?? 0) + reward);
     g.stakeSum += Number(r.stake) / TOKENS;
     roleReward.set(r.role, (roleReward.get(r.role) ?? 0) + reward);
   }
-  return { groups, roleReward };
+  return {
+    groups: [...groups].map(([key, g]) => [key, { agents: g.agents.size, entities: g.entities.size, reward: [...g.reward], stakeSum: g.stakeSum }]),
+    roleReward: [...roleReward],
+  };
+}
+
+/** A run with its rows (in process) or with its totals already made (a pool thread's). */
+export type SummaryInput = RunOutput | RunSummary;
+
+export const totalsOf = (r: SummaryInput): RunTotals => ('totals' in r ? r.totals : runTotals(r.agentRows));
+
+/** The run as the summary sees it: its totals instead of its rows. */
+export function runSummary(out: RunOutput): RunSummary {
+  const { agentRows, dayRows, ...rest } = out;
+  return { ...rest, totals: runTotals(agentRows) };
 }
 
 export interface GroupKpi {
@@ -107,8 +148,11 @@ export interface Summary {
 
 const HONEST = new Set(['honest', 'delegator']);
 
-export function summarize(runs: RunOutput[], days: number): Summary {
-  const perRun = runs.map((r) => totals(r.agentRows));
+export function summarize(runs: readonly SummaryInput[], days: number): Summary {
+  const perRun = runs.map((r) => {
+    const t = totalsOf(r);
+    return { groups: new Map(t.groups), roleReward: new Map(t.roleReward) };
+  });
   const keys = [...new Set(perRun.flatMap((p) => [...p.groups.keys()]))].sort();
   const groups: GroupKpi[] = keys.map((key) => {
     const [role, behaviour] = key.split('/');
@@ -123,11 +167,11 @@ export function summarize(runs: RunOutput[], days: number): Summary {
       const g = p.groups.get(key);
       const roleTotal = p.roleReward.get(role) ?? 0;
       if (!g) continue;
-      identities = g.agents.size;
-      entities = g.entities.size;
-      const rewards = [...g.reward.values()];
+      identities = g.agents;
+      entities = g.entities;
+      const rewards = g.reward.map(([, x]) => x);
       const sum = rewards.reduce((a, b) => a + b, 0);
-      const roleEntities = [...p.groups.entries()].filter(([k]) => k.startsWith(`${role}/`)).reduce((a, [, x]) => a + x.entities.size, 0);
+      const roleEntities = [...p.groups.entries()].filter(([k]) => k.startsWith(`${role}/`)).reduce((a, [, x]) => a + x.entities, 0);
       // A role paid nothing (zero emission): its shares are undefined, not 0.
       share.push(roleTotal > 0 ? sum / roleTotal : NaN);
       rel.push(roleTotal > 0 ? sum / entities / (roleTotal / roleEntities) : NaN);

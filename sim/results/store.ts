@@ -11,6 +11,7 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { AgentRow, DayRow, RunOutput } from './recorder.js';
 import { appendFlRounds, loadFlRounds } from './flRows.js';
+import { appendColumns, toColumns, type AgentColumns } from './columns.js';
 
 const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS agent_days (
@@ -40,6 +41,17 @@ export interface CellRecord {
 }
 
 type Extras = Omit<RunOutput, 'seed' | 'run' | 'agentRows' | 'dayRows'>;
+
+/**
+ * A finished run as the store takes it: its agent rows in columns (columns.ts), made where the run
+ * was simulated; everything else as the run reported it.
+ */
+export type StoredRun = Omit<RunOutput, 'agentRows'> & { agentDays: AgentColumns };
+
+export function storedRun(out: RunOutput): StoredRun {
+  const { agentRows, ...rest } = out;
+  return { ...rest, agentDays: toColumns(agentRows, out.run, out.seed) };
+}
 
 export class ResultsStore {
   private queue: Promise<unknown> = Promise.resolve();
@@ -73,11 +85,19 @@ export class ResultsStore {
 
   /** Stores one finished run, rows and all, in one transaction. */
   commitRun(out: RunOutput, cell: number): Promise<void> {
+    return this.commit(storedRun(out), cell);
+  }
+
+  /** The same, for a run whose agent rows are already columns (a pool thread made them). */
+  commit(r: StoredRun, cell: number): Promise<void> {
     return this.serial(async () => {
-      const { seed, run, agentRows, dayRows, flRounds, ...extras } = out;
+      const { seed, run, agentDays, dayRows, flRounds, ...extras } = r;
       await this.c.run('BEGIN TRANSACTION');
       try {
-        appendAgentRows(await this.c.createAppender('agent_days'), agentRows);
+        const a = await this.c.createAppender('agent_days');
+        appendColumns(a, agentDays);
+        a.flushSync();
+        a.closeSync();
         appendDayRows(await this.c.createAppender('days'), dayRows);
         // fl_rounds exists only in stores of runs with FL tasks (sim/results/flRows.ts).
         await appendFlRounds(this.c, flRounds ?? []);
@@ -161,24 +181,6 @@ export class ResultsStore {
 }
 
 type Appender = Awaited<ReturnType<DuckDBConnection['createAppender']>>;
-
-function appendAgentRows(a: Appender, rows: AgentRow[]): void {
-  for (const r of rows) {
-    a.appendInteger(r.run);
-    a.appendInteger(r.seed);
-    a.appendInteger(r.day);
-    a.appendVarchar(r.agent);
-    a.appendVarchar(r.role);
-    a.appendVarchar(r.behaviour);
-    a.appendVarchar(r.entity);
-    a.appendHugeInt(r.stake);
-    a.appendHugeInt(r.reward);
-    a.appendHugeInt(r.rewardCum);
-    a.endRow();
-  }
-  a.flushSync();
-  a.closeSync();
-}
 
 function appendDayRows(d: Appender, rows: DayRow[]): void {
   for (const r of rows) {

@@ -11,6 +11,7 @@ import type { Workload } from '../workloads/types.js';
 import type { Scenario } from '../scenario/schema.js';
 import { hashLines, hashOfLines } from '../results/hash.js';
 import { summarize, type Summary } from '../results/kpi.js';
+import type { RunLineBytes } from '../results/runHash.js';
 
 /** Runs every seed in order (run index = position); results do not depend on which process runs which. */
 export function simulateSeeds(
@@ -49,12 +50,24 @@ export function runLines(r: RunOutput): RunLines {
   return lines;
 }
 
-/** sha256 over the runs' rows, agent rows first, each table in run order (sim/results/hash.ts). */
+/** sha256 over the runs' rows: each table (by name) with its lines in run order (sim/results/hash.ts). */
 export function hashRuns(runs: RunOutput[], lines?: (r: RunOutput) => RunLines): string {
-  const ls = runs.map((r) => lines?.(r) ?? runLines(r));
-  const tables: Record<string, string[]> = { agent_days: ls.flatMap((l) => l.agent_days), days: ls.flatMap((l) => l.days) };
-  if (ls.some((l) => l.fl_rounds)) tables.fl_rounds = ls.flatMap((l) => l.fl_rounds ?? []);
-  return hashOfLines(tables);
+  const ls = runs.map((r): Partial<Record<string, string[]>> => ({ ...(lines?.(r) ?? runLines(r)) }));
+  const names = [...new Set(ls.flatMap((l) => Object.keys(l)))];
+  return hashOfLines(Object.fromEntries(names.map((n) => [n, ls.flatMap((l) => l[n] ?? [])])));
+}
+
+/** A run's hash lines as UTF-8 bytes, one buffer per table: they cross threads by transfer, not by copy. */
+export function runLineBytes(r: RunOutput): RunLineBytes {
+  const out: RunLineBytes = {};
+  for (const [name, chunks] of Object.entries(runLines(r)) as Array<[string, string[]]>) {
+    const bytes = new Uint8Array(chunks.reduce((a, c) => a + Buffer.byteLength(c), 0));
+    const b = Buffer.from(bytes.buffer);
+    let at = 0;
+    for (const c of chunks) at += b.write(c, at);
+    out[name] = bytes;
+  }
+  return out;
 }
 
 export interface RunSetResult {
