@@ -19,6 +19,7 @@ import { JobFailed } from '../experiments/failure.js';
 import { makePlan, type CellSpec, type Plan } from '../experiments/plan.js';
 import { runExperiment, type ExperimentOptions, type ExperimentResult } from '../experiments/runner.js';
 import { RunDirError } from '../experiments/runDir.js';
+import { guardMemory, MemoryGuardError, parseSize } from '../run/memoryGuard.js';
 import { ExperimentProgressView, progressIntervalMs } from './progress.js';
 
 export interface ExperimentFlags {
@@ -35,6 +36,8 @@ export interface ExperimentFlags {
   notes?: string;
   progress: boolean;
   progressInterval?: string;
+  paranoid?: boolean;
+  maxMemory?: string;
 }
 
 const collect = (v: string, acc: string[]) => [...acc, v];
@@ -53,6 +56,8 @@ export function experimentOptions(c: Command): Command {
     .option('--queue-name <name>', 'with --queue: the BullMQ queue (workers must use the same --queue-name)', 'flock-lab')
     .option('--question <text>', 'the question this experiment answers, in one line (kept in the manifest; `flock-lab report` opens with it)')
     .option('--notes <file>', 'a text file with the opening paragraphs for readers of the report, e.g. a DAO delegate (kept in the manifest)')
+    .option('--paranoid', 'check conservation and solvency by a full rescan of every holder and delegator every simulated day (default: from running sums, with the full rescan every 7th day and on the last)')
+    .option('--max-memory <size>', "refuse to start when the estimated peak memory exceeds this, e.g. 1.5GB or 800MB (default: 80 % of this machine's memory)")
     .option('--no-progress', 'no progress bar or progress lines')
     .option('--progress-interval <s>', 'without a terminal: seconds between progress lines (default 5, or FLOCK_LAB_PROGRESS_INTERVAL)');
 }
@@ -76,11 +81,28 @@ export async function planFrom(kind: Plan['kind'], file: string, f: ExperimentFl
     if (e instanceof FaultSpecError) throw new ScenarioError('environment', [{ path: FAULT_ENV, message: e.message }]);
     throw e;
   }
+  const maxBytes = f.maxMemory === undefined ? undefined : (parseSize(f.maxMemory) ?? undefined);
+  if (f.maxMemory !== undefined && maxBytes === undefined) throw cmdLine('--max-memory', `expected a size such as 1.5GB, 800MB or 2GiB, got "${f.maxMemory}"`);
   const sets: Override[] = f.set.map((s) => ({ set: s, via: `--set ${s}` }));
   if (f.days !== undefined) sets.push({ set: `days=${count('--days', f.days, 1)}`, via: `--days ${f.days}` });
   const seeds = f.seed !== undefined ? [count('--seed', f.seed, 0)] : undefined;
   const seedCount = f.seeds !== undefined ? count('--seeds', f.seeds, 1) : undefined;
-  return makePlan({ kind, file, sets, cells, seeds, seedCount });
+  const plan = await makePlan({ kind, file, sets, cells, seeds, seedCount });
+  // docs/architecture.md#size-guard: refuse before any directory or job exists.
+  guardMemory(
+    plan.cells.map((c) => c.scenario),
+    concurrentRuns(f, plan.jobs.length),
+    { maxBytes },
+  );
+  if (f.paranoid) for (const j of plan.jobs) j.paranoid = true;
+  return plan;
+}
+
+/** How many runs the executor will hold in memory at once (executorFor's choice). */
+function concurrentRuns(f: ExperimentFlags, jobs: number): number {
+  if (f.queue !== undefined) return 1;
+  const w = f.workers === undefined ? defaultWorkers() : count('--workers', f.workers, 0);
+  return w === 0 ? 1 : Math.min(w, Math.max(1, jobs));
 }
 
 function executorFor(f: ExperimentFlags, jobs: number): Executor {
@@ -189,6 +211,10 @@ export function resumeHint(argv = process.argv): string {
 export function failure(e: unknown, dir: string | null = null): number {
   const cause = e instanceof JobFailed ? e.cause : e;
   if (cause instanceof ScenarioError) {
+    process.stderr.write(`error: ${cause.message}\n`);
+    return 2;
+  }
+  if (cause instanceof MemoryGuardError) {
     process.stderr.write(`error: ${cause.message}\n`);
     return 2;
   }

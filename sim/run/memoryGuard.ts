@@ -1,0 +1,118 @@
+/**
+ * The size guard (docs/architecture.md#size-guard): before an experiment starts, estimate its peak
+ * memory from the population counts and refuse (exit 2, nothing written) when the estimate
+ * exceeds 80 % of this machine's memory or `--max-memory`. Without it a scenario of 10 million
+ * delegators ran for a minute and died out of heap with a raw engine dump (issue 13).
+ *
+ * The model is linear, fitted to peak RSS of whole `flock-lab run --workers 0` processes of
+ * scenarios/paper-scale.ts at 1/8 to 1× the population and 1 to 24 days (bench/paperScale.ts
+ * records peak RSS the same way): a fixed cost for the process, a cost per agent (the agent, its
+ * accounts in the mirror, its pool or delegation, its lock) and a cost per agent-day (the rows kept
+ * for every agent and day, and their copy when the store writes them).
+ */
+import { totalmem } from 'node:os';
+import type { Scenario } from '../scenario/schema.js';
+import { genesisRoles } from '../scenario/fromChain.js';
+
+/** Bytes, fitted on Node 20 (x64) and rounded up, so the estimate errs high by 4–13 %: docs/architecture.md#size-guard. */
+export const MEMORY_MODEL = {
+  /** Node, the lab's modules, DuckDB and the mirror's genesis (fitted: about 177 MB). */
+  processBytes: 200e6,
+  /** Per agent for the whole run, rows aside (fitted: about 4,100). */
+  agentBytes: 4_500,
+  /** Per agent and simulated day: the agent's row, kept until the store writes it, and the write's copy (fitted: 1,760–2,010). */
+  agentDayBytes: 2_000,
+};
+
+/** The share of os.totalmem() an experiment may be estimated to use without --max-memory. */
+export const DEFAULT_MEMORY_SHARE = 0.8;
+
+export interface PopulationCounts {
+  nodes: number;
+  validators: number;
+  delegators: number;
+}
+
+/** The agents a run of `s` creates: the populations' counts, or the participants of its genesis. */
+export function populationCounts(s: Scenario): PopulationCounts {
+  if (s.genesis) {
+    const r = genesisRoles(s.genesis);
+    return { nodes: r.nodes.size, validators: r.validators.size, delegators: r.delegators.size };
+  }
+  const p = s.populations;
+  return { nodes: p.nodes.count, validators: p.validators.count, delegators: p.delegators.count };
+}
+
+/** The estimated peak bytes of one run of `s`, every per-agent row kept. */
+export function estimateRunBytes(s: Scenario): number {
+  const c = populationCounts(s);
+  const agents = c.nodes + c.validators + c.delegators;
+  return agents * MEMORY_MODEL.agentBytes + agents * s.days * MEMORY_MODEL.agentDayBytes;
+}
+
+export interface MemoryEstimate {
+  bytes: number;
+  /** The largest run's scenario, which the message describes. */
+  largest: Scenario;
+  /** Runs held in memory at once (worker threads in use). */
+  concurrent: number;
+}
+
+/** The estimate of an experiment: the process, plus its largest run held `concurrent` times at once. */
+export function estimateExperiment(scenarios: readonly Scenario[], concurrent: number): MemoryEstimate {
+  let largest = scenarios[0];
+  for (const s of scenarios) if (estimateRunBytes(s) > estimateRunBytes(largest)) largest = s;
+  return { bytes: MEMORY_MODEL.processBytes + concurrent * estimateRunBytes(largest), largest, concurrent };
+}
+
+const UNITS: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };
+
+/**
+ * `--max-memory` as bytes: a positive number with a unit, e.g. `1.5GB`, `800MB`, `2GiB` (KB, MB,
+ * GB, TB are powers of 1000; KiB, MiB, GiB, TiB of 1024; no unit is bytes). Null when malformed.
+ */
+export function parseSize(text: string): number | null {
+  const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*([a-z]*)\s*$/i.exec(text);
+  if (!m) return null;
+  const unit = UNITS[(m[2] || 'b').toLowerCase()];
+  const bytes = Number(m[1]) * (unit ?? NaN);
+  return Number.isFinite(bytes) && bytes >= 1 ? Math.round(bytes) : null;
+}
+
+/** `1.23 GB`, `456 MB`: decimal units, as --max-memory reads them. */
+export function formatBytes(n: number): string {
+  if (n >= 1e9) return `${(n / 1e9).toFixed(2)} GB`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(0)} MB`;
+  return `${(n / 1e3).toFixed(0)} KB`;
+}
+
+/** An experiment refused before it started: too large for the memory it may use. Exit 2. */
+export class MemoryGuardError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MemoryGuardError';
+  }
+}
+
+const n = (x: number) => x.toLocaleString('en-US');
+
+/**
+ * Throws MemoryGuardError when the estimate exceeds the limit: `maxBytes` (--max-memory) when given,
+ * else 80 % of `machineBytes` (os.totalmem()). The message names the populations, the days, the
+ * estimate and the limit, and what to change.
+ */
+export function guardMemory(scenarios: readonly Scenario[], concurrent: number, o: { maxBytes?: number; machineBytes?: number } = {}): MemoryEstimate {
+  const e = estimateExperiment(scenarios, concurrent);
+  const machine = o.machineBytes ?? totalmem();
+  const limit = o.maxBytes ?? DEFAULT_MEMORY_SHARE * machine;
+  if (e.bytes <= limit) return e;
+  const c = populationCounts(e.largest);
+  const agents = c.nodes + c.validators + c.delegators;
+  const what = `${n(c.nodes)} training nodes, ${n(c.validators)} validators and ${n(c.delegators)} delegators (${n(agents)} agents) for ${n(e.largest.days)} days`;
+  const runs = concurrent > 1 ? `, ${concurrent} runs at once` : '';
+  const limitText = o.maxBytes !== undefined ? `--max-memory ${formatBytes(limit)}` : `80 % of this machine's ${formatBytes(machine)} (${formatBytes(limit)})`;
+  throw new MemoryGuardError(
+    `${e.largest.name}: ${what}${runs} would need an estimated ${formatBytes(e.bytes)}, more than ${limitText}; ` +
+      `nothing was started. Lower the populations or --days${concurrent > 1 ? ', use fewer --workers' : ''}, or raise the limit with --max-memory <size> (e.g. 16GB) if the machine has it.`,
+  );
+}
