@@ -88,6 +88,16 @@ describe('flock-lab attack', () => {
     expect(b.code, b.err).toBe(0);
     expect(summary('w2')).toBe(first);
     expect(await rows(join(d, 'w2'))).toBe(firstRows);
+    // The report understands an attack directory: its own section and charts.
+    const rep = runCli(['report', dir, '--out', join(d, 'report')], { timeout: 120_000 });
+    expect(rep.code, rep.err).toBe(0);
+    const md = readFileSync(join(d, 'report', 'report.md'), 'utf8');
+    expect(md).toMatch(/^## Attacks$/m);
+    expect(md).toMatch(/minimum profitable share/);
+    for (const c of ['attack-gain-by-share', 'attack-convergence']) {
+      expect(readFileSync(join(d, 'report', `${c}.csv`), 'utf8').split('\n').length).toBeGreaterThan(2);
+      expect(readFileSync(join(d, 'report', 'index.html'), 'utf8')).toContain(`id="${c}"`);
+    }
     // Another plan is refused, naming the difference.
     const other = runCli([...args(dir, 0).filter((x, i, all) => x !== '--out' && all[i - 1] !== '--out'), '--resume', dir, '--share', '0.2'], { timeout: 60_000 });
     expect(other.code).toBe(2);

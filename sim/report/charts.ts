@@ -21,11 +21,11 @@ export interface Chart {
   rows: Record<string, string | number>[];
 }
 
-const WIDTH = 560;
+export const WIDTH = 560;
 const FONT = 'DejaVu Sans, Helvetica, Arial, sans-serif';
 const COLORS = { higher: '#1a7f37', lower: '#cf222e', unclear: '#8c959f' };
 
-async function vegaSvg(spec: vl.TopLevelSpec): Promise<string> {
+export async function vegaSvg(spec: vl.TopLevelSpec): Promise<string> {
   const compiled = vl.compile({ ...spec, config: { font: FONT, axis: { labelFontSize: 11, titleFontSize: 12 }, legend: { labelFontSize: 11, titleFontSize: 12 }, ...(spec as { config?: object }).config } } as vl.TopLevelSpec).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   const svg = await view.toSVG();

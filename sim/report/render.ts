@@ -14,7 +14,7 @@ import { formatEstimate, formatKpi, isHeadline } from '../experiments/kpis.js';
 import { changedOnSomeSeed } from '../experiments/compare.js';
 import { pct, times } from '../results/kpi.js';
 
-type Table = { head: string[]; rows: string[][]; align: ('l' | 'r')[] };
+export type Table = { head: string[]; rows: string[][]; align: ('l' | 'r')[] };
 
 /** The headline table: the comparison, the sweep's cells, or the run's groups. */
 function headline(d: ReportData): Table {
@@ -80,7 +80,7 @@ export function assumptionTexts(ids: string[], assumptionsMd: string): [string, 
   });
 }
 
-const CSS = `
+export const CSS = `
 *{box-sizing:border-box}
 body{margin:0 auto;max-width:880px;padding:16px;font:15px/1.5 "DejaVu Sans",Helvetica,Arial,sans-serif;color:#1f2328;background:#fff;overflow-wrap:anywhere}
 h1{font-size:1.5em;line-height:1.25}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #d0d7de}h3{font-size:1.05em;margin:0 0 .3em}
@@ -92,21 +92,32 @@ figure{margin:1.5em 0}figure svg{max-width:100%;height:auto;display:block}figcap
 @media print{body{max-width:none;font-size:11pt}figure,table{break-inside:avoid}a{color:inherit;text-decoration:none}h2{break-after:avoid}}
 `;
 
-function htmlTable(t: Table): string {
+export function htmlTable(t: Table): string {
   const head = t.head.map((h) => `<th>${html(h)}</th>`).join('');
   const rows = t.rows.map((r) => `<tr>${r.map((c, i) => `<td${t.align[i] === 'r' ? ' class="r"' : ''}>${html(c)}</td>`).join('')}</tr>`).join('\n');
   return `<div class="table"><table><thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody></table></div>`;
 }
 
-function mdTable(t: Table): string {
+export function mdTable(t: Table): string {
   const line = (r: string[]) => `| ${r.map((c) => md(c)).join(' | ')} |`;
   return [line(t.head), `|${t.align.map((a) => (a === 'r' ? ' ---: ' : ' --- ')).join('|')}|`, ...t.rows.map(line)].join('\n');
 }
 
-const paragraphs = (notes: string) => notes.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
+export const paragraphs = (notes: string) => notes.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
 
 export interface WrittenReport {
   files: string[];
+}
+
+/** Each chart's CSV (its rows) and PNG (its SVG rendered by resvg at 2×). */
+export function writeChartFiles(charts: Chart[], write: (name: string, body: string | Buffer) => void): void {
+  for (const c of charts) {
+    const header = Object.keys(c.rows[0] ?? {});
+    const cell = (v: unknown) => (/[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
+    write(`${c.id}.csv`, [header.join(','), ...c.rows.map((r) => header.map((h) => cell(r[h])).join(','))].join('\n') + '\n');
+    const png = new Resvg(c.svg, { fitTo: { mode: 'zoom', value: 2 }, background: 'white', font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } }).render().asPng();
+    write(`${c.id}.png`, png);
+  }
 }
 
 /** Writes the report folder `out` (which exists and is empty). */
@@ -116,13 +127,7 @@ export function writeReport(out: string, d: ReportData, charts: Chart[], assumpt
     writeFileSync(join(out, name), body);
     files.push(name);
   };
-  for (const c of charts) {
-    const header = Object.keys(c.rows[0] ?? {});
-    const cell = (v: unknown) => (/[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
-    write(`${c.id}.csv`, [header.join(','), ...c.rows.map((r) => header.map((h) => cell(r[h])).join(','))].join('\n') + '\n');
-    const png = new Resvg(c.svg, { fitTo: { mode: 'zoom', value: 2 }, background: 'white', font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } }).render().asPng();
-    write(`${c.id}.png`, png);
-  }
+  writeChartFiles(charts, write);
   const t = headline(d);
   const f = findings(d);
   const a = assumptionTexts(d.assumptions, assumptionsMd);
