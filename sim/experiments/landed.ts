@@ -8,8 +8,7 @@
 import type { RunOutput } from '../run/simulation.js';
 import { runLineBytes } from '../run/runSet.js';
 import type { RunLineBytes } from '../results/runHash.js';
-import { storedRun, type StoredRun } from '../results/store.js';
-import { columnBuffers } from '../results/columns.js';
+import { columnBuffers, storedRun, type StoredRun } from '../results/columns.js';
 import { runSummary, type RunSummary } from '../results/kpi.js';
 
 export interface LandedRun {

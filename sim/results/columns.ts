@@ -1,13 +1,12 @@
 /**
  * A run's agent rows in columns: the form in which they travel from a pool thread to the
  * coordinator (typed arrays, transferred rather than copied) and are appended to the store in
- * DuckDB data chunks (docs/architecture.md#the-results-store). Row objects with three bigints
+ * DuckDB data chunks (store.ts; docs/architecture.md#the-results-store). Row objects with three bigints
  * each cost the coordinator a structured-clone decode, garbage collection and one native call
  * per value; columns cost it a few calls per 2,048 rows. The rows are the same, value for value:
  * wei stay exact (each as two 64-bit halves, as HUGEINT holds them), and the order is the run's.
  */
-import { DuckDBDataChunk, DuckDBVector, ENUM, HUGEINT, INTEGER, type DuckDBAppender } from '@duckdb/node-api';
-import type { AgentRow } from './recorder.js';
+import type { AgentRow, RunOutput } from './recorder.js';
 
 export interface AgentColumns {
   run: number;
@@ -25,7 +24,20 @@ export interface AgentColumns {
 
 const lo = (x: bigint) => BigInt.asIntN(64, x);
 const hi = (x: bigint) => x >> 64n;
-const join = (l: bigint, h: bigint) => (h << 64n) + BigInt.asUintN(64, l);
+/** The wei a column's two words hold. */
+export const join = (l: bigint, h: bigint) => (h << 64n) + BigInt.asUintN(64, l);
+
+/**
+ * A finished run as the store takes it (store.ts `commit`): its agent rows in columns, made where
+ * the run was simulated; everything else as the run reported it. No DuckDB here: a pool thread
+ * makes these without loading the database.
+ */
+export type StoredRun = Omit<RunOutput, 'agentRows'> & { agentDays: AgentColumns };
+
+export function storedRun(out: RunOutput): StoredRun {
+  const { agentRows, ...rest } = out;
+  return { ...rest, agentDays: toColumns(agentRows, out.run, out.seed) };
+}
 
 /** The rows of one run (all with the same run and seed) as columns. */
 export function toColumns(rows: readonly AgentRow[], run: number, seed: number): AgentColumns {
@@ -85,45 +97,3 @@ export function fromColumns(c: AgentColumns): AgentRow[] {
 
 /** The buffers to transfer (each column owns its whole ArrayBuffer). */
 export const columnBuffers = (c: AgentColumns): ArrayBuffer[] => [c.day.buffer, c.who.buffer, c.wei.buffer] as ArrayBuffer[];
-
-const NAMES = ['agent', 'role', 'behaviour', 'entity'] as const;
-
-/**
- * Appends the columns to agent_days through `a`, a vector's worth of rows per data chunk. The four
- * text columns go in as ENUMs of the run's distinct values (one byte or two per row, copied in
- * bulk) and the appender casts them to the table's VARCHAR: one native call per string would be
- * most of the store's time. A full-size chunk is filled again for the next rows once appended
- * (the appender has copied it); only the last, shorter one is a new chunk.
- */
-export function appendColumns(a: DuckDBAppender, c: AgentColumns): void {
-  if (c.n === 0) return;
-  const size = DuckDBVector.standardSize();
-  const types = [INTEGER, INTEGER, INTEGER, ...NAMES.map((f) => ENUM([...new Set(c.agents[f])])), HUGEINT, HUGEINT, HUGEINT];
-  const texts = NAMES.map((f) => c.agents[f]);
-  const make = (rows: number) => {
-    const chunk = DuckDBDataChunk.create(types, rows);
-    return { chunk, v: types.map((_, k) => chunk.getColumnVector(k)) };
-  };
-  let full: ReturnType<typeof make> | null = null;
-  for (let off = 0; off < c.n; off += size) {
-    const m = Math.min(size, c.n - off);
-    const { chunk, v } = m === size ? (full ??= make(size)) : make(m);
-    for (let j = 0; j < m; j++) {
-      const i = off + j;
-      const k = c.who[i];
-      const w = i * 6;
-      v[0].setItem(j, c.run);
-      v[1].setItem(j, c.seed);
-      v[2].setItem(j, c.day[i]);
-      v[3].setItem(j, texts[0][k]);
-      v[4].setItem(j, texts[1][k]);
-      v[5].setItem(j, texts[2][k]);
-      v[6].setItem(j, texts[3][k]);
-      v[7].setItem(j, join(c.wei[w], c.wei[w + 1]));
-      v[8].setItem(j, join(c.wei[w + 2], c.wei[w + 3]));
-      v[9].setItem(j, join(c.wei[w + 4], c.wei[w + 5]));
-    }
-    for (const x of v) x.flush();
-    a.appendDataChunk(chunk);
-  }
-}

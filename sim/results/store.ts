@@ -8,10 +8,10 @@
  * runs only, and `--resume` knows exactly which are missing. Rows carry no order: every reader
  * orders by (run, day, agent), which is also the order a run records them in.
  */
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBDataChunk, DuckDBInstance, DuckDBVector, ENUM, HUGEINT, INTEGER, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import type { AgentRow, DayRow, RunOutput } from './recorder.js';
 import { appendFlRounds, loadFlRounds } from './flRows.js';
-import { appendColumns, toColumns, type AgentColumns } from './columns.js';
+import { join, storedRun, type AgentColumns, type StoredRun } from './columns.js';
 
 const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS agent_days (
@@ -41,17 +41,6 @@ export interface CellRecord {
 }
 
 type Extras = Omit<RunOutput, 'seed' | 'run' | 'agentRows' | 'dayRows'>;
-
-/**
- * A finished run as the store takes it: its agent rows in columns (columns.ts), made where the run
- * was simulated; everything else as the run reported it.
- */
-export type StoredRun = Omit<RunOutput, 'agentRows'> & { agentDays: AgentColumns };
-
-export function storedRun(out: RunOutput): StoredRun {
-  const { agentRows, ...rest } = out;
-  return { ...rest, agentDays: toColumns(agentRows, out.run, out.seed) };
-}
 
 export class ResultsStore {
   private queue: Promise<unknown> = Promise.resolve();
@@ -204,4 +193,46 @@ function appendDayRows(d: Appender, rows: DayRow[]): void {
   }
   d.flushSync();
   d.closeSync();
+}
+
+const NAMES = ['agent', 'role', 'behaviour', 'entity'] as const;
+
+/**
+ * Appends the columns to agent_days through `a`, a vector's worth of rows per data chunk. The four
+ * text columns go in as ENUMs of the run's distinct values (one byte or two per row, copied in
+ * bulk) and the appender casts them to the table's VARCHAR: one native call per string would be
+ * most of the store's time. A full-size chunk is filled again for the next rows once appended
+ * (the appender has copied it); only the last, shorter one is a new chunk.
+ */
+function appendColumns(a: DuckDBAppender, c: AgentColumns): void {
+  if (c.n === 0) return;
+  const size = DuckDBVector.standardSize();
+  const types = [INTEGER, INTEGER, INTEGER, ...NAMES.map((f) => ENUM([...new Set(c.agents[f])])), HUGEINT, HUGEINT, HUGEINT];
+  const texts = NAMES.map((f) => c.agents[f]);
+  const make = (rows: number) => {
+    const chunk = DuckDBDataChunk.create(types, rows);
+    return { chunk, v: types.map((_, k) => chunk.getColumnVector(k)) };
+  };
+  let full: ReturnType<typeof make> | null = null;
+  for (let off = 0; off < c.n; off += size) {
+    const m = Math.min(size, c.n - off);
+    const { chunk, v } = m === size ? (full ??= make(size)) : make(m);
+    for (let j = 0; j < m; j++) {
+      const i = off + j;
+      const k = c.who[i];
+      const w = i * 6;
+      v[0].setItem(j, c.run);
+      v[1].setItem(j, c.seed);
+      v[2].setItem(j, c.day[i]);
+      v[3].setItem(j, texts[0][k]);
+      v[4].setItem(j, texts[1][k]);
+      v[5].setItem(j, texts[2][k]);
+      v[6].setItem(j, texts[3][k]);
+      v[7].setItem(j, join(c.wei[w], c.wei[w + 1]));
+      v[8].setItem(j, join(c.wei[w + 2], c.wei[w + 3]));
+      v[9].setItem(j, join(c.wei[w + 4], c.wei[w + 5]));
+    }
+    for (const x of v) x.flush();
+    a.appendDataChunk(chunk);
+  }
 }
