@@ -157,3 +157,15 @@ export function flKpiLines(k: FlKpis): string[] {
   for (const f of k.findings) lines.push(`  ${f}`);
   return lines;
 }
+
+/** The FL KPIs of one run as the experiments compare them (sim/experiments/kpis.ts): one number each. */
+export function flRunKpis(k: FlKpis): { key: string; label: string; unit: 'nats' | '%' | '×'; value: number }[] {
+  const out: { key: string; label: string; unit: 'nats' | '%' | '×'; value: number }[] = [
+    { key: 'fl.improvement', label: 'FL held-out improvement', unit: 'nats', value: k.improvement.mean },
+    { key: 'fl.finalQuality', label: 'FL final held-out loss', unit: 'nats', value: k.finalQuality.mean },
+    { key: 'fl.accepted', label: 'FL rounds accepted', unit: '%', value: k.acceptedShare.mean },
+    { key: 'fl.poisonedAccepted', label: 'FL poisoned rounds accepted', unit: '%', value: k.poisonedAcceptedShare.mean },
+  ];
+  for (const [b, x] of Object.entries(k.behaviours)) out.push({ key: `fl-node/${b}.rewardPerStake`, label: `${b} FL reward per stake`, unit: '×', value: x.rewardPerStake.mean });
+  return out;
+}
