@@ -114,7 +114,7 @@ function readings(d: AttackReportData): string[] {
   return d.summary.families.map((f) =>
     f.minProfitableShare === null
       ? `${f.family}: no coalition share from 5 % to 50 % found a strategy that pays more than honest work with its whole 95 % interval above zero (within the search budget; a search that finds nothing is evidence, not proof).`
-      : `${f.family}: a coalition holding ${share(f.minProfitableShare)} of the attacked roles already profits (fresh-seed CI above zero); the best strategy at ${Math.round(f.share * 100)} %: ${f.best?.words ?? 'n/a'}.`,
+      : `${f.family}: a coalition holding ${share(f.minProfitableShare)} of the attacked roles profits (fresh-seed CI above zero), and no smaller share of the grid does; its strategy: ${f.grid.find((g) => g.share === f.minProfitableShare)?.words ?? 'n/a'}.`,
   );
 }
 
