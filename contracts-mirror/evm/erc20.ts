@@ -107,8 +107,16 @@ export abstract class Erc20 extends AccessControlled {
     const fromBal = this.balances.get(from) ?? 0n;
     require(fromBal >= amount, 'ERC20: transfer amount exceeds balance');
     const j = this.w.j;
-    j.mset(this.balances, from, fromBal - amount);
-    j.mset(this.balances, to, (this.balances.get(to) ?? 0n) + amount);
+    // Σ balances is unchanged by a transfer, so its running sum is left alone (msetQuiet), unless the
+    // recipient's balance is negative (only a write outside every rule makes one), whose count must move.
+    const toBal = this.balances.get(to) ?? 0n;
+    if (toBal < 0n) {
+      j.mset(this.balances, from, fromBal - amount);
+      j.mset(this.balances, to, (this.balances.get(to) ?? 0n) + amount);
+    } else {
+      j.msetQuiet(this.balances, from, fromBal - amount);
+      j.msetQuiet(this.balances, to, (this.balances.get(to) ?? 0n) + amount);
+    }
     this.w.emit(this.address, 'Transfer', from, to, amount);
   }
 
@@ -118,7 +126,13 @@ export abstract class Erc20 extends AccessControlled {
     this.beforeTokenTransfer(ZERO_ADDRESS, account, amount);
     const j = this.w.j;
     j.set(this.t, 'totalSupply', add(this.t.totalSupply, amount));
-    j.mset(this.balances, account, (this.balances.get(account) ?? 0n) + amount);
+    const bal = this.balances.get(account) ?? 0n;
+    if (bal < 0n) j.mset(this.balances, account, bal + amount);
+    else {
+      // The running sum moves here, outside the journal: a revert restores the balance through the map's own set, which takes it back.
+      j.msetQuiet(this.balances, account, bal + amount);
+      this.balances.total += amount;
+    }
     this.w.emit(this.address, 'Transfer', ZERO_ADDRESS, account, amount);
   }
 
@@ -129,7 +143,8 @@ export abstract class Erc20 extends AccessControlled {
     const bal = this.balances.get(account) ?? 0n;
     require(bal >= amount, 'ERC20: burn amount exceeds balance');
     const j = this.w.j;
-    j.mset(this.balances, account, bal - amount);
+    j.msetQuiet(this.balances, account, bal - amount);
+    this.balances.total -= amount;
     j.set(this.t, 'totalSupply', this.t.totalSupply - amount);
     j.set(this.t, 'burned', this.t.burned + amount);
     this.w.emit(this.address, 'Transfer', account, ZERO_ADDRESS, amount);

@@ -49,6 +49,18 @@ export class Journal {
     map.set(key, value);
   }
 
+  /**
+   * `mset` for a writer that keeps the map's running sum itself (evm/runningSums.ts): the value is
+   * stored past the map's own bookkeeping (`Map.prototype.set`), so a sum-neutral write such as
+   * the two halves of an ERC-20 transfer costs nothing extra. The undo goes through the map's own
+   * `set`/`delete`, which does account, so a revert restores the sum with the value.
+   */
+  msetQuiet<K, V>(map: Map<K, V>, key: K, value: V): void {
+    this.writes++;
+    this.log.push(Op.MapSet, map, key, map.has(key) ? map.get(key) : ABSENT);
+    Map.prototype.set.call(map, key, value);
+  }
+
   mdelete<K, V>(map: Map<K, V>, key: K): void {
     if (!map.has(key)) return;
     this.writes++;
