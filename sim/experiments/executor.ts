@@ -37,6 +37,8 @@ export interface Executor {
   run(jobs: JobSpec[], hooks: RunHooks): Promise<void>;
   /** Checks, before anything is created or enqueued, that the executor can run at all (a queue: Redis answers). */
   prepare?(): Promise<void>;
+  /** Starts what is slow to start (a pool's threads) once the experiment will run: its directory is accepted. */
+  warm?(): void;
   close(): Promise<void>;
 }
 

@@ -11,6 +11,9 @@ import type { JobSpec } from './job.js';
 import { fromFailure, JobFailed } from './failure.js';
 import type { LandedAnswer, PoolAnswer, PoolTask } from './poolWorker.js';
 
+/** How often a thread reports the day it is on (the progress bar redraws a few times a second). */
+const DAY_EVERY_MS = 100;
+
 /** `--workers` when not given: one thread per core. */
 export const defaultWorkers = (): number => availableParallelism();
 
@@ -22,28 +25,43 @@ export class PoolExecutor implements Executor {
     this.name = `${threads} worker thread${threads === 1 ? '' : 's'}`;
   }
 
-  async run(jobs: JobSpec[], hooks: RunHooks): Promise<void> {
-    const threads = Math.max(1, Math.min(this.threads, jobs.length));
+  /**
+   * Starts the threads while the coordinator opens the store and writes the directory: a thread
+   * spends its first second or so loading the lab's modules.
+   */
+  warm(): void {
+    this.start(this.threads);
+  }
+
+  private start(threads: number): Piscina {
     // A thread holds a whole run's rows; the default old-space limit is the process's, not shared.
-    const pool = (this.pool = new Piscina({
+    return (this.pool ??= new Piscina({
       filename: new URL('./poolThread.mjs', import.meta.url).href,
       minThreads: threads,
       maxThreads: threads,
       idleTimeout: 1000,
     }));
+  }
+
+  async run(jobs: JobSpec[], hooks: RunHooks): Promise<void> {
+    const pool = this.start(Math.max(1, Math.min(this.threads, jobs.length)));
     let failed: JobFailed | null = null;
     let stored = Promise.resolve();
     await Promise.all(
       jobs.map(async (job) => {
         const { port1, port2 } = new MessageChannel();
+        // The thread posts the latest day a few times a second (poolWorker.ts dayEveryMs): every
+        // day since the last message is one onDay here, so the counts are as if it posted each.
+        let seen = -1;
         port1.on('message', (day: number) => {
-          if (!failed) hooks.onDay?.(job, day);
+          for (let d = seen + 1; d <= day && !failed; d++) hooks.onDay?.(job, d);
+          seen = Math.max(seen, day);
         });
         // With onLanded the thread sends the run landed (columns, totals, hash bytes), not its rows.
         const landed = hooks.onLanded !== undefined;
         let answer: PoolAnswer | LandedAnswer;
         try {
-          const task: PoolTask = { job, port: port2, landed };
+          const task: PoolTask = { job, port: port2, landed, dayEveryMs: DAY_EVERY_MS };
           answer = (await pool.run(task, { transferList: [port2] })) as PoolAnswer | LandedAnswer;
         } catch (e) {
           // The pool was destroyed after another job failed, or the thread died.

@@ -117,6 +117,7 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
       const m = readManifest(o.out);
       const diff = planDifference(plan, m);
       if (diff) throw new RunDirError(o.out, `cannot resume: ${diff}`);
+      o.executor.warm?.();
       dir = resolve(o.out);
       store = await ResultsStore.open(join(dir, STORE));
       for (const run of await store.runIndices()) {
@@ -130,6 +131,7 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
       delete manifest.error;
     } else if (o.out) {
       ({ dir, madeParent } = createRunDir(o.out));
+      o.executor.warm?.();
       store = await ResultsStore.open(join(dir, STORE));
       await store.writeCells(plan.cells.map((c) => ({ cell: c.cell, label: c.label, scenarioHash: c.scenarioHash, values: c.values })));
       writeFileSync(join(dir, 'scenario.json'), canonicalJson(plan.base.scenario));
@@ -212,6 +214,8 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
     }
     return { dir, resultsHash, cells, resumed, wallSeconds };
   } finally {
+    // Also when the store failed before any run: a warm pool has threads up.
+    await o.executor.close();
     await store?.close();
   }
 }

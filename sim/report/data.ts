@@ -5,6 +5,7 @@
  * Token amounts become FLOCK as floats here: this is analysis, after the exact run.
  */
 import { readFileSync } from 'node:fs';
+import { FL_ROUNDS_QUERY, flRoundBands, type FlRoundBand } from './fl.js';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { gini, type Summary } from '../results/kpi.js';
@@ -65,6 +66,8 @@ export interface ReportData {
   /** Reward per entity relative to the role's fair share, per group (1 = fair). */
   fairShare: { cell: number; role: string; behaviour: string; mean: number; ci95: number; seeds: number }[];
   assumptions: string[];
+  /** FL Alliance rounds per cell, task and round (sim/report/fl.ts); only for runs with FL tasks. */
+  flRounds?: FlRoundBand[];
 }
 
 const TOKENS = 1e18;
@@ -152,6 +155,8 @@ export async function loadReportData(dir: string, manifest: Manifest, extra: { q
         .filter((g) => g.relativeRewardPerEntity.mean !== null && Number.isFinite(g.relativeRewardPerEntity.mean))
         .map((g) => ({ cell: cell.cell, role: g.role, behaviour: g.behaviour, mean: g.relativeRewardPerEntity.mean, ci95: g.relativeRewardPerEntity.ci95, seeds: g.relativeRewardPerEntity.perSeed.length })),
     );
+    const hasFl = await rows(c, `SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND table_name = 'fl_rounds'`);
+    const flRounds = Number(hasFl[0][0]) > 0 ? flRoundBands(await rows(c, FL_ROUNDS_QUERY)) : [];
     const cv = manifest.codeVersion;
     const workload = (manifest.workload ?? {}) as { mode?: string; calibration?: { path?: string } | null };
     const cmp = manifest.kind === 'compare' ? summaryJson : null;
@@ -184,6 +189,7 @@ export async function loadReportData(dir: string, manifest: Manifest, extra: { q
       apr,
       fairShare,
       assumptions: assumptionsFor(manifest.kind, String(workload.mode ?? 'surrogate')),
+      ...(flRounds.length ? { flRounds } : {}),
     };
   } finally {
     c.closeSync();

@@ -13,6 +13,7 @@ import { html, md } from './escape.js';
 import { formatEstimate, formatKpi, isHeadline } from '../experiments/kpis.js';
 import { changedOnSomeSeed } from '../experiments/compare.js';
 import { pct, times } from '../results/kpi.js';
+import { flFindings, flTables } from './fl.js';
 
 export type Table = { head: string[]; rows: string[][]; align: ('l' | 'r')[] };
 
@@ -130,6 +131,10 @@ export function writeReport(out: string, d: ReportData, charts: Chart[], assumpt
   writeChartFiles(charts, write);
   const t = headline(d);
   const f = findings(d);
+  // FL Alliance (docs/fl-alliance.md#kpis): only runs with FL tasks have these.
+  const flCells = d.cells.map((c) => ({ cell: c.cell, label: c.label, fl: c.summary.fl }));
+  const flT = flTables(d.flRounds ?? [], flCells);
+  const flF = flFindings(flCells);
   const a = assumptionTexts(d.assumptions, assumptionsMd);
   const cmd = d.command ?? '(not recorded: the run directory predates recorded commands)';
   const reportCmd = d.reportCommand ?? 'flock-lab report <run dir>';
@@ -144,6 +149,7 @@ export function writeReport(out: string, d: ReportData, charts: Chart[], assumpt
     htmlTable(t),
     ...(d.comparison?.notes ?? []).map((n) => `<p>${html(n)}</p>`),
     f.length ? `<ul>${f.map((x) => `<li>${html(x)}</li>`).join('')}</ul>` : '',
+    ...(flT.length ? [`<h2 id="fl">FL Alliance</h2>`, ...flT.map(htmlTable), flF.length ? `<ul>${flF.map((x) => `<li>${html(x)}</li>`).join('')}</ul>` : ''] : []),
     `<h2 id="charts">Charts</h2>`,
     ...charts.map(
       (c) =>
@@ -181,6 +187,7 @@ export function writeReport(out: string, d: ReportData, charts: Chart[], assumpt
     ...(d.comparison?.notes ?? []).map((n) => md(n) + '\n'),
     ...f.map((x) => `- ${md(x)}`),
     '',
+    ...(flT.length ? ['## FL Alliance', '', ...flT.flatMap((t) => [mdTable(t), '']), ...flF.map((x) => `- ${md(x)}`), ''] : []),
     '## Charts',
     '',
     ...charts.flatMap((c) => [`### ${md(c.title)}`, '', `![${md(c.alt)}](${c.id}.png)`, '', `*${md(c.caption)}* [Data (CSV)](${c.id}.csv)`, '']),
