@@ -4,14 +4,15 @@
  * study on any number of workers, resume, and bad input as exit 2 naming the field. Small on
  * purpose: the 7-day test network of test/fixtures/attack-small.ts and a handful of evaluations.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { FAMILIES } from '../sim/attacks/families.js';
 import { fileEvaluator } from '../sim/attacks/evaluate.js';
 import { runAttack } from '../sim/attacks/attack.js';
 import { InProcessExecutor } from '../sim/experiments/executor.js';
+import { attackCommand } from '../sim/cli/attack.js';
 import { ROOT, runCli, tempDirs } from './support/cli.js';
 
 const FIXTURE = join(ROOT, 'test/fixtures/attack-small.ts');
@@ -110,18 +111,29 @@ describe('flock-lab attack', () => {
     expect(run.code, run.err).toBe(0);
   }, 240_000);
 
-  it('refuses bad input with exit 2, naming the field, before anything runs', () => {
+  it('refuses bad input with exit 2, naming the field, before anything runs', async () => {
     const d = temp('attack-bad-');
-    for (const [extra, field] of [
-      [['--family', 'bogus'], '--family'],
-      [['--family', 'sybil', '--budget', '0'], '--budget'],
-      [['--family', 'sybil', '--share', '0.9'], '--share'],
-      [['--family', 'sybil', '--set', 'params.bogus=1'], 'params.bogus'],
-    ] as const) {
-      const r = runCli(['attack', FIXTURE, ...extra, '--out', join(d, 'x')], { timeout: 60_000 });
-      expect(r.code, r.err).toBe(2);
-      expect(r.err).toContain(field);
+    const flags = { budget: '24', seeds: '4', freshSeeds: '8', share: '0.3', set: [] as string[], progress: false, out: join(d, 'x') };
+    const errors: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((s) => (errors.push(String(s)), true));
+    try {
+      const cases: [Record<string, unknown>, string][] = [
+        [{ family: 'bogus' }, '--family'],
+        [{ family: 'sybil', budget: '0' }, '--budget'],
+        [{ family: 'sybil', share: '0.9' }, '--share'],
+        [{ family: 'sybil', seeds: '1' }, '--seeds'],
+        [{ family: 'sybil', set: ['params.bogus=1'] }, 'params.bogus'],
+      ];
+      for (const [extra, field] of cases) {
+        errors.length = 0;
+        expect(await attackCommand(FIXTURE, { ...flags, ...extra } as Parameters<typeof attackCommand>[1])).toBe(2);
+        expect(errors.join('')).toContain(field);
+      }
+    } finally {
+      spy.mockRestore();
     }
+    expect(existsSync(join(d, 'x'))).toBe(false);
+    // And through the CLI as a user meets it.
     const none = runCli(['attack', FIXTURE, '--out', join(d, 'y')]);
     expect(none.code).toBe(2);
     expect(none.err).toContain('--family');
