@@ -3,12 +3,13 @@
  * every holder and delegator (docs/architecture.md#incremental-checks). A sum lives in the map (or list)
  * whose values it adds up and is updated on every write to it: the journal's writes, its reverts
  * and any direct write, so a test that breaks a ledger by writing a balance behind the contracts'
- * back still moves the sum and the check still fires.
+ * back still moves the sum and the check still fires. (ERC-20 transfers, mints and burns, the
+ * hottest writes, store with `Journal.msetQuiet` and move `SumMap.total` themselves: evm/erc20.ts.)
  *
  * What a sum cannot see is a field written inside a value already stored (a record mutated in
  * place). The maps and lists that carry sums store fresh values on every write (the contracts write
  * `{ ...old, field }` records), and the full rescan every 7 simulated days compares each sum with
- * its recomputation (`runningSumDrift` in ../invariants.ts) and fails loudly if one drifted.
+ * its recomputation (`checkInvariants` in ../invariants.ts, `bookkeeping:<sum>`) and fails loudly if one drifted.
  */
 
 /** A Map of bigint amounts that keeps Σ values and how many are negative (which no uint256 is). */
