@@ -4,7 +4,7 @@
  * zero, every behaviour's proposal and vote, round-level invariants, the scenario's checks, the
  * store round trip, and that a scenario without `flTasks` records nothing of FL.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -195,5 +195,33 @@ describe('FL rounds in a run (surrogate workload)', () => {
     expect(bad({ arenaTask: 3 })).toThrow(/flTasks\.0\.arenaTask: there is no tasks\[3\]/);
     expect(bad({ poisonMode: 'nope' })).toThrow(ScenarioError);
     expect(bad({ mix: { honest: 0.5 } })).toThrow(/flTasks\.0\.mix/);
+  });
+});
+
+describe('FL scenarios through the loader', () => {
+  it('--set reaches inside an flTasks entry, and a list index past the end is refused naming the key', () => {
+    const s = validateScenario({ ...base, flTasks: [flTask] }, 'x.json', ['flTasks.0.skew=0.6', 'flTasks.0.mix={"honest":0.75,"poisoner":0.25}']);
+    expect(s.flTasks![0].skew).toBe(0.6);
+    expect(s.flTasks![0].mix).toEqual({ honest: 0.75, poisoner: 0.25 });
+    expect(() => validateScenario({ ...base, flTasks: [flTask] }, 'x.json', ['flTasks.3.skew=0.6'])).toThrow(/flTasks\.3\.skew/);
+  });
+
+  it('the surrogate reads a calibration file, and a bad one is an error naming the file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fl-cal-'));
+    try {
+      const file = join(dir, 'cal.json');
+      const fit = { start: 2, floor: 1, honestGain: 0.5, honestSd: 0, labelFlipSlope: 0, labelFlipIntercept: 0, signFlipHarm: 1, evalNoise: 0, samples: 100 };
+      writeFileSync(file, JSON.stringify({ format: 'flock-lab-fl-calibration/1', scenario: 't', createdWith: {}, fit, measured: {} }));
+      const s = ScenarioSchema.parse({ ...base, flTasks: [{ ...flTask, mix: { honest: 1 }, calibration: file }] });
+      const out = runSimulation(s, { seed: 1, run: 0 });
+      // Noise-free honest rounds: every round accepted, each closing half the gap to the floor.
+      expect(out.flRounds!.map((r) => r.accepted)).toEqual([true, true, true, true, true, true]);
+      expect(out.flRounds![0].quality).toBeCloseTo(1.5, 12);
+      expect(out.flRounds![5].quality).toBeCloseTo(1 + 0.5 ** 6, 12);
+      writeFileSync(file, '{"format":"nope"}');
+      expect(() => runSimulation(s, { seed: 1, run: 0 })).toThrow(/cal\.json: not an FL calibration/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -106,3 +106,41 @@ describe('a poisoned round on the FL task stand-in, decided by stake', () => {
     expect(r.accepted).toBe(true);
   });
 });
+
+describe('an FL task linked to an AI Arena task', () => {
+  it('starts from the AI Arena task\'s best model where the workload can give one, else from the base model', async () => {
+    const { ScenarioSchema } = await import('../sim/scenario/schema.js');
+    const { createWorkload } = await import('../sim/workloads/factory.js');
+    const { runSimulation } = await import('../sim/run/simulation.js');
+    const s = ScenarioSchema.parse({
+      name: 'fl-arena',
+      days: 2,
+      seeds: [1],
+      workload: { mode: 'real', task: 'tabular', shardSize: { min: 300, max: 300 }, evalSize: 300, epochs: 1, width: 16 },
+      tasks: [{ startDay: 0, durationDays: 2, type: 'tabular' }],
+      populations: { nodes: { count: 2 }, validators: { count: 1 } },
+      flTasks: [
+        { startDay: 1, rounds: 2, nodes: 4, proposers: 2, voters: 2, workload: 'real', arenaTask: 0, heldOutSize: 500 },
+        { startDay: 1, rounds: 2, nodes: 4, proposers: 2, voters: 2, workload: 'real', heldOutSize: 500 },
+      ],
+    });
+    const out = runSimulation(s, { seed: 1, run: 0, workload: await createWorkload(s, 1, 0) });
+    const [linked, plain] = out.fl!.tasks;
+    expect(linked.startFrom).toMatch(/^AI Arena task 1: best model [0-9a-f]{12} \(node-/);
+    expect(plain.startFrom).toBe('base model');
+    expect(linked.startQuality).not.toBe(plain.startQuality);
+    expect(out.flRounds).toHaveLength(4);
+  }, 60_000);
+});
+
+describe('FL surrogate calibration (flock-lab calibrate --fl)', () => {
+  it('fits the surrogate to a few real rounds: a floor below the start, a positive honest gain, sign flips that harm', async () => {
+    const { calibrateFl } = await import('../sim/workloads/real/flCalibrate.js');
+    const cal = calibrateFl({ ...cfg, nodes: 6, proposers: 2, voters: 2 }, { rounds: 4, seed: 1, scenario: 't' });
+    expect(cal.fit.floor).toBeLessThan(cal.fit.start);
+    expect(cal.fit.honestGain).toBeGreaterThan(0);
+    expect(cal.fit.signFlipHarm).toBeGreaterThan(0);
+    expect(cal.fit.evalNoise).toBeGreaterThan(0);
+    expect((cal.measured.honest as unknown[]).length).toBe(4);
+  }, 60_000);
+});

@@ -5,7 +5,7 @@
  * counts; a voter measures the aggregate against the global model on its own test split; the true
  * quality is the mean cross-entropy on a held-out set no member sees (analysis only).
  *
- * Streams: data `fl:<index>/data:<member>` keyed by the task's dataSeed (a node's data is the same
+ * Streams: the held-out set `fl:<index>/held-out` and data `fl:<index>/data:<member>`, keyed by the task's dataSeed (a node's data is the same
  * in every run seed), training `fl:<index>/train:<member>` keyed by (seed, cell); the base model
  * `fl:<index>/base` by dataSeed, so every seed starts from the same model.
  */
@@ -39,8 +39,9 @@ export class RealFlWorkload implements FlTaskWorkload {
   constructor(readonly req: FlWorkloadRequest) {
     const c = req.cfg;
     useBackend(c.backend);
-    this.task = new TabularTask({ dataSeed: c.dataSeed, evalSize: c.heldOutSize, context: 1 });
-    this.heldOut = this.task.evalSets.A as TabularExamples;
+    // The task's own evaluation sets are AI Arena's validators' (A and B); the FL held-out set has its own stream, so nobody holds it.
+    this.task = new TabularTask({ dataSeed: c.dataSeed, evalSize: 1, context: 1 });
+    this.heldOut = this.task.teacher.sample(stream(c.dataSeed, 0, `fl:${req.index}/held-out`), c.heldOutSize);
     const start = req.start?.model as Mlp | undefined;
     if (start && start.spec.inputDim === this.task.inputDim && start.spec.classes === this.task.classes) {
       this.global = cloneMlp(start);
