@@ -295,11 +295,3 @@ export function runningSumPairs(d: Deployment): SumPair[] {
   if (d.exchange) pair('Exchange.openLocked', d.exchange.openLocked.total, exchangeLocked(d));
   return out;
 }
-
-/** The first running sum that differs from its recomputation, as a violation (`bookkeeping:<sum>`). */
-export function runningSumDrift(d: Deployment): Violation | null {
-  for (const p of runningSumPairs(d)) {
-    if (p.running !== p.rescan) return { check: `bookkeeping:${p.name}`, details: { running: p.running.toString(), rescan: p.rescan.toString() } };
-  }
-  return null;
-}
