@@ -56,3 +56,35 @@ export class StudyThreads implements Executor {
     if (p) await p.destroy();
   }
 }
+
+/**
+ * An executor made afresh for every batch and closed after it: how a study uses an executor built
+ * for one experiment, such as the BullMQ queue (sim/experiments/queue.ts), whose connections
+ * belong to one `run`.
+ */
+export class PerBatch implements Executor {
+  readonly name: string;
+  constructor(private readonly make: () => Executor) {
+    this.name = make().name;
+  }
+
+  async prepare(): Promise<void> {
+    const ex = this.make();
+    try {
+      await ex.prepare?.();
+    } finally {
+      await ex.close();
+    }
+  }
+
+  async run(jobs: JobSpec[], hooks: RunHooks): Promise<void> {
+    const ex = this.make();
+    try {
+      await ex.run(jobs, hooks);
+    } finally {
+      await ex.close();
+    }
+  }
+
+  async close(): Promise<void> {}
+}

@@ -9,7 +9,9 @@ import { ScenarioError, type Override } from '../scenario/load.js';
 import { loadScenario } from '../scenario/load.js';
 import { InProcessExecutor } from '../experiments/executor.js';
 import { defaultWorkers } from '../experiments/pool.js';
-import { StudyThreads } from '../attacks/threads.js';
+import { PerBatch, StudyThreads } from '../attacks/threads.js';
+import { QueueExecutor } from '../experiments/queue.js';
+import type { Executor } from '../experiments/executor.js';
 import { FAMILIES, FAMILY_NAMES, SHARE_GRID } from '../attacks/families.js';
 import { plannedEvaluations, type AttackPlan, type AttackProgress, type FamilyResult } from '../attacks/attack.js';
 import { runStudy } from '../attacks/study.js';
@@ -27,6 +29,8 @@ interface AttackFlags {
   days?: string;
   set: string[];
   workers?: string;
+  queue?: string;
+  queueName?: string;
   out?: string;
   resume?: string;
   question?: string;
@@ -114,6 +118,7 @@ export async function attackCommand(file: string, f: AttackFlags): Promise<numbe
     const share = Number(f.share);
     if (!(share > 0 && share <= 0.5)) throw bad('--share', `expected a coalition share in (0, 0.5], got "${f.share}"`);
     if (f.out !== undefined && f.resume !== undefined && f.out !== f.resume) throw bad('--out/--resume', '--resume names the directory to finish; leave out --out');
+    if (f.workers !== undefined && f.queue !== undefined) throw bad('--workers/--queue', 'use one: --workers runs here, --queue runs on BullMQ workers');
     const workers = f.workers === undefined ? defaultWorkers() : int('--workers', f.workers, 0);
     const interval = progressIntervalMs(f.progressInterval);
     if (typeof interval === 'string') throw bad('--progress-interval', interval);
@@ -130,6 +135,11 @@ export async function attackCommand(file: string, f: AttackFlags): Promise<numbe
     if (f.notes !== undefined) meta.notes = readNotes(f.notes);
     const out = f.resume ?? f.out ?? `runs/${base.scenario.name}-attack-${new Date().toISOString().replace(/[:.]/g, '-')}`;
     const total = plan.families.reduce((a, fam) => a + plannedEvaluations(fam, plan), 0);
+    // A queue's connections belong to one batch; threads stay up for the whole study.
+    const queueUrl = f.queue;
+    const executor: Executor =
+      queueUrl !== undefined ? new PerBatch(() => new QueueExecutor({ url: queueUrl, queueName: f.queueName })) : workers === 0 ? new InProcessExecutor() : new StudyThreads(workers);
+    await executor.prepare?.();
     const view = new Progress(total, f.progress, interval);
     let dir: string | null = null;
     const onSignal = (sig: NodeJS.Signals) => {
@@ -146,8 +156,8 @@ export async function attackCommand(file: string, f: AttackFlags): Promise<numbe
         file,
         sets,
         plan,
-        executor: workers === 0 ? new InProcessExecutor() : new StudyThreads(workers),
-        executorName: workers === 0 ? 'in-process' : `${workers} worker thread${workers === 1 ? '' : 's'}`,
+        executor,
+        executorName: executor.name,
         out,
         resume: f.resume !== undefined,
         meta,
@@ -196,6 +206,8 @@ export function registerAttack(program: Command): void {
     .option('--days <d>', 'override the number of simulated days')
     .option('--set <key=value>', 'override a scenario field by path (repeatable), as run takes it', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--workers <w>', 'worker threads (default: one per core; 0 runs in this process); the result is the same for any count')
+    .option('--queue <url>', 'run the evaluations on BullMQ workers instead (`flock-lab worker --queue <url>` on any machine), e.g. redis://127.0.0.1:6379')
+    .option('--queue-name <name>', 'with --queue: the BullMQ queue (workers must use the same --queue-name)', 'flock-lab')
     .option('--out <dir>', 'run directory (default runs/<name>-attack-<timestamp>); must not exist')
     .option('--resume <dir>', 'finish the directory of an interrupted run of this same command')
     .option('--question <text>', 'the question the study answers (kept in the manifest; `flock-lab report` opens with it)')
