@@ -48,14 +48,14 @@ export type FlCalibration = z.infer<typeof FlCalibrationSchema>;
  * its tabular task, seed 1), rounded to 4 decimals; scenarios/calibration/fl-alliance-fl.json holds that run.
  */
 export const BUILTIN_FL_FIT: FlFit = {
-  start: 1.5508,
-  floor: 0.83,
-  honestGain: 0.5585,
-  honestSd: 0.5125,
-  labelFlipSlope: -0.2701,
-  labelFlipIntercept: 0.2123,
-  signFlipHarm: 3.4322,
-  evalNoise: 0.2929,
+  start: 1.5485,
+  floor: 0.8504,
+  honestGain: 0.5597,
+  honestSd: 0.4353,
+  labelFlipSlope: -0.242,
+  labelFlipIntercept: 0.1779,
+  signFlipHarm: 3.5126,
+  evalNoise: 0.2819,
   samples: 447.6458,
 };
 
