@@ -85,7 +85,11 @@ export class Watcher implements AgentBase {
   claimedGross = 0n;
   calls = 0;
 
-  constructor(readonly name: string) {}
+  constructor(
+    readonly name: string,
+    /** Its cost per slash call in whole FLOCK (`slashCost`, standing for gas). */
+    readonly costPerCall: number,
+  ) {}
 
   get entity(): string {
     return this.name;

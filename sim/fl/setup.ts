@@ -51,7 +51,7 @@ export function setupFl(ctx: SimContext, s: Scenario): FlRun {
       const name = `fl${i}-n${String(k + 1).padStart(pad, '0')}`;
       return new FlNode(name, b as FlBehaviour, ctx.rng(`agent:${name}`));
     });
-    const watchers = Array.from({ length: cfg.watchers }, (_, k) => new Watcher(`fl${i}-w${k + 1}`));
+    const watchers = Array.from({ length: cfg.watchers }, (_, k) => new Watcher(`fl${i}-w${k + 1}`, cfg.slashCost));
     const factory: FlWorkloadFactory = cfg.workload === 'real' ? realFlFactory() : (req) => new SurrogateFlWorkload(req);
     const run = new FlTaskRun({ ctx, cfg, index: i, nodes, watchers, workloadFactory: factory, startModel: () => arenaModel(ctx, s, cfg.arenaTask), rows, onSkippedSlash: () => skipped++ });
     run.schedule();
@@ -75,7 +75,7 @@ export function setupFl(ctx: SimContext, s: Scenario): FlRun {
     const fl: FlRunSummary = {
       tasks: runs.map((r) => r.outcome()),
       behaviours: Object.fromEntries(Object.entries(behaviours).sort(([a], [b]) => (a < b ? -1 : 1))),
-      watchers: watchersAll.map((w) => ({ name: w.name, calls: w.calls, collected: Number(w.claimedGross) / TOKENS, cost: w.calls * (s.flTasks?.[Number(w.name.slice(2, w.name.indexOf('-')))]?.slashCost ?? 0) })),
+      watchers: watchersAll.map((w) => ({ name: w.name, calls: w.calls, collected: Number(w.claimedGross) / TOKENS, cost: w.calls * w.costPerCall })),
       slashesSkipped: skipped,
     };
     const flRounds = [...rows].sort((a, b) => a.task - b.task || a.round - b.round);
