@@ -8,7 +8,9 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it, vi } from 'vitest';
-import { FAMILIES } from '../sim/attacks/families.js';
+import { FAMILIES, SHARE_GRID } from '../sim/attacks/families.js';
+import { runStudy } from '../sim/attacks/study.js';
+import { codeId } from '../sim/experiments/job.js';
 import { fileEvaluator } from '../sim/attacks/evaluate.js';
 import { runAttack } from '../sim/attacks/attack.js';
 import { InProcessExecutor } from '../sim/experiments/executor.js';
@@ -69,21 +71,30 @@ describe('flock-lab attack', () => {
     expect(s.families.map((f: { family: string }) => f.family)).toEqual(['collusion', 'lazy']);
     expect(s.families[0].grid.map((g: { share: number }) => g.share)).toEqual([0.05, 0.1, 0.2, 0.3, 0.4, 0.5]);
     expect(a.out).toMatch(/minimum profitable coalition share/);
-    // An interrupted study: a partial manifest, the store missing its later evaluations.
+    // Fresh seeds are seeds the search never used.
+    expect(s.plan.seeds).toEqual([1, 2]);
+    expect(s.plan.freshSeeds).toEqual([3, 4]);
+    expect(s.families[0].best.freshGain.n).toBe(2);
+    // An interrupted study: a partial manifest, the store missing its later evaluations. Resumed in
+    // this process (whose code id the manifest is given: a shared working tree may change between
+    // two CLI starts), as the CLI's --resume does.
     const dir = join(d, 'w0');
     const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
-    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...m, status: 'partial' }));
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...m, status: 'partial', code: codeId() }));
     rmSync(join(dir, 'summary.json'));
     const db = await DuckDBInstance.create(join(dir, 'attack.duckdb'));
     const c = await db.connect();
     await c.run("DELETE FROM attack_evals WHERE family = 'lazy' OR phase LIKE 'grid%'");
     c.closeSync();
     db.closeSync();
-    const r = runCli([...args(dir, 0).filter((x, i, all) => x !== '--out' && all[i - 1] !== '--out'), '--resume', dir], { timeout: 120_000 });
-    expect(r.code, r.err).toBe(0);
-    expect(r.err).toMatch(/resuming: \d+ stored/);
+    let stored = -1;
+    const plan = { families: [FAMILIES.collusion, FAMILIES.lazy], share: 0.3, budget: 3, gridBudget: 1, grid: SHARE_GRID, seeds: [1, 2], freshSeeds: [3, 4] };
+    await runStudy({ file: FIXTURE, sets: [{ set: 'days=2', via: '--days 2' }], plan, executor: new InProcessExecutor(), executorName: 'in-process', out: dir, resume: true, onDirectory: (_d, n) => (stored = n) });
+    expect(stored).toBeGreaterThan(0);
     expect(summary('w0')).toBe(first);
     expect(await rows(dir)).toBe(firstRows);
+    // Another plan is refused, naming the difference.
+    await expect(runStudy({ file: FIXTURE, sets: [{ set: 'days=2', via: '--days 2' }], plan: { ...plan, share: 0.2 }, executor: new InProcessExecutor(), executorName: 'in-process', out: dir, resume: true })).rejects.toThrow(/share/);
     // Two worker threads: the same study.
     const b = runCli(args(join(d, 'w2'), 2), { timeout: 120_000 });
     expect(b.code, b.err).toBe(0);
@@ -99,10 +110,6 @@ describe('flock-lab attack', () => {
       expect(readFileSync(join(d, 'report', `${c}.csv`), 'utf8').split('\n').length).toBeGreaterThan(2);
       expect(readFileSync(join(d, 'report', 'index.html'), 'utf8')).toContain(`id="${c}"`);
     }
-    // Another plan is refused, naming the difference.
-    const other = runCli([...args(dir, 0).filter((x, i, all) => x !== '--out' && all[i - 1] !== '--out'), '--resume', dir, '--share', '0.2'], { timeout: 60_000 });
-    expect(other.code).toBe(2);
-    expect(other.err).toMatch(/share/);
     // The best strategy is a scenario `run` takes as it is.
     const best = join(d, 'w0', s.families[0].scenarioFile);
     const scen = JSON.parse(readFileSync(best, 'utf8'));
