@@ -107,6 +107,19 @@ describe('a poisoned round on the FL task stand-in, decided by stake', () => {
   });
 });
 
+describe('FL on the character language task', () => {
+  it('nodes hold topic-skewed text; an honest FedAvg round lowers the held-out loss per character', () => {
+    const lm = FlTaskSpec.parse({ workload: 'real', dataTask: 'lm-bpc', heldOutSize: 800, shardSize: { min: 1200, max: 1200 } });
+    const w = new RealFlWorkload({ cfg: lm, index: 0, seed: 1, cell: 0, members });
+    const before = w.quality();
+    const r = w.propose([{ member: 'a', kind: 'honest' }, { member: 'b', kind: 'honest' }], rng);
+    expect(r.samples[0]).toBe(Math.round(1200 * (1 - lm.localTestShare)));
+    expect(r.aggregateQuality).toBeLessThan(before - 0.2);
+    expect(w.improvement('c', rng)).toBeGreaterThan(0);
+    expect(w.dominantClasses('a')).not.toEqual(w.dominantClasses('b'));
+  });
+});
+
 describe('an FL task linked to an AI Arena task', () => {
   it('starts from the AI Arena task\'s best model where the workload can give one, else from the base model', async () => {
     const { ScenarioSchema } = await import('../sim/scenario/schema.js');

@@ -57,13 +57,17 @@ export const FL_TASK = {
     description: 'real: TensorFlow.js FedAvg rounds; surrogate: the calibrated update-quality → vote model',
     source: src('FL-workload'),
   }),
-  dataTask: withDefault(oneOf(['tabular']), 'tabular', { unit: 'enum', description: 'the real task type FL nodes train (the tabular task of sim/workloads/real/)', source: src('FL-workload') }),
+  dataTask: withDefault(oneOf(['tabular', 'lm-bpc']), 'tabular', {
+    unit: 'enum',
+    description: 'the real task FL nodes train: tabular classification, or the character language model (non-IID by topic words)',
+    source: src('FL-workload'),
+  }),
   backend: withDefault(oneOf(['wasm', 'cpu']), 'wasm', { unit: 'enum', description: 'TensorFlow.js backend of the real FL workload', source: 'project choice (ASSUMPTIONS.md W-backend)' }),
   width: withDefault(num({ int: true, min: 1 }), 32, { unit: 'count', description: 'hidden units of the FL model (MLP)', source: src('FL-model') }),
   localEpochs: withDefault(num({ gt: 0 }), 1, { unit: 'ratio', description: 'passes over its shard a proposer trains per round', source: src('FL-model') }),
   batchSize: withDefault(num({ int: true, min: 1 }), 32, { unit: 'count', description: 'local training batch size', source: src('FL-model') }),
   learningRate: withDefault(num({ gt: 0 }), 0.01, { unit: 'ratio', description: 'local Adam learning rate', source: src('FL-model') }),
-  shardSize: withDefault(minMax({ int: true, min: 10 }, { ordered: true }), { min: 300, max: 800 }, { unit: 'count', description: 'examples in a node’s private data, drawn uniformly per node', source: src('FL-data') }),
+  shardSize: withDefault(minMax({ int: true, min: 10 }, { ordered: true }), { min: 300, max: 800 }, { unit: 'count', description: 'examples in a node’s private data (rows, or characters for lm-bpc), drawn uniformly per node', source: src('FL-data') }),
   skew: withDefault(num({ min: 0, max: 1 }), 0.8, {
     unit: 'fraction',
     description: 'non-IID skew: share of a node’s examples from its two dominant classes (0.5 with 4 classes is IID)',
@@ -72,6 +76,7 @@ export const FL_TASK = {
   localTestShare: withDefault(num({ gt: 0, lt: 1 }), 0.25, { unit: 'fraction', description: 'share of a node’s data held out as its local test split', source: '[D] each participant splits its data into train and test (ASSUMPTIONS.md FL-data)' }),
   heldOutSize: withDefault(num({ int: true, min: 1 }), 2000, { unit: 'count', description: 'examples in the held-out set nobody sees (true global quality, analysis only)', source: src('FL-quality') }),
   dataSeed: withDefault(num({ int: true, min: 0 }), 0, { unit: 'seed', description: 'seeds the task’s data source and held-out set (the same for every run seed)', source: src('FL-data') }),
+  context: withDefault(num({ int: true, min: 1, max: 64 }), 8, { unit: 'count', description: 'characters of context (lm-bpc only)', source: 'project choice (ASSUMPTIONS.md W-lm)' }),
   calibration: optional(text({ minLength: 1 }), {
     unit: 'path',
     description: 'surrogate only: FL calibration JSON written by `flock-lab calibrate --fl`; none = the built-in fit',

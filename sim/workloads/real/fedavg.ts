@@ -6,7 +6,7 @@
  * updates (sign flip) and the non-IID shard of an FL node.
  */
 import type { RandomStream } from '../../engine/rng.js';
-import { TabularExamples, type Teacher } from './data.js';
+import { CharExamples, TabularExamples, type ExampleSet, type SyntheticLanguage, type Teacher } from './data.js';
 import type { Mlp } from './model.js';
 
 /** Σ n_i·w_i / Σ n_i per weight; models must share one spec; weights must be ≥ 0 with a positive sum. */
@@ -42,9 +42,40 @@ export function signFlip(global: Mlp, trained: Mlp, scale: number): Mlp {
   return { spec: { ...global.spec }, weights };
 }
 
-/** The same examples with every label y replaced by C − 1 − y (a label-flip poisoner's training data). */
-export function flipLabels(data: TabularExamples, classes: number): TabularExamples {
-  return new TabularExamples(data.features, data.labels.map((y) => classes - 1 - y), data.inputDim);
+/** The same examples with every label y replaced by C − 1 − y (a label-flip poisoner's training data); inputs shared. */
+export function flipLabels(data: ExampleSet, classes: number): ExampleSet {
+  return {
+    size: data.size,
+    inputDim: data.inputDim,
+    labels: data.labels.map((y) => classes - 1 - y),
+    targetBytes: data.targetBytes,
+    writeInputs: (idx, from, to, out) => data.writeInputs(idx, from, to, out),
+  };
+}
+
+/**
+ * A node's private non-IID text (docs/fl-alliance.md#data), for the language task: running text
+ * of the task's language in which a share `skew` of the sentences contain one of the node's
+ * `topics` words (drawn by its stream from the 40 most frequent) and the rest are any sentence;
+ * `size` characters, the last share `testShare` of them its local test text.
+ */
+export function nonIidText(language: SyntheticLanguage, rng: RandomStream, size: number, skew: number, testShare: number, context: number): { train: CharExamples; test: CharExamples; dominant: number[] } {
+  const topics = rng.shuffle(Array.from({ length: 40 }, (_, i) => i)).slice(0, 4).sort((a, b) => a - b);
+  const words = new Set(topics.map((i) => language.words[i]));
+  let text = '';
+  for (let attempt = 0; attempt < 200 && text.length < size + 2 * context; attempt++) {
+    for (const sentence of language.generate(rng, 4 * size).split(/(?<=[.] |[.]\n)/)) {
+      const onTopic = sentence.split(/[ ,.\n]+/).some((w) => words.has(w));
+      if (onTopic ? rng.next() < skew : rng.next() < 1 - skew) text += sentence;
+      if (text.length >= size + 2 * context) break;
+    }
+  }
+  const cut = Math.round(size * (1 - testShare));
+  return {
+    train: CharExamples.fromText(text.slice(0, cut + context), context),
+    test: CharExamples.fromText(text.slice(cut, size + context), context),
+    dominant: topics,
+  };
 }
 
 /**

@@ -12,21 +12,21 @@
 import { stream, type RandomStream } from '../../engine/rng.js';
 import type { FlProposal, FlRoundModels, FlTaskWorkload, FlWorkloadRequest } from '../flTypes.js';
 import { useBackend, backendInfo } from './backend.js';
-import type { TabularExamples } from './data.js';
-import { fedAvg, flipLabels, nonIidShard, signFlip } from './fedavg.js';
+import { CharExamples, type ExampleSet } from './data.js';
+import { fedAvg, flipLabels, nonIidShard, nonIidText, signFlip } from './fedavg.js';
 import { cloneMlp, evaluateMlp, initMlp, trainMlp, type Mlp } from './model.js';
-import { TabularTask } from './tasks.js';
+import { LanguageTask, TabularTask } from './tasks.js';
 
 interface MemberData {
-  train: TabularExamples;
-  test: TabularExamples;
+  train: ExampleSet;
+  test: ExampleSet;
   dominant: number[];
 }
 
 export class RealFlWorkload implements FlTaskWorkload {
   readonly mode = 'real' as const;
-  private readonly task: TabularTask;
-  private readonly heldOut: TabularExamples;
+  private readonly task: TabularTask | LanguageTask;
+  private readonly heldOut: ExampleSet;
   private global: Mlp;
   private version = 0;
   private pending: Mlp | null = null;
@@ -40,8 +40,16 @@ export class RealFlWorkload implements FlTaskWorkload {
     const c = req.cfg;
     useBackend(c.backend);
     // The task's own evaluation sets are AI Arena's validators' (A and B); the FL held-out set has its own stream, so nobody holds it.
-    this.task = new TabularTask({ dataSeed: c.dataSeed, evalSize: 1, context: 1 });
-    this.heldOut = this.task.teacher.sample(stream(c.dataSeed, 0, `fl:${req.index}/held-out`), c.heldOutSize);
+    const held = stream(c.dataSeed, 0, `fl:${req.index}/held-out`);
+    if (c.dataTask === 'lm-bpc') {
+      const t = new LanguageTask({ dataSeed: c.dataSeed, evalSize: 1, context: c.context });
+      this.task = t;
+      this.heldOut = CharExamples.fromText(t.language.generate(held, c.heldOutSize + c.context), c.context);
+    } else {
+      const t = new TabularTask({ dataSeed: c.dataSeed, evalSize: 1, context: 1 });
+      this.task = t;
+      this.heldOut = t.teacher.sample(held, c.heldOutSize);
+    }
     const start = req.start?.model as Mlp | undefined;
     if (start && start.spec.inputDim === this.task.inputDim && start.spec.classes === this.task.classes) {
       this.global = cloneMlp(start);
@@ -58,13 +66,13 @@ export class RealFlWorkload implements FlTaskWorkload {
       const c = this.req.cfg;
       const rng = stream(c.dataSeed, 0, `fl:${this.req.index}/data:${name}`);
       const size = c.shardSize.min + Math.floor(rng.next() * (c.shardSize.max - c.shardSize.min + 1));
-      d = nonIidShard(this.task.teacher, rng, size, c.skew, c.localTestShare);
+      d = this.task instanceof LanguageTask ? nonIidText(this.task.language, rng, size, c.skew, c.localTestShare, c.context) : nonIidShard(this.task.teacher, rng, size, c.skew, c.localTestShare);
       this.data.set(name, d);
     }
     return d;
   }
 
-  private meanLoss(m: Mlp, set: TabularExamples): number {
+  private meanLoss(m: Mlp, set: ExampleSet): number {
     this.counters.evaluations++;
     const t = evaluateMlp(m, set);
     return t.tokens ? t.nats / t.tokens : NaN;
@@ -128,7 +136,7 @@ export class RealFlWorkload implements FlTaskWorkload {
     const c = this.req.cfg;
     return {
       mode: 'real',
-      task: 'tabular',
+      task: c.dataTask,
       model: `MLP ${this.task.inputDim}→${this.global.spec.width}→${this.task.classes}`,
       startFrom: this.startFrom,
       aggregation: 'FedAvg by sample counts (docs/fl-alliance.md#fedavg)',
