@@ -47,6 +47,24 @@ describe('the known weakness: collusion against the stake-weighted mean', () => 
   }, 60_000);
 });
 
+describe('delegation herding', () => {
+  it('puts the herding delegators in the coalition, with their stake, and herds only to colluding validators', async () => {
+    const evaluator = fileEvaluator({ file: FIXTURE, sets: [{ set: 'days=2', via: '--days 2' }], executor: new InProcessExecutor() });
+    const [e] = await evaluator.evaluate([{ family: FAMILIES.herding, share: 0.3, point: {} }], [1, 2]);
+    // 3 of 10 validators and 6 of 20 delegators.
+    expect(e.coalition).toBe(9);
+    expect(e.stakeShare).toBeGreaterThan(0);
+    expect(Number.isFinite(e.gain.mean)).toBe(true);
+    // At 5 % of 6 validators no validator colludes (0.3 rounds to none), so nobody herds either.
+    const [none] = await fileEvaluator({ file: FIXTURE, sets: [{ set: 'days=2', via: '--days 2' }, { set: 'populations.validators.count=6', via: 'test' }], executor: new InProcessExecutor() }).evaluate(
+      [{ family: FAMILIES.herding, share: 0.05, point: {} }],
+      [1, 2],
+    );
+    expect(none.coalition).toBe(0);
+    expect(Number.isNaN(none.gain.mean)).toBe(true);
+  }, 60_000);
+});
+
 describe('flock-lab attack', () => {
   const args = (out: string, workers: number, extra: string[] = []) => [
     'attack', FIXTURE, '--family', 'collusion,lazy', '--budget', '3', '--grid-budget', '1', '--seeds', '2', '--fresh-seeds', '2', '--days', '2', '--workers', String(workers), '--no-progress', '--out', out, ...extra,

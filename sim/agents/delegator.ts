@@ -18,6 +18,8 @@ export interface DelegatorSpec {
   stake: bigint;
   claimEveryDays: number;
   rebalanceThreshold: number;
+  /** A herding delegator: the owner of the pool it delegates to, whatever the yield, and never leaves (ASSUMPTIONS.md A-herding). */
+  herdTo?: string;
 }
 
 /** What delegators can observe about pools (the front end's eAPY and σ). */
@@ -66,7 +68,7 @@ const V1_UNDELEGATE_LOCK = 86_400n;
 
 export class Delegator implements AgentBase {
   readonly role = 'delegator' as const;
-  readonly behaviour = 'delegator';
+  readonly behaviour: 'delegator' | 'herding';
   readonly name: string;
   readonly entity: string;
   claimedGross = 0n;
@@ -81,6 +83,7 @@ export class Delegator implements AgentBase {
   ) {
     this.name = spec.name;
     this.entity = spec.name;
+    this.behaviour = spec.herdTo === undefined ? 'delegator' : 'herding';
     this.rng = ctx.rng(`agent:${spec.name}`);
   }
 
@@ -128,6 +131,10 @@ export class Delegator implements AgentBase {
 
   private choose(): void {
     if (this.pool) return; // already delegating (an adopted genesis delegation)
+    if (this.spec.herdTo !== undefined) {
+      const owner = this.spec.herdTo;
+      return this.delegateTo(this.ctx.chain.read(() => this.ctx.chain.d.poolManager.getMiniPool(owner, owner)));
+    }
     const b = this.best(null);
     if (b) this.delegateTo(b.pool);
   }
@@ -168,6 +175,7 @@ export class Delegator implements AgentBase {
     const day = Math.floor((this.ctx.env.now - this.ctx.start) / DAY);
     if (day % this.spec.claimEveryDays === 0) this.claim();
     if (!this.pool) return this.choose();
+    if (this.spec.herdTo !== undefined) return; // a herder stays whatever the yield
     const current = this.pool;
     const sigmaRose = this.market.sigma(current) >= this.joinedSigma + SIGMA_REACTION;
     const here = this.market.eApy(current, 0n);

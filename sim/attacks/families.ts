@@ -41,7 +41,7 @@ export interface AttackFamily {
 }
 
 /** The overrides that make every node and validator honest: the same stake played honestly. */
-export const HONEST_OVERRIDES: readonly string[] = ['populations.nodes.mix={"honest":1}', 'populations.validators.mix={"honest":1}'];
+export const HONEST_OVERRIDES: readonly string[] = ['populations.nodes.mix={"honest":1}', 'populations.validators.mix={"honest":1}', 'populations.delegators.herding=0'];
 
 const mix = (role: 'nodes' | 'validators', share: number, behaviour: string) =>
   `populations.${role}.mix=${JSON.stringify(share >= 1 ? { [behaviour]: 1 } : { honest: round(1 - share), [behaviour]: round(share) })}`;
@@ -97,7 +97,24 @@ const lazy: AttackFamily = {
   words: (share) => `${pct(share)} of the validators report a random plausible score for every submission instead of evaluating it`,
 };
 
-export const FAMILIES: Record<string, AttackFamily> = { sybil, collusion, lazy };
+/**
+ * herding: `share` of the delegators delegate their whole stake to the pools of the coalition's
+ * validators (`share` of the validators, round-robin) and never move, whatever the yield
+ * (ASSUMPTIONS.md A-herding). The coalition's validators score honestly: they are marked
+ * `colluding` only so the herders know them, with no bias. The flood raises those validators'
+ * effective stake own + ε·delegated (docs/model.md#consensus): their consensus weight, their
+ * chance to be assigned work and their weight in the validator split.
+ */
+const herding: AttackFamily = {
+  name: 'herding',
+  summary: 'delegators flood the pools of the coalition’s validators, whatever the yield',
+  continuous: [],
+  discrete: [],
+  overrides: (share) => ['populations.nodes.mix={"honest":1}', mix('validators', share, 'colluding'), 'workload.collusionBias=0', `populations.delegators.herding=${round(share)}`],
+  words: (share) => `${pct(share)} of the delegators delegate to the pools of the coalition’s validators (${pct(share)} of the validators, scoring honestly) and never move, whatever the yield`,
+};
+
+export const FAMILIES: Record<string, AttackFamily> = { sybil, collusion, lazy, herding };
 export const FAMILY_NAMES = Object.keys(FAMILIES);
 
 /** The grid of coalition shares for the minimum profitable share (no interpolation between them). */

@@ -3,7 +3,7 @@
  * A-honest-stake). On one seed, the attack run and the honest run draw the same agents, stakes,
  * skills and arrivals (common random numbers, docs/simulation.md#comparing-rule-sets): an
  * entity's draws come from streams named after it, whatever its behaviour. The coalition is every
- * node and validator entity the attack run shows as non-honest; its return is its reward per unit
+ * node, validator and delegator entity the attack run shows as not playing as the rules expect; its return is its reward per unit
  * of its mean daily stake, annualised; the gain is that return minus the same entities' return in
  * the honest run, in APR points.
  */
@@ -17,26 +17,31 @@ export interface CoalitionOutcome {
   honestReturn: number;
   /** attackReturn − honestReturn (APR points as a fraction: 0.05 = +5 points); NaN with no coalition. */
   gain: number;
-  /** The coalition's mean daily stake as a share of all node and validator stake, in the honest run. */
+  /** The coalition's mean daily stake as a share of all node and validator stake (and delegator stake, when it has delegators), in the honest run. */
   stakeShare: number;
 }
 
 const ROLES = new Set(['node', 'validator']);
+/** What each role's agents are called when they play as the rules expect. */
+const PLAIN: Record<string, string> = { node: 'honest', validator: 'honest', delegator: 'delegator' };
 
-/** The coalition of an attack run: every node or validator entity not playing honestly. */
+/** The coalition of an attack run: every node, validator or delegator entity not playing as the rules expect (herding delegators included). */
 export function coalitionOf(attack: RunOutput): Set<string> {
   const out = new Set<string>();
-  for (const r of attack.agentRows) if (ROLES.has(r.role) && r.behaviour !== 'honest') out.add(r.entity);
+  for (const r of attack.agentRows) if (r.role in PLAIN && r.behaviour !== PLAIN[r.role]) out.add(r.entity);
   return out;
 }
 
-/** Σ reward and mean daily Σ stake of `who` (null: every node and validator) over a run, in wei as numbers. */
-function totals(run: RunOutput, who: Set<string> | null): { reward: number; stake: number } {
+/**
+ * Σ reward and mean daily Σ stake, in wei as numbers: of `who`, or (null) of every node and
+ * validator, and every delegator too when `delegators` (a coalition with delegators, ASSUMPTIONS.md A-share).
+ */
+function totals(run: RunOutput, who: Set<string> | null, delegators = false): { reward: number; stake: number } {
   let reward = 0n;
   let stake = 0n;
   const days = new Set<number>();
   for (const r of run.agentRows) {
-    if (!ROLES.has(r.role) || (who && !who.has(r.entity))) continue;
+    if (who ? !who.has(r.entity) : !(ROLES.has(r.role) || (delegators && r.role === 'delegator'))) continue;
     reward += r.reward;
     stake += r.stake;
     days.add(r.day);
@@ -53,6 +58,7 @@ export function coalitionOutcome(attack: RunOutput, honest: RunOutput, days: num
   const year = 365 / days;
   const attackReturn = a.stake > 0 ? (a.reward / a.stake) * year : NaN;
   const honestReturn = h.stake > 0 ? (h.reward / h.stake) * year : NaN;
-  const all = totals(honest, null).stake;
+  const withDelegators = attack.agentRows.some((r) => r.role === 'delegator' && who.has(r.entity));
+  const all = totals(honest, null, withDelegators).stake;
   return { entities: [...who].sort(), attackReturn, honestReturn, gain: attackReturn - honestReturn, stakeShare: all > 0 ? h.stake / all : 0 };
 }

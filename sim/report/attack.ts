@@ -25,7 +25,7 @@ export interface AttackReportData {
 }
 
 /** The ASSUMPTIONS.md entries an attack report relies on. */
-const ASSUMPTIONS = ['A-coalition', 'A-honest-stake', 'A-share', 'A-fresh-seeds', 'A-collusion-target', 'S-validators', 'S-sybil'];
+const ASSUMPTIONS = ['A-coalition', 'A-honest-stake', 'A-share', 'A-fresh-seeds', 'A-collusion-target', 'A-herding', 'S-validators', 'S-sybil', 'S-delegators'];
 
 const pts = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : `${x >= 0 ? '+' : ''}${(x * 100).toFixed(2)}`);
 const ci = (i: { lo: number; hi: number } | undefined) => (i && Number.isFinite(i.lo) ? `[${pts(i.lo)}, ${pts(i.hi)}]` : 'n/a');

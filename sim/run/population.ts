@@ -52,6 +52,22 @@ export function mixWarnings(s: Scenario): string[] {
 const pad = (i: number, width: number) => String(i + 1).padStart(width, '0');
 const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
 
+/**
+ * The herding delegators (ASSUMPTIONS.md A-herding): `herding` of `count` delegators, placed by
+ * largest remainder and a seeded shuffle like every mix, each given a colluding validator's pool,
+ * round-robin over the colluders in name order. With no colluding validator nobody herds. Nothing
+ * is drawn when nobody herds, so every other scenario's streams are untouched.
+ */
+function herdTargets(count: number, herding: number, validators: Validator[], rng: SimContext['rng']): (string | undefined)[] {
+  if (!(herding > 0) || count === 0) return [];
+  const owners = validators.filter((v) => v.behaviour === 'colluding').map((v) => v.name).sort();
+  // Nobody to herd to (the colluders' share rounds to no validator): nobody herds.
+  if (!owners.length) return [];
+  const roles = rng('population/delegators').shuffle(allocate(count, { delegator: 1 - herding, herding }));
+  let k = 0;
+  return roles.map((r) => (r === 'herding' ? owners[k++ % owners.length] : undefined));
+}
+
 export function populate(ctx: SimContext, s: Scenario, market: PoolMarket, shuffle: boolean) {
   const { rng } = ctx;
   const P = s.populations;
@@ -100,11 +116,18 @@ export function populate(ctx: SimContext, s: Scenario, market: PoolMarket, shuff
     });
   });
 
+  const herdTo = herdTargets(P.delegators.count, P.delegators.herding ?? 0, validators, rng);
   const delegators = Array.from({ length: P.delegators.count }, (_, i) => {
     const name = `delegator-${pad(i, 4)}`;
     return new Delegator(
       ctx,
-      { name, stake: toWei(uniform(`stake:${name}`, P.delegators.stake)), claimEveryDays: P.delegators.claimEveryDays, rebalanceThreshold: P.delegators.rebalanceThreshold },
+      {
+        name,
+        stake: toWei(uniform(`stake:${name}`, P.delegators.stake)),
+        claimEveryDays: P.delegators.claimEveryDays,
+        rebalanceThreshold: P.delegators.rebalanceThreshold,
+        ...(herdTo[i] !== undefined ? { herdTo: herdTo[i] } : {}),
+      },
       market,
     );
   });

@@ -227,6 +227,12 @@ export const DELEGATORS = {
     description: 'move when another pool’s eAPY beats the current one by this fraction',
     source: 'project choice (ASSUMPTIONS.md S-delegators)',
   }),
+  herding: optional(fraction(), {
+    unit: 'fraction',
+    description: 'share of the delegators that herd: each delegates its whole stake to a colluding validator’s pool (round-robin) and never moves; without colluding validators nobody herds',
+    source: 'project choice: the delegation-herding attack (ASSUMPTIONS.md A-herding; docs/attacks.md#families)',
+    defaultText: '0 (none)',
+  }),
 };
 
 /** Each entry of `tasks`. */
