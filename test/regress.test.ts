@@ -79,8 +79,8 @@ describe('flock-lab regress', () => {
     expect(drift.out).toMatch(/^DRIFT baseline \w+ \(reports\/baselines\/\w+\/summary\.json\)/m);
     expect(drift.out).toMatch(/^ {2}groups\[\d+\]\.\w+\.(mean|ci95|perSeed\[\d+\]): [-\d.e]+ → [-\d.e]+ \([+-]\d\.\d{3}e-\d+\)$/m);
     expect(drift.out).toMatch(/^ {2}resultsHash: [0-9a-f]{64} → [0-9a-f]{64}$/m);
-    expect(drift.out).toMatch(/^regress: drift in \d+ of 13 traces and \d of 3 baselines/m);
-    expect(drift.err).toMatch(/^\[10\/16\] trace gamma-split-v2: drift/m);
+    expect(drift.out).toMatch(/^regress: drift in \d+ of 13 traces and \d of 4 baselines/m);
+    expect(drift.err).toMatch(/^\[10\/17\] trace gamma-split-v2: drift/m);
     expect(readFileSync(join(dir, TRACE_PIN), 'utf8')).toBe(pinned); // a check never writes
 
     const update = regressIn(dir, ['--update']);
