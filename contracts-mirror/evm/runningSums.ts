@@ -80,27 +80,41 @@ export class FieldSumMap<K, V> extends Map<K, V> {
     this.maxes = fields.map(() => 0n);
   }
 
-  private account(v: V, sign: 1n | -1n): void {
+  // On the write path (every delegate, undelegate and claim), so no bigint is made but the
+  // projections and the new totals.
+  private add(v: V): void {
     let negative = false;
-    for (let i = 0; i < this.fields.length; i++) {
-      const x = this.fields[i](v);
-      this.totals[i] += sign * x;
+    const { fields, totals, maxes } = this;
+    for (let i = 0; i < fields.length; i++) {
+      const x = fields[i](v);
+      totals[i] += x;
       if (x < 0n) negative = true;
-      if (sign === 1n && x > this.maxes[i]) this.maxes[i] = x;
+      if (x > maxes[i]) maxes[i] = x;
     }
-    if (negative) this.negatives += sign === 1n ? 1 : -1;
+    if (negative) this.negatives++;
+  }
+
+  private remove(v: V): void {
+    let negative = false;
+    const { fields, totals } = this;
+    for (let i = 0; i < fields.length; i++) {
+      const x = fields[i](v);
+      totals[i] -= x;
+      if (x < 0n) negative = true;
+    }
+    if (negative) this.negatives--;
   }
 
   override set(k: K, v: V): this {
     const old = super.get(k);
-    if (old !== undefined) this.account(old, -1n);
-    this.account(v, 1n);
+    if (old !== undefined) this.remove(old);
+    this.add(v);
     return super.set(k, v);
   }
 
   override delete(k: K): boolean {
     if (!super.has(k)) return false;
-    this.account(super.get(k) as V, -1n);
+    this.remove(super.get(k) as V);
     return super.delete(k);
   }
 
