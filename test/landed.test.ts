@@ -29,22 +29,30 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('a landed run', () => {
-  it('columns give the rows back, wei exact past 2^64, negative and zero included, and agents that change group kept apart', () => {
-    const base = runs[0].agentRows[0];
-    const odd: AgentRow[] = [
+  const odd = (): AgentRow[] => {
+    const base = { ...runs[0].agentRows[0], run: 7 };
+    return [
       { ...base, stake: 2n ** 100n + 7n, reward: -(2n ** 90n) - 3n, rewardCum: 0n },
       { ...base, day: base.day + 1, stake: -1n, reward: 2n ** 64n, rewardCum: 2n ** 63n - 1n },
       { ...base, day: base.day + 2, behaviour: 'lazy', stake: 1n, reward: -(2n ** 64n), rewardCum: -(2n ** 63n) },
     ];
-    for (const rows of [runs[0].agentRows, odd]) expect(fromColumns(toColumns(rows, base.run, base.seed))).toEqual(rows);
+  };
+
+  it('columns give the rows back, wei exact past 2^64, negative and zero included, and agents that change group kept apart', () => {
+    const base = runs[0].agentRows[0];
+    for (const rows of [runs[0].agentRows, odd()]) expect(fromColumns(toColumns(rows, rows[0].run, base.seed))).toEqual(rows);
     expect(() => toColumns([{ ...base, run: 9 }], base.run, base.seed)).toThrow(/says run 9/);
   });
 
   it('stored from columns, the store gives the run back as it was simulated', async () => {
     const store = await ResultsStore.open(join(dir, 'results.duckdb'));
     try {
-      for (const r of runs) await store.commit(landRun(r).stored, 0);
-      for (const r of runs) expect(await store.loadRun(r.run)).toEqual(r);
+      // A run of more rows than a data chunk holds (2,048), and one with odd wei.
+      const long = ScenarioSchema.parse({ ...tiny, days: 80, populations: { nodes: { count: 20 }, validators: { count: 10 }, delegators: { count: 40 } } });
+      const all = [...runs, runSimulation(long, { seed: 4, run: 3 }), { ...runs[0], run: 7, agentRows: odd(), dayRows: [] }];
+      expect(all[3].agentRows.length).toBeGreaterThan(2 * 2048);
+      for (const r of all) await store.commit(landRun(r).stored, 0);
+      for (const r of all) expect(await store.loadRun(r.run)).toEqual(r);
     } finally {
       await store.close();
     }

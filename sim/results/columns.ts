@@ -16,7 +16,11 @@ export interface AgentColumns {
   day: Int32Array;
   /** Per row, the index of its agent in `agents`. */
   who: Int32Array;
-  /** Per row, stake, reward and reward_cum, each as (low 64 bits, high 64 bits): 6 words a row. */
+  /**
+   * stake, reward and reward_cum, column after column (n rows each), each value as (low 64 bits,
+   * high 64 bits): the bytes of a DuckDB HUGEINT on a little-endian machine, so a chunk's worth
+   * is copied into a vector as it is (store.ts).
+   */
   wei: BigInt64Array;
   /** Each distinct (agent, role, behaviour, entity), in order of first appearance. */
   agents: { agent: string[]; role: string[]; behaviour: string[]; entity: string[] };
@@ -62,13 +66,12 @@ export function toColumns(rows: readonly AgentRow[], run: number, seed: number):
     }
     day[i] = r.day;
     who[i] = k;
-    const w = i * 6;
-    wei[w] = lo(r.stake);
-    wei[w + 1] = hi(r.stake);
-    wei[w + 2] = lo(r.reward);
-    wei[w + 3] = hi(r.reward);
-    wei[w + 4] = lo(r.rewardCum);
-    wei[w + 5] = hi(r.rewardCum);
+    wei[2 * i] = lo(r.stake);
+    wei[2 * i + 1] = hi(r.stake);
+    wei[2 * (n + i)] = lo(r.reward);
+    wei[2 * (n + i) + 1] = hi(r.reward);
+    wei[2 * (2 * n + i)] = lo(r.rewardCum);
+    wei[2 * (2 * n + i) + 1] = hi(r.rewardCum);
   }
   return { run, seed, n, day, who, wei, agents };
 }
@@ -78,7 +81,7 @@ export function fromColumns(c: AgentColumns): AgentRow[] {
   const out: AgentRow[] = [];
   for (let i = 0; i < c.n; i++) {
     const k = c.who[i];
-    const w = i * 6;
+    const w = (col: number) => 2 * (col * c.n + i);
     out.push({
       run: c.run,
       seed: c.seed,
@@ -87,9 +90,9 @@ export function fromColumns(c: AgentColumns): AgentRow[] {
       role: c.agents.role[k],
       behaviour: c.agents.behaviour[k],
       entity: c.agents.entity[k],
-      stake: join(c.wei[w], c.wei[w + 1]),
-      reward: join(c.wei[w + 2], c.wei[w + 3]),
-      rewardCum: join(c.wei[w + 4], c.wei[w + 5]),
+      stake: join(c.wei[w(0)], c.wei[w(0) + 1]),
+      reward: join(c.wei[w(1)], c.wei[w(1) + 1]),
+      rewardCum: join(c.wei[w(2)], c.wei[w(2) + 1]),
     });
   }
   return out;

@@ -201,39 +201,66 @@ function appendDayRows(d: Appender, rows: DayRow[]): void {
 const NAMES = ['agent', 'role', 'behaviour', 'entity'] as const;
 
 /**
+ * The typed array behind a fixed-width vector of @duckdb/node-api (the exact version package.json
+ * pins keeps it in `dataView` or `items`; flush() copies it into DuckDB), to be written in bulk;
+ * undefined when it is not there as expected, and the caller then sets the values one by one.
+ * Setting them one by one costs the coordinator a BigInt per wei and most of its time.
+ */
+function backing(v: DuckDBVector, field: 'dataView' | 'items', bytes: number): Uint8Array | undefined {
+  const x = (v as unknown as Record<string, unknown>)[field];
+  return ArrayBuffer.isView(x) && x.byteLength === bytes ? new Uint8Array(x.buffer, x.byteOffset, x.byteLength) : undefined;
+}
+
+/**
  * Appends the columns to agent_days through `a`, a vector's worth of rows per data chunk. The four
- * text columns go in as ENUMs of the run's distinct values (one byte or two per row, copied in
- * bulk) and the appender casts them to the table's VARCHAR: one native call per string would be
- * most of the store's time. A full-size chunk is filled again for the next rows once appended
+ * text columns go in as ENUMs of the run's distinct values (one to four bytes a row) and the
+ * appender casts them to the table's VARCHAR: one native call per string would be most of the
+ * store's time. Integers, wei and ENUM indexes are copied into the vectors in bulk where the
+ * vectors allow it (backing). A full-size chunk is filled again for the next rows once appended
  * (the appender has copied it); only the last, shorter one is a new chunk.
  */
 function appendColumns(a: DuckDBAppender, c: AgentColumns): void {
   if (c.n === 0) return;
   const size = DuckDBVector.standardSize();
-  const types = [INTEGER, INTEGER, INTEGER, ...NAMES.map((f) => ENUM([...new Set(c.agents[f])])), HUGEINT, HUGEINT, HUGEINT];
+  const enums = NAMES.map((f) => ENUM([...new Set(c.agents[f])]));
+  const types = [INTEGER, INTEGER, INTEGER, ...enums, HUGEINT, HUGEINT, HUGEINT];
   const texts = NAMES.map((f) => c.agents[f]);
+  // Per agent entry, its index in each ENUM.
+  const index = enums.map((e, t) => Uint32Array.from(texts[t], (x) => e.indexForValue(x)));
   const make = (rows: number) => {
     const chunk = DuckDBDataChunk.create(types, rows);
     return { chunk, v: types.map((_, k) => chunk.getColumnVector(k)) };
   };
+  const wei = new Uint8Array(c.wei.buffer, c.wei.byteOffset, c.wei.byteLength);
   let full: ReturnType<typeof make> | null = null;
   for (let off = 0; off < c.n; off += size) {
     const m = Math.min(size, c.n - off);
     const { chunk, v } = m === size ? (full ??= make(size)) : make(m);
-    for (let j = 0; j < m; j++) {
-      const i = off + j;
-      const k = c.who[i];
-      const w = i * 6;
-      v[0].setItem(j, c.run);
-      v[1].setItem(j, c.seed);
-      v[2].setItem(j, c.day[i]);
-      v[3].setItem(j, texts[0][k]);
-      v[4].setItem(j, texts[1][k]);
-      v[5].setItem(j, texts[2][k]);
-      v[6].setItem(j, texts[3][k]);
-      v[7].setItem(j, join(c.wei[w], c.wei[w + 1]));
-      v[8].setItem(j, join(c.wei[w + 2], c.wei[w + 3]));
-      v[9].setItem(j, join(c.wei[w + 4], c.wei[w + 5]));
+    const ints = [0, 1, 2].map((k) => backing(v[k], 'items', m * 4));
+    if (ints.every(Boolean)) {
+      const [run, seed, day] = ints.map((b) => new Int32Array(b!.buffer, b!.byteOffset, m));
+      run.fill(c.run);
+      seed.fill(c.seed);
+      day.set(c.day.subarray(off, off + m));
+    } else {
+      for (let j = 0; j < m; j++) {
+        v[0].setItem(j, c.run);
+        v[1].setItem(j, c.seed);
+        v[2].setItem(j, c.day[off + j]);
+      }
+    }
+    for (let t = 0; t < 4; t++) {
+      const x = (v[3 + t] as unknown as Record<string, unknown>).items;
+      if (x instanceof Uint8Array || x instanceof Uint16Array || x instanceof Uint32Array) {
+        if (x.length !== m) throw new Error(`agent_days: an ENUM vector of ${x.length} items for ${m} rows`);
+        for (let j = 0; j < m; j++) x[j] = index[t][c.who[off + j]];
+      } else for (let j = 0; j < m; j++) v[3 + t].setItem(j, texts[t][c.who[off + j]]);
+    }
+    for (let w = 0; w < 3; w++) {
+      const b = backing(v[7 + w], 'dataView', m * 16);
+      const from = 16 * (w * c.n + off);
+      if (b) b.set(wei.subarray(from, from + m * 16));
+      else for (let j = 0; j < m; j++) v[7 + w].setItem(j, join(c.wei[2 * (w * c.n + off + j)], c.wei[2 * (w * c.n + off + j) + 1]));
     }
     for (const x of v) x.flush();
     a.appendDataChunk(chunk);
