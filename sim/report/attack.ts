@@ -5,12 +5,12 @@
  * its 95 % CI and the minimum profitable coalition share; the gain by coalition share and the
  * convergence trace as charts. Every number comes from the directory's summary.json.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readAttackManifest, type AttackManifest, type AttackSummary } from '../attacks/study.js';
 import { vegaSvg, WIDTH, type Chart } from './charts.js';
 import { html, md } from './escape.js';
-import { assumptionTexts, CSS, htmlTable, mdTable, paragraphs, writeChartFiles, type Table } from './render.js';
+import { assumptionTexts, htmlFigure, htmlPage, htmlTable, mdTable, reportIntro, reportWriter, writeChartFiles, type Table } from './render.js';
 
 export interface AttackReportData {
   kind: 'attack';
@@ -135,11 +135,7 @@ function facts(d: AttackReportData): [string, string][] {
 }
 
 export function writeAttackReport(out: string, d: AttackReportData, charts: Chart[], assumptionsMd: string, version: string): { files: string[] } {
-  const files: string[] = [];
-  const write = (name: string, body: string | Buffer) => {
-    writeFileSync(join(out, name), body);
-    files.push(name);
-  };
+  const { files, write } = reportWriter(out);
   writeChartFiles(charts, write);
   const title = d.question ?? `${d.manifest.scenario}: which attacks pay, and from what coalition size?`;
   const t = tables(d);
@@ -149,40 +145,24 @@ export function writeAttackReport(out: string, d: AttackReportData, charts: Char
   const reportCmd = d.reportCommand ?? 'flock-lab report <attack dir>';
   const method =
     'Each strategy is one paired comparison: the scenario with the coalition playing it, and the same scenario with every participant honest, on the same seeds. The coalition is every training node and validator the attack controls; its gain is its reward per unit of stake, annualised, minus that of the same entities with the same stake played honestly. The best strategy is re-evaluated on fresh seeds the search never saw, and that interval (95 % Student t over seeds) is the one quoted. The minimum profitable share re-optimises at each grid share and reports the smallest whose interval lies above zero, with no interpolation between grid points.';
+  const intro = reportIntro(title, d.notes, facts(d), cmd, reportCmd);
   const body = [
-    `<h1>${html(title)}</h1>`,
-    d.notes ? `<section class="notes">${paragraphs(d.notes).map((p) => `<p>${html(p)}</p>`).join('\n')}</section>` : '',
-    `<h2 id="facts">What was run</h2>`,
-    `<dl>${facts(d).map(([k, v]) => `<dt>${html(k)}</dt><dd>${html(v)}</dd>`).join('')}</dl>`,
-    `<p>Reproduce it:</p><pre><code>${html(cmd)}\n${html(reportCmd)}</code></pre>`,
+    ...intro.html,
     `<h2 id="attacks">Attacks</h2>`,
     `<ul>${r.map((x) => `<li>${html(x)}</li>`).join('')}</ul>`,
     htmlTable(t.best),
     `<h3>Gain by coalition share</h3>`,
     htmlTable(t.grid),
     `<h2 id="charts">Charts</h2>`,
-    ...charts.map((c) => `<figure id="${c.id}"><h3>${html(c.title)}</h3><div role="img" aria-label="${html(c.alt)}">${c.svg}</div><figcaption>${html(c.caption)} <a href="${c.id}.csv">Data (CSV)</a>.</figcaption></figure>`),
+    ...charts.map(htmlFigure),
     `<h2 id="method">Method and assumptions</h2>`,
     `<p>${html(method)}</p>`,
     `<ul>${a.map(([id, text]) => `<li><strong>${html(id)}</strong>: ${html(text)}</li>`).join('')}</ul>`,
     `<p>Every figure is in <a href="report.json">report.json</a>; every evaluated strategy is in the study's attack.duckdb (table attack_evals). Made by flock-lab ${html(version)}.</p>`,
   ].filter(Boolean);
-  write('index.html', `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${html(title)}</title><style>${CSS}</style></head>\n<body>\n${body.join('\n')}\n</body></html>\n`);
+  write('index.html', htmlPage(title, body));
   const mdLines = [
-    `# ${md(title)}`,
-    '',
-    ...(d.notes ? paragraphs(d.notes).flatMap((p) => [`> ${md(p)}`, '>']).slice(0, -1).concat(['']) : []),
-    '## What was run',
-    '',
-    ...facts(d).map(([k, v]) => `- **${md(k)}**: ${md(v)}`),
-    '',
-    'Reproduce it:',
-    '',
-    '```',
-    cmd.replace(/```/g, "'''"),
-    reportCmd,
-    '```',
-    '',
+    ...intro.md,
     '## Attacks',
     '',
     ...r.map((x) => `- ${md(x)}`),

@@ -122,12 +122,57 @@ export function writeChartFiles(charts: Chart[], write: (name: string, body: str
 }
 
 /** Writes the report folder `out` (which exists and is empty). */
-export function writeReport(out: string, d: ReportData, charts: Chart[], assumptionsMd: string, version: string): WrittenReport {
+/** A report's files, written into `out` as they are made; `files` lists them in that order. */
+export function reportWriter(out: string): { files: string[]; write: (name: string, body: string | Buffer) => void } {
   const files: string[] = [];
-  const write = (name: string, body: string | Buffer) => {
-    writeFileSync(join(out, name), body);
-    files.push(name);
+  return {
+    files,
+    write: (name, body) => {
+      writeFileSync(join(out, name), body);
+      files.push(name);
+    },
   };
+}
+
+/** What every report opens with, in HTML and in Markdown: its title, the notes, what was run and the commands that reproduce it. */
+export function reportIntro(title: string, notes: string | null | undefined, facts: [string, string][], cmd: string, reportCmd: string): { html: string[]; md: string[] } {
+  return {
+    html: [
+      `<h1>${html(title)}</h1>`,
+      notes ? `<section class="notes">${paragraphs(notes).map((p) => `<p>${html(p)}</p>`).join('\n')}</section>` : '',
+      `<h2 id="facts">What was run</h2>`,
+      `<dl>${facts.map(([k, v]) => `<dt>${html(k)}</dt><dd>${html(v)}</dd>`).join('')}</dl>`,
+      `<p>Reproduce it:</p><pre><code>${html(cmd)}\n${html(reportCmd)}</code></pre>`,
+    ],
+    md: [
+      `# ${md(title)}`,
+      '',
+      ...(notes ? paragraphs(notes).flatMap((p) => [`> ${md(p)}`, '>']).slice(0, -1).concat(['']) : []),
+      '## What was run',
+      '',
+      ...facts.map(([k, v]) => `- **${md(k)}**: ${md(v)}`),
+      '',
+      'Reproduce it:',
+      '',
+      '```',
+      cmd.replace(/```/g, "'''"),
+      reportCmd,
+      '```',
+      '',
+    ],
+  };
+}
+
+/** A chart as the HTML page shows it, with its caption and a link to its data. */
+export const htmlFigure = (c: Chart): string =>
+  `<figure id="${c.id}"><h3>${html(c.title)}</h3><div role="img" aria-label="${html(c.alt)}">${c.svg}</div><figcaption>${html(c.caption)} <a href="${c.id}.csv">Data (CSV)</a>.</figcaption></figure>`;
+
+/** The HTML page around a report's body. */
+export const htmlPage = (title: string, body: string[]): string =>
+  `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${html(title)}</title><style>${CSS}</style></head>\n<body>\n${body.join('\n')}\n</body></html>\n`;
+
+export function writeReport(out: string, d: ReportData, charts: Chart[], assumptionsMd: string, version: string): WrittenReport {
+  const { files, write } = reportWriter(out);
   writeChartFiles(charts, write);
   const t = headline(d);
   const f = findings(d);
@@ -139,47 +184,25 @@ export function writeReport(out: string, d: ReportData, charts: Chart[], assumpt
   const cmd = d.command ?? '(not recorded: the run directory predates recorded commands)';
   const reportCmd = d.reportCommand ?? 'flock-lab report <run dir>';
 
+  const intro = reportIntro(title(d), d.notes, facts(d), cmd, reportCmd);
   const body = [
-    `<h1>${html(title(d))}</h1>`,
-    d.notes ? `<section class="notes">${paragraphs(d.notes).map((p) => `<p>${html(p)}</p>`).join('\n')}</section>` : '',
-    `<h2 id="facts">What was run</h2>`,
-    `<dl>${facts(d).map(([k, v]) => `<dt>${html(k)}</dt><dd>${html(v)}</dd>`).join('')}</dl>`,
-    `<p>Reproduce it:</p><pre><code>${html(cmd)}\n${html(reportCmd)}</code></pre>`,
+    ...intro.html,
     `<h2 id="results">Results</h2>`,
     htmlTable(t),
     ...(d.comparison?.notes ?? []).map((n) => `<p>${html(n)}</p>`),
     f.length ? `<ul>${f.map((x) => `<li>${html(x)}</li>`).join('')}</ul>` : '',
     ...(flT.length ? [`<h2 id="fl">FL Alliance</h2>`, ...flT.map(htmlTable), flF.length ? `<ul>${flF.map((x) => `<li>${html(x)}</li>`).join('')}</ul>` : ''] : []),
     `<h2 id="charts">Charts</h2>`,
-    ...charts.map(
-      (c) =>
-        `<figure id="${c.id}"><h3>${html(c.title)}</h3><div role="img" aria-label="${html(c.alt)}">${c.svg}</div><figcaption>${html(c.caption)} <a href="${c.id}.csv">Data (CSV)</a>.</figcaption></figure>`,
-    ),
+    ...charts.map(htmlFigure),
     `<h2 id="method">Method and assumptions</h2>`,
     `<p>Every number comes from the lab's exact run of the deployed contracts' rules (bigint wei), summarised over seeds; intervals are 95% Student t over seeds unless marked. The modelling choices this report relies on (ids in ASSUMPTIONS.md):</p>`,
     `<ul>${a.map(([id, text]) => `<li><strong>${html(id)}</strong>: ${html(text)}</li>`).join('')}</ul>`,
     `<p>Every figure is in <a href="report.json">report.json</a>. Made by flock-lab ${html(version)}.</p>`,
   ].filter(Boolean);
-  write(
-    'index.html',
-    `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${html(title(d))}</title><style>${CSS}</style></head>\n<body>\n${body.join('\n')}\n</body></html>\n`,
-  );
+  write('index.html', htmlPage(title(d), body));
 
   const mdLines = [
-    `# ${md(title(d))}`,
-    '',
-    ...(d.notes ? paragraphs(d.notes).flatMap((p) => [`> ${md(p)}`, '>']).slice(0, -1).concat(['']) : []),
-    '## What was run',
-    '',
-    ...facts(d).map(([k, v]) => `- **${md(k)}**: ${md(v)}`),
-    '',
-    'Reproduce it:',
-    '',
-    '```',
-    cmd.replace(/```/g, "'''"),
-    reportCmd,
-    '```',
-    '',
+    ...intro.md,
     '## Results',
     '',
     mdTable(t),
