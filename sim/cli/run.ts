@@ -12,7 +12,10 @@ export async function runCommand(file: string, f: ExperimentFlags): Promise<numb
     const { summary } = r.cells[0];
     const s = plan.base.scenario;
     const cal = (summary.workload.calibration as { path?: string } | null | undefined)?.path;
-    process.stdout.write(`${s.name}: ${plan.seeds.length} seed(s) × ${s.days} days, ${summary.workload.mode ?? 'surrogate'} workload${cal ? ` (calibration ${cal})` : ''}\n\n`);
+    // FL tasks choose their own workload (docs/fl-alliance.md): name it beside AI Arena's when there are any.
+    const fl = (s.flTasks ?? []).map((t) => (t.workload === 'real' ? `real FedAvg (${t.dataTask})` : 'surrogate'));
+    const flPart = fl.length ? `; FL Alliance: ${[...new Set(fl)].join(', ')}` : '';
+    process.stdout.write(`${s.name}: ${plan.seeds.length} seed(s) × ${s.days} days, ${summary.workload.mode ?? 'surrogate'} workload${cal ? ` (calibration ${cal})` : ''}${flPart}\n\n`);
     process.stdout.write(kpiTable(summary) + '\n\n');
     process.stdout.write(`results: ${r.dir}\nresultsHash: ${r.resultsHash}\n`);
     return 0;
