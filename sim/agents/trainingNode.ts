@@ -2,7 +2,9 @@
  * A training node (the AI Arena role that trains and submits models; docs/simulation.md#agents): locks FLOCK into gmFLOCK (V2), stakes in a task, runs a
  * delegation pool with its σ, trains and submits once a day, and claims on a schedule.
  * Behaviours: honest (skill), lazy (submits the base model), copycat (resubmits the best model it
- * can see), sybil (one entity's stake split over several identities, each a separate instance).
+ * can see), sybil (one entity's stake split over several identities, each a separate instance),
+ * sigma-gamer (trains like an honest node; its pool's σ follows the scenario's σ schedule,
+ * docs/simulation.md#sigma-games).
  */
 import { DAY } from '../engine/calendar.js';
 import type { RandomStream } from '../engine/rng.js';
@@ -11,10 +13,13 @@ import type { NodeProfile, Submission } from '../workloads/types.js';
 import type { AgentBase, SimContext } from './context.js';
 import { lockForGm } from './locking.js';
 
+/** The workload's node behaviours, and sigma-gamer, which the workload sees as honest (its game is σ, not the model). */
+export type NodeBehaviour = NodeProfile['behaviour'] | 'sigma-gamer';
+
 export interface TrainingNodeSpec {
   name: string;
   entity: string;
-  behaviour: NodeProfile['behaviour'];
+  behaviour: NodeBehaviour;
   skill: number;
   stake: bigint;
   sigma: bigint;
@@ -31,12 +36,16 @@ export class TrainingNode implements AgentBase {
   readonly role = 'node' as const;
   readonly name: string;
   readonly entity: string;
-  readonly behaviour: NodeProfile['behaviour'];
+  readonly behaviour: NodeBehaviour;
   claimedGross = 0n;
   readonly tasks: number[] = [];
   private readonly rng: RandomStream;
   /** A sybil entity trains once; its identities submit perturbed copies of that model. */
   sharedModel?: () => number;
+  /** A sigma-gamer's schedule (docs/simulation.md#sigma-games): σ levels in ppm, the switch in seconds before a task's end. */
+  private readonly schedule?: { lure: bigint; keep: bigint; switchSeconds: number };
+  /** The end (unix seconds) of a task, as the day's plan last gave it. */
+  private endOf: (taskId: number) => number = () => Infinity;
 
   constructor(
     private readonly ctx: SimContext,
@@ -46,6 +55,12 @@ export class TrainingNode implements AgentBase {
     this.entity = spec.entity;
     this.behaviour = spec.behaviour;
     this.rng = ctx.rng(`agent:${spec.name}`);
+    if (spec.behaviour === 'sigma-gamer') {
+      const g = ctx.scenario.populations.nodes.sigmaGame;
+      // The schema requires the schedule with sigma-gamer nodes (sim/scenario/schema.ts).
+      if (!g) throw new Error('populations.nodes.sigmaGame: required when populations.nodes.mix has sigma-gamer');
+      this.schedule = { lure: BigInt(g.lureSigma), keep: BigInt(g.keepSigma), switchSeconds: Math.round(g.switchDaysBeforeEnd * DAY) };
+    }
   }
 
   stake(): bigint {
@@ -62,16 +77,22 @@ export class TrainingNode implements AgentBase {
     return u;
   }
 
-  /** Day 0: get the stake token, open a pool with the node's σ, and start claiming (and adapting σ). */
+  /**
+   * Day 0: get the stake token, open a pool with the node's σ (a sigma-gamer's lure σ), and start
+   * claiming (and adapting σ). A sigma-gamer draws what an honest node draws from its stream, so
+   * that its submissions are the honest run's (docs/attacks.md#paired-gain), but never adapts.
+   */
   setup(): void {
     const { env } = this.ctx;
     lockForGm(this.ctx, this.name, this.spec.stake);
-    if (this.spec.pool !== false) this.ctx.chain.tx('createMiniPool', () => this.ctx.chain.d.poolManager.createMiniPool(this.name, this.spec.sigma));
+    const sigma = this.schedule?.lure ?? this.spec.sigma;
+    if (this.spec.pool !== false) this.ctx.chain.tx('createMiniPool', () => this.ctx.chain.d.poolManager.createMiniPool(this.name, sigma));
     const every = this.spec.claimEveryDays * DAY;
     env.process(this.claiming(every * (0.5 + this.rng.next() * 0.5), every));
     if (this.spec.sigmaStrategy === 'adaptive' && this.spec.pool !== false) {
       const week = 7 * DAY;
-      env.process(this.adaptingSigma(week * (0.5 + this.rng.next() * 0.5), week));
+      const first = week * (0.5 + this.rng.next() * 0.5);
+      if (!this.schedule) env.process(this.adaptingSigma(first, week));
     }
   }
 
@@ -112,6 +133,35 @@ export class TrainingNode implements AgentBase {
     if (next !== now) this.ctx.chain.tx('setMiniPoolSigma', () => pm.setMiniPoolSigma(this.name, next));
   }
 
+  /** The σ the schedule wants now: keep once some task of the node is within the switch of its end (until the node leaves it), else lure. */
+  private scheduledSigma(s: { lure: bigint; keep: bigint; switchSeconds: number }): bigint {
+    const now = this.ctx.env.now;
+    return this.tasks.some((t) => this.endOf(t) - s.switchSeconds <= now) ? s.keep : s.lure;
+  }
+
+  /**
+   * Moves σ to the schedule's value through setMiniPoolSigma. A change refused inside the
+   * cooldown or the freeze around a task's end (docs/model.md#sigma-bounds-cooldown-and-freeze)
+   * is counted as a revert, like adaptSigma's, and tried again at the next day's plan.
+   */
+  private steerSigma(): void {
+    if (!this.schedule) return;
+    const pm = this.ctx.chain.d.poolManager;
+    const next = this.scheduledSigma(this.schedule);
+    if (next !== pm.poolSigmas(this.name, this.name)) this.ctx.chain.tx('setMiniPoolSigma', () => pm.setMiniPoolSigma(this.name, next));
+  }
+
+  /** A sigma-gamer's day: steer now (back to lure after a task, or again after a refusal), and at each switch instant that falls before tomorrow's plan. */
+  private planSigma(endOf: (taskId: number) => number): void {
+    this.endOf = endOf;
+    this.steerSigma();
+    const { env } = this.ctx;
+    for (const t of this.tasks) {
+      const at = endOf(t) - this.schedule!.switchSeconds;
+      if (at > env.now && at < env.now + DAY) env.at(at, () => this.steerSigma());
+    }
+  }
+
   join(taskId: number): boolean {
     const r = this.ctx.chain.tx('stakeTokensForTrainingNodes', () =>
       this.ctx.chain.d.taskManager.stakeTokensForTrainingNodes(this.name, BigInt(taskId), this.spec.stake),
@@ -123,6 +173,7 @@ export class TrainingNode implements AgentBase {
   /** Schedules today's submission for each task the node is in (called at the day's start). */
   planDay(day: number, endOf: (taskId: number) => number): void {
     const { env } = this.ctx;
+    if (this.schedule && this.spec.pool !== false) this.planSigma(endOf);
     for (const taskId of this.tasks) {
       const lateStart = this.behaviour === 'copycat' ? 0.5 : 0.08;
       const at = env.now + DAY * (lateStart + this.rng.next() * 0.4);
@@ -133,7 +184,7 @@ export class TrainingNode implements AgentBase {
 
   private submit(taskId: number, day: number): void {
     const { backend, workload, env } = this.ctx;
-    const profile: NodeProfile = { name: this.name, behaviour: this.behaviour, skill: this.spec.skill };
+    const profile: NodeProfile = { name: this.name, behaviour: this.behaviour === 'sigma-gamer' ? 'honest' : this.behaviour, skill: this.spec.skill };
     let copyOf: Submission | undefined;
     if (this.behaviour === 'copycat') copyOf = backend.leaderboard.get(taskId);
     const model = workload.train({ node: profile, taskId, day, at: env.now, rng: this.rng, copyOf, sharedQuality: this.sharedModel?.() });

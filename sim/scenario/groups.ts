@@ -4,13 +4,14 @@
  * Sources: [C] contract source, [D] FLock's docs, sections of docs/model.md,
  * ASSUMPTIONS.md ids, or "project choice"; docs/model.md#… anchors give the lab's own account.
  */
-import { bool, list, literal, minMax, num, numOrNull, oneOf, optional, required, shares, text, withDefault } from './kinds.js';
+import { z } from 'zod';
+import { bool, list, literal, minMax, num, numOrNull, oneOf, optional, required, shares, text, withDefault, zNumber, type ValueType } from './kinds.js';
 
 const tokens = () => num({ min: 0 });
 const ppm = () => num({ int: true, min: 0, max: 1_000_000 });
 const fraction = () => num({ min: 0, max: 1 });
 
-export const NODE_BEHAVIOURS = ['honest', 'lazy', 'copycat', 'sybil', 'oversized', 'tokenizer-gaming'] as const;
+export const NODE_BEHAVIOURS = ['honest', 'lazy', 'copycat', 'sybil', 'oversized', 'tokenizer-gaming', 'sigma-gamer'] as const;
 export const VALIDATOR_BEHAVIOURS = ['honest', 'lazy', 'colluding', 'noisy'] as const;
 
 /** Top-level fields. */
@@ -176,6 +177,25 @@ const stakeMeta = { unit: 'tokens' as const, description: 'own stake, drawn unif
 const sigmaMeta = { unit: 'Ppm' as const, description: 'σ of each pool, drawn uniformly in [min, max]', source: 'project choice (ASSUMPTIONS.md S-sigma)' };
 const claimMeta = (what: string) => ({ unit: 'days' as const, description: `days between two claims (${what})`, source: 'project choice (ASSUMPTIONS.md S-claims, S-delegators)' });
 
+/**
+ * The σ schedule of `sigma-gamer` nodes (docs/simulation.md#sigma-games): σ = lureSigma from pool
+ * creation, σ = keepSigma from switchDaysBeforeEnd days before the end of a task the node is in
+ * until it leaves that task. switchDaysBeforeEnd ≤ maxDuration = 30 (a larger value is the same
+ * as 30: keep from the task's start). No default, so a scenario without it resolves (and hashes)
+ * as before.
+ */
+const SIGMA_PPM = { int: true, min: 0, max: 1_000_000 } as const;
+const SWITCH_DAYS = { min: 0, max: 30 } as const;
+function sigmaSchedule() {
+  const zod = z.object({ lureSigma: zNumber(SIGMA_PPM), keepSigma: zNumber(SIGMA_PPM), switchDaysBeforeEnd: zNumber(SWITCH_DAYS) }).strict();
+  return {
+    zod,
+    range: '{ lureSigma, keepSigma: integer in [0, 1 000 000]; switchDaysBeforeEnd in [0, 30] }',
+    expected: '{ lureSigma, keepSigma, switchDaysBeforeEnd }: σ levels, integers in [0, 1 000 000], and days in [0, 30]',
+    compound: true as const,
+  } satisfies ValueType<typeof zod>;
+}
+
 /** `populations.nodes`. */
 export const NODES = {
   count: required(num({ int: true, min: 0 }), countMeta('training-node entities')),
@@ -193,6 +213,13 @@ export const NODES = {
     source: 'project choice (ASSUMPTIONS.md S-sigma; docs/simulation.md#adaptive-sigma)',
   }),
   claimEveryDays: withDefault(num({ int: true, min: 1 }), 7, claimMeta('TaskManager.claimRewards and Vesting.claim')),
+  sigmaGame: optional(sigmaSchedule(), {
+    unit: 'Ppm',
+    description:
+      'σ schedule of the sigma-gamer nodes (required when the mix has them, ignored otherwise): σ = lureSigma from pool creation, keepSigma from switchDaysBeforeEnd days before the end of each task the node is in until it leaves the task; σ changes go through setMiniPoolSigma, refused inside the cooldown and the ±2-day freeze',
+    source: 'project choice: the σ-games attack (ASSUMPTIONS.md A-sigma-game; docs/simulation.md#sigma-games; docs/attacks.md#families)',
+    defaultText: 'none',
+  }),
 };
 
 /** `populations.validators`. */

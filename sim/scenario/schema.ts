@@ -96,6 +96,9 @@ export const ScenarioSchema = z
       const sg = s.populations[role].sigma;
       if (sg.min > sg.max) ctx.addIssue({ code: 'custom', path: ['populations', role, 'sigma'], message: 'min must be ≤ max' });
     }
+    // sigma-gamer nodes follow populations.nodes.sigmaGame (docs/simulation.md#sigma-games): it has no default, so that scenarios without gamers hash as before.
+    if ((s.populations.nodes.mix['sigma-gamer'] ?? 0) > 0 && !s.populations.nodes.sigmaGame)
+      ctx.addIssue({ code: 'custom', path: ['populations', 'nodes', 'sigmaGame'], message: 'required when populations.nodes.mix has sigma-gamer: { lureSigma, keepSigma, switchDaysBeforeEnd }' });
     if (s.flTasks) for (const issue of checkFlTasks(s.flTasks, s.tasks.length)) ctx.addIssue({ code: 'custom', ...issue });
   });
 
