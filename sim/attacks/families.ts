@@ -114,7 +114,38 @@ const herding: AttackFamily = {
   words: (share) => `${pct(share)} of the delegators delegate to the pools of the coalition’s validators (${pct(share)} of the validators, scoring honestly) and never move, whatever the yield`,
 };
 
-export const FAMILIES: Record<string, AttackFamily> = { sybil, collusion, lazy, herding };
+/**
+ * sigma: `share` of the node entities are `sigma-gamer` nodes (ASSUMPTIONS.md A-sigma-game): they
+ * train honestly, open their pools at the lure σ and raise σ to the keep σ `switchDays` days
+ * before each task's end (docs/simulation.md#sigma-games), through setMiniPoolSigma, which refuses
+ * a change inside the cooldown or the ±2-day freeze (docs/model.md#sigma-bounds-cooldown-and-freeze).
+ * Delegators' replies are the environment: the ordinary eAPY and σ-rise rule
+ * (docs/simulation.md#delegator-choice). Validators are honest. σ levels are whole ppm, the switch
+ * is rounded to a thousandth of a day, so that a scenario file reads plainly.
+ */
+const sigmaSchedule = (p: StrategyPoint) => ({
+  lureSigma: Math.round(Number(p.lure)),
+  keepSigma: Math.round(Number(p.keep)),
+  switchDaysBeforeEnd: Math.round(Number(p.switchDays) * 1000) / 1000,
+});
+const ppmWords = (x: number) => `${round(x / 10_000)} %`;
+const sigma: AttackFamily = {
+  name: 'sigma',
+  summary: 'training nodes lure delegators with a low pool σ, then raise it before the freeze around a task’s end',
+  continuous: [
+    { key: 'lure', label: 'lure σ', unit: 'ppm', min: 0, max: 1_000_000 },
+    { key: 'keep', label: 'keep σ', unit: 'ppm', min: 0, max: 1_000_000 },
+    { key: 'switchDays', label: 'switch before the task’s end', unit: 'days', min: 0, max: 30 },
+  ],
+  discrete: [],
+  overrides: (share, p) => [mix('nodes', share, 'sigma-gamer'), 'populations.validators.mix={"honest":1}', `populations.nodes.sigmaGame=${JSON.stringify(sigmaSchedule(p))}`],
+  words: (share, p) => {
+    const g = sigmaSchedule(p);
+    return `${pct(share)} of the training-node entities open their pools at σ = ${ppmWords(g.lureSigma)} and move σ to ${ppmWords(g.keepSigma)} ${g.switchDaysBeforeEnd} days before each task’s end (the freeze refuses changes within 2 days of it)`;
+  },
+};
+
+export const FAMILIES: Record<string, AttackFamily> = { sybil, collusion, lazy, herding, sigma };
 export const FAMILY_NAMES = Object.keys(FAMILIES);
 
 /** The grid of coalition shares for the minimum profitable share (no interpolation between them). */
