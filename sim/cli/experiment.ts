@@ -16,7 +16,8 @@ import { defaultWorkers, PoolExecutor } from '../experiments/pool.js';
 import { QueueExecutor } from '../experiments/queue.js';
 import { JobRefused } from '../experiments/job.js';
 import { JobFailed } from '../experiments/failure.js';
-import { makePlan, type CellSpec, type Plan } from '../experiments/plan.js';
+import { makePlan, setRows, type CellSpec, type Plan } from '../experiments/plan.js';
+import { CLI_DEFAULT, DEFAULT_SAMPLE, ROWS_MODES, ROWS_THRESHOLD, type RowOptions, type RowsMode } from '../results/rowSample.js';
 import { runExperiment, type ExperimentOptions, type ExperimentResult } from '../experiments/runner.js';
 import { RunDirError } from '../experiments/runDir.js';
 import { guardMemory, MemoryGuardError, parseSize } from '../run/memoryGuard.js';
@@ -38,6 +39,8 @@ export interface ExperimentFlags {
   progressInterval?: string;
   paranoid?: boolean;
   maxMemory?: string;
+  rows?: string;
+  sample?: string;
 }
 
 const collect = (v: string, acc: string[]) => [...acc, v];
@@ -57,6 +60,8 @@ export function experimentOptions(c: Command): Command {
     .option('--question <text>', 'the question this experiment answers, in one line (kept in the manifest; `flock-lab report` opens with it)')
     .option('--notes <file>', 'a text file with the opening paragraphs for readers of the report, e.g. a DAO delegate (kept in the manifest)')
     .option('--paranoid', 'check conservation and solvency by a full rescan of every holder and delegator every simulated day (default: from running sums, with the full rescan every 7th day and on the last)')
+    .option('--rows <which>', `per-agent rows to keep: all, sample (a seeded sample of --sample agents, plus daily sums per role and behaviour), or auto: all at or below ${ROWS_THRESHOLD.toLocaleString('en-US')} agents, sample above (default auto; KPIs always see every agent)`)
+    .option('--sample <n>', `agents whose per-agent rows are kept when sampling (default ${DEFAULT_SAMPLE.toLocaleString('en-US')})`)
     .option('--max-memory <size>', "refuse to start when the estimated peak memory exceeds this, e.g. 1.5GB or 800MB (default: 80 % of this machine's memory)")
     .option('--no-progress', 'no progress bar or progress lines')
     .option('--progress-interval <s>', 'without a terminal: seconds between progress lines (default 5, or FLOCK_LAB_PROGRESS_INTERVAL)');
@@ -83,6 +88,7 @@ export async function planFrom(kind: Plan['kind'], file: string, f: ExperimentFl
   }
   const maxBytes = f.maxMemory === undefined ? undefined : (parseSize(f.maxMemory) ?? undefined);
   if (f.maxMemory !== undefined && maxBytes === undefined) throw cmdLine('--max-memory', `expected a size such as 1.5GB, 800MB or 2GiB, got "${f.maxMemory}"`);
+  const rows = rowOptions(f);
   const sets: Override[] = f.set.map((s) => ({ set: s, via: `--set ${s}` }));
   if (f.days !== undefined) sets.push({ set: `days=${count('--days', f.days, 1)}`, via: `--days ${f.days}` });
   const seeds = f.seed !== undefined ? [count('--seed', f.seed, 0)] : undefined;
@@ -92,10 +98,27 @@ export async function planFrom(kind: Plan['kind'], file: string, f: ExperimentFl
   guardMemory(
     plan.cells.map((c) => c.scenario),
     concurrentRuns(f, plan.jobs.length),
-    { maxBytes },
+    { maxBytes, rows },
   );
   if (f.paranoid) for (const j of plan.jobs) j.paranoid = true;
+  setRows(plan, rows);
   return plan;
+}
+
+/** Test knob: the population above which `--rows auto` samples (docs/architecture.md#rows-at-scale). */
+export const ROWS_THRESHOLD_ENV = 'FLOCK_LAB_ROWS_THRESHOLD';
+
+/** `--rows` and `--sample` (docs/architecture.md#rows-at-scale); bad values are exit 2 naming the flag. */
+export function rowOptions(f: Pick<ExperimentFlags, 'rows' | 'sample'>, env = process.env): RowOptions {
+  const mode = (f.rows ?? CLI_DEFAULT.mode) as RowsMode;
+  if (!ROWS_MODES.includes(mode)) throw cmdLine('--rows', `expected one of ${ROWS_MODES.join(', ')}, got "${f.rows}"`);
+  const sample = f.sample === undefined ? CLI_DEFAULT.sample : count('--sample', f.sample, 1);
+  if (f.sample !== undefined && mode === 'all') throw cmdLine('--sample', '--rows all keeps every agent\'s rows: leave out --sample, or use --rows sample or auto');
+  const t = env[ROWS_THRESHOLD_ENV];
+  if (t === undefined || t === '') return { mode, sample };
+  const threshold = Number(t);
+  if (!Number.isInteger(threshold) || threshold < 0) throw new ScenarioError('environment', [{ path: ROWS_THRESHOLD_ENV, message: `expected an integer ≥ 0, got "${t}"` }]);
+  return { mode, sample, threshold };
 }
 
 /** How many runs the executor will hold in memory at once (executorFor's choice). */

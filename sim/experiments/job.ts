@@ -14,6 +14,7 @@ import { settlementFor, type SettlementEdit } from '../run/settlement.js';
 import { runSimulation, type RunOutput } from '../run/simulation.js';
 import { faultFromEnv } from '../run/faults.js';
 import { createWorkload } from '../workloads/factory.js';
+import { withRowOptions, type RowOptions } from '../results/rowSample.js';
 
 export interface JobSpec {
   /** The run's index in the experiment (its `run` column): cells in order, then seeds in order. */
@@ -35,6 +36,8 @@ export interface JobSpec {
   code: string;
   /** `--paranoid`: the full invariant rescan every simulated day (docs/architecture.md#incremental-checks); results are the same. */
   paranoid?: boolean;
+  /** `--rows`/`--sample` (docs/architecture.md#rows-at-scale); without it every row is kept. */
+  rows?: RowOptions;
 }
 
 /** A job its runner would not run: other code or another scenario. Never retried. */
@@ -123,5 +126,5 @@ export async function executeJob(job: JobSpec, onDay?: (day: number) => void, o:
   const s = l.scenario;
   const settlement = settlementFor(l.settlement as SettlementEdit | undefined, l.file);
   const workload = await createWorkload(s, job.seed);
-  return runSimulation(s, { seed: job.seed, run: job.run, workload, settlement, beforeInvariants: faultFromEnv(), onDay, paranoid: job.paranoid });
+  return withRowOptions(job.rows, () => runSimulation(s, { seed: job.seed, run: job.run, workload, settlement, beforeInvariants: faultFromEnv(), onDay, paranoid: job.paranoid }));
 }

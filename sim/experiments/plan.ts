@@ -11,6 +11,7 @@ import { settlementFor, type SettlementEdit } from '../run/settlement.js';
 import type { Scenario } from '../scenario/schema.js';
 import { codeId, repoRelative, type JobSpec } from './job.js';
 import type { ExperimentKind } from './runDir.js';
+import { KEEP_ALL, ROWS_THRESHOLD, type RowOptions } from '../results/rowSample.js';
 
 export interface CellSpec {
   label: string;
@@ -38,6 +39,20 @@ export interface Plan {
   code: string;
   /** The settlement's block names (the same for every cell: cells change values, not code). */
   settlement: string[];
+  /** Which per-agent rows the runs keep (every job carries the same); without it, every row. */
+  rows?: RowOptions;
+}
+
+/** The row options as the manifest records them and `--resume` compares them (threshold spelled out). */
+export function rowsRecord(r: RowOptions | undefined): Required<RowOptions> {
+  const o = r ?? KEEP_ALL;
+  return { mode: o.mode, sample: o.sample, threshold: o.threshold ?? ROWS_THRESHOLD };
+}
+
+/** Sets the row options of a plan and of each of its jobs. */
+export function setRows(plan: Plan, rows: RowOptions): void {
+  plan.rows = rows;
+  for (const j of plan.jobs) j.rows = rows;
 }
 
 /**
@@ -74,7 +89,10 @@ export async function makePlan(o: { kind: ExperimentKind; file: string; sets: Ov
  * What the manifest keeps of a plan, and what `--resume` compares: the same scenario, the same
  * cells and seeds, the same code. Returns the first difference in words, or null.
  */
-export function planDifference(plan: Plan, m: { kind: string; scenarioHash: string; seeds: number[]; cells: { label: string; scenarioHash: string }[]; code: string }): string | null {
+export function planDifference(
+  plan: Plan,
+  m: { kind: string; scenarioHash: string; seeds: number[]; cells: { label: string; scenarioHash: string }[]; code: string; rows?: unknown },
+): string | null {
   if (m.kind !== plan.kind) return `it is a ${m.kind}, not a ${plan.kind}`;
   if (m.code !== plan.code) return `it was made by code ${m.code}; this is ${plan.code}`;
   if (m.scenarioHash !== plan.base.hash) return `its scenario hash is ${m.scenarioHash.slice(0, 12)}…; this command's is ${plan.base.hash.slice(0, 12)}…`;
@@ -82,5 +100,9 @@ export function planDifference(plan: Plan, m: { kind: string; scenarioHash: stri
   const mine = plan.cells.map((c) => `${c.label}=${c.scenarioHash}`).join(' ');
   const theirs = m.cells.map((c) => `${c.label}=${c.scenarioHash}`).join(' ');
   if (mine !== theirs) return `its cells are ${m.cells.map((c) => c.label).join('; ')}; this command's are ${plan.cells.map((c) => c.label).join('; ')}`;
+  // docs/architecture.md#rows-at-scale: a store whose runs kept other rows would mix two kinds of run.
+  const rows = JSON.stringify(rowsRecord(plan.rows));
+  const theirRows = JSON.stringify(m.rows === undefined ? rowsRecord(undefined) : m.rows);
+  if (rows !== theirRows) return `its rows are ${theirRows}; this command's are ${rows} (--rows/--sample must be the same)`;
   return null;
 }

@@ -19,7 +19,7 @@ import { codeVersion, JobRefused, type JobSpec } from './job.js';
 import { ScenarioError } from '../scenario/error.js';
 import { JobFailed } from './failure.js';
 import { landRun, type LandedRun } from './landed.js';
-import { planDifference, type Plan, type PlannedCell } from './plan.js';
+import { planDifference, rowsRecord, type Plan, type PlannedCell } from './plan.js';
 import { createRunDir, MANIFEST, readManifest, RUN_FORMAT, RunDirError, STORE, writeManifest, type Manifest } from './runDir.js';
 
 export interface ExperimentProgress {
@@ -89,6 +89,7 @@ function manifestOf(plan: Plan, executor: Executor, t0: number, done: number): M
     executor: executor.name,
     startedAt: new Date(t0).toISOString(),
     settlement: plan.settlement,
+    rows: rowsRecord(plan.rows),
     files: [STORE, 'scenario.json', MANIFEST],
   };
 }

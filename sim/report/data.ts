@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { FL_ROUNDS_QUERY, flRoundBands, type FlRoundBand } from './fl.js';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { gini, type Summary } from '../results/kpi.js';
+import type { Summary } from '../results/kpi.js';
+import { gini, nakamoto } from '../results/stats.js';
 import type { KpiComparison, CellKpis } from '../experiments/compare.js';
 import type { Manifest } from '../experiments/runDir.js';
 
@@ -91,17 +92,7 @@ function bands(values: { cell: number; run: number; day: number; series: string;
 }
 
 /** The fewest validators holding more than half of the validator stake (0 with no stake). */
-export function nakamoto(stakes: number[]): number {
-  const total = stakes.reduce((a, b) => a + b, 0);
-  if (total <= 0) return 0;
-  const sorted = [...stakes].sort((a, b) => b - a);
-  let acc = 0;
-  for (let i = 0; i < sorted.length; i++) {
-    acc += sorted[i];
-    if (acc > total / 2) return i + 1;
-  }
-  return sorted.length;
-}
+export { nakamoto };
 
 /** The ASSUMPTIONS.md ids every report relies on, and those a kind or workload adds. */
 function assumptionsFor(kind: string, mode: string): string[] {

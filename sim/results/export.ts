@@ -28,6 +28,8 @@ export const EXPORT_ORDER = {
   role_days: ['run', 'day', 'role', 'behaviour'],
   // Only in stores of runs with FL tasks (docs/fl-alliance.md#results).
   fl_rounds: ['run', 'task', 'round'],
+  // Only in stores with a sampled run (docs/architecture.md#rows-at-scale).
+  group_days: ['run', 'day', 'role', 'behaviour'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type ExportTable = keyof typeof EXPORT_ORDER;

@@ -7,9 +7,13 @@
  * emission) is NaN, printed "n/a" (null in summary.json); an empty group's share is exactly 0,
  * printed "–".
  */
-import { mean, sampleStandardDeviation, tDistributionValue } from './stats.js';
+import { gini, mean, sampleStandardDeviation, tDistributionValue } from './stats.js';
 import { flKpiLines, flSummaryPart, type FlKpis } from './flKpi.js';
 import type { AgentRow, RunOutput } from './recorder.js';
+import type { RunTotals } from './totals.js';
+
+export { gini } from './stats.js';
+export type { RunTotals } from './totals.js';
 
 const TOKENS = 1e18;
 
@@ -27,31 +31,8 @@ export function estimate(xs: number[]): Estimate {
   return { mean: m, ci95, perSeed: xs };
 }
 
-export function gini(xs: number[]): number {
-  const n = xs.length;
-  const s = xs.reduce((a, b) => a + b, 0);
-  if (n === 0 || s === 0) return 0;
-  const sorted = [...xs].sort((a, b) => a - b);
-  let acc = 0;
-  sorted.forEach((x, i) => (acc += (2 * (i + 1) - n - 1) * x));
-  return acc / (n * s);
-}
-
-/**
- * What the summary needs of one run's agent rows (docs/architecture.md#experiments): per role and
- * behaviour, its identities, entities, each entity's reward (tokens, summed in row order, entities
- * in order of first appearance) and the sum of its stakes; per role, its reward. A pool thread
- * computes these where the run was simulated, so the coordinator never receives the rows; the
- * floating-point sums are the same additions in the same order as over the rows, so the summary
- * is the same to the bit whichever side computed them.
- */
-export interface RunTotals {
-  groups: Array<[key: string, g: { agents: number; entities: number; reward: Array<[entity: string, tokens: number]>; stakeSum: number }]>;
-  roleReward: Array<[role: string, tokens: number]>;
-}
-
 /** A run as the summary sees it: what it reported besides its rows, and its totals. */
-export type RunSummary = Omit<RunOutput, 'agentRows' | 'dayRows'> & { totals: RunTotals };
+export type RunSummary = Omit<RunOutput, 'agentRows' | 'dayRows' | 'groupRows' | 'totals'> & { totals: RunTotals };
 
 interface GroupTotals {
   agents: Set<string>;
@@ -68,6 +49,10 @@ interface AgentSlot {
   g: GroupTotals;
 }
 
+/**
+ * A run's KPI totals (totals.ts) from its rows: the reference the recorder's in-run totals equal to
+ * the bit when every row is kept (test/rowSample.test.ts).
+ */
 export function runTotals(rows: readonly AgentRow[]): RunTotals {
   const groups = new Map<string, GroupTotals>();
   const roleReward = new Map<string, number>();
@@ -98,12 +83,13 @@ export function runTotals(rows: readonly AgentRow[]): RunTotals {
 /** A run with its rows (in process) or with its totals already made (a pool thread's). */
 export type SummaryInput = RunOutput | RunSummary;
 
-export const totalsOf = (r: SummaryInput): RunTotals => ('totals' in r ? r.totals : runTotals(r.agentRows));
+/** The in-run totals when the run carries them (recorder.ts: the only complete ones of a sampled run), else from its rows. */
+export const totalsOf = (r: SummaryInput): RunTotals => r.totals ?? runTotals((r as RunOutput).agentRows);
 
 /** The run as the summary sees it: its totals instead of its rows. */
 export function runSummary(out: RunOutput): RunSummary {
-  const { agentRows, dayRows, ...rest } = out;
-  return { ...rest, totals: runTotals(agentRows) };
+  const { agentRows, dayRows, groupRows, totals, ...rest } = out;
+  return { ...rest, totals: totals ?? runTotals(agentRows) };
 }
 
 export interface GroupKpi {

@@ -5,6 +5,8 @@
  */
 import type { AgentBase } from '../agents/context.js';
 import type { FlRoundRow, FlRunSummary } from './flRows.js';
+import { TotalsAccumulator, type RunTotals, type TotalsSlot } from './totals.js';
+import { chooseSample, currentRowOptions, GroupAggregates, samples, ROWS_THRESHOLD, type GroupDayRow, type RowOptions, type SampleInfo } from './rowSample.js';
 
 export interface AgentRow {
   run: number;
@@ -65,6 +67,19 @@ export interface RunOutput {
   flRounds?: FlRoundRow[];
   /** The run's FL summary (holdings, per-behaviour totals, watchers); absent without FL tasks. */
   fl?: FlRunSummary;
+  /** The KPI totals over every agent, accumulated as the run recorded (totals.ts); absent from a run read back from an unsampled store. */
+  totals?: RunTotals;
+  /** Only when the rows are sampled (docs/architecture.md#rows-at-scale): what was kept, and the figures over every agent. */
+  sampled?: SampleInfo;
+  /** Only when the rows are sampled: one row per (day, role, behaviour), summed over every agent (`group_days`). */
+  groupRows?: GroupDayRow[];
+}
+
+/** Per agent: its cumulative earnings at the last day, its totals slot, and whether its rows are kept. */
+interface AgentState {
+  cum: bigint;
+  slot: TotalsSlot;
+  keep: boolean;
 }
 
 export class Recorder {
@@ -72,7 +87,12 @@ export class Recorder {
   readonly dayRows: DayRow[] = [];
   readonly scoreByBehaviour: RunOutput['scoreByBehaviour'] = {};
   readonly copiesByBehaviour: Record<string, number> = {};
-  private readonly lastCum = new Map<string, bigint>();
+  private readonly state = new Map<string, AgentState>();
+  private readonly totals = new TotalsAccumulator();
+  /** The row options in force where the run was created (rowSample.ts withRowOptions). */
+  private readonly rowOptions: RowOptions = currentRowOptions();
+  /** Decided on the first day, from the population: null while every row is kept. */
+  private sample: { names: Set<string>; population: number; groups: GroupAggregates } | null | undefined;
 
   constructor(
     readonly seed: number,
@@ -89,20 +109,53 @@ export class Recorder {
     this.copiesByBehaviour[behaviour] = (this.copiesByBehaviour[behaviour] ?? 0) + 1;
   }
 
-  /** The day's rows: every agent (in the order given) and the protocol-wide figures. */
+  /**
+   * The day's rows: every agent (in the order given), or only the sampled agents' with the day's
+   * group sums (docs/architecture.md#rows-at-scale), and the protocol-wide figures. The KPI totals
+   * take every agent, in this order, either way.
+   */
   day(day: number, agents: readonly AgentBase[], figures: DayFigures): void {
     const { run, seed } = this;
+    if (this.sample === undefined) {
+      const o = this.rowOptions;
+      this.sample = samples(o, agents.length)
+        ? { names: chooseSample(seed, agents.map((a) => ({ name: a.name, role: a.role, behaviour: a.behaviour })), o.sample), population: agents.length, groups: new GroupAggregates(run, seed) }
+        : null;
+    }
+    const sample = this.sample;
     for (const a of agents) {
       const cum = a.claimedGross + a.unclaimed();
-      const prev = this.lastCum.get(a.name) ?? 0n;
-      this.lastCum.set(a.name, cum);
-      this.agentRows.push({ run, seed, day, agent: a.name, role: a.role, behaviour: a.behaviour, entity: a.entity, stake: a.stake(), reward: cum - prev, rewardCum: cum });
+      const stake = a.stake();
+      let st = this.state.get(a.name);
+      if (!st) this.state.set(a.name, (st = { cum: 0n, slot: this.totals.slot(a.name, a.role, a.behaviour, a.entity, undefined), keep: !sample || sample.names.has(a.name) }));
+      else st.slot = this.totals.slot(a.name, a.role, a.behaviour, a.entity, st.slot);
+      const reward = cum - st.cum;
+      st.cum = cum;
+      this.totals.add(st.slot, stake, reward);
+      if (sample) sample.groups.add(day, a.role, a.behaviour, a.entity, stake, reward, cum);
+      if (st.keep) this.agentRows.push({ run, seed, day, agent: a.name, role: a.role, behaviour: a.behaviour, entity: a.entity, stake, reward, rewardCum: cum });
     }
+    sample?.groups.endDay(day);
     this.dayRows.push({ run, seed, day, ...figures });
   }
 
   output(reverts: Record<string, number>, workload: Record<string, unknown>, revertReasons: Record<string, Record<string, number>> = {}): RunOutput {
     const { seed, run, agentRows, dayRows, scoreByBehaviour, copiesByBehaviour } = this;
-    return { seed, run, agentRows, dayRows, scoreByBehaviour, copiesByBehaviour, reverts, revertReasons, workload };
+    const out: RunOutput = { seed, run, agentRows, dayRows, scoreByBehaviour, copiesByBehaviour, reverts, revertReasons, workload, totals: this.totals.totals() };
+    const s = this.sample;
+    if (s) {
+      const o = this.rowOptions;
+      out.sampled = {
+        mode: o.mode,
+        sample: o.sample,
+        threshold: o.threshold ?? ROWS_THRESHOLD,
+        population: s.population,
+        kept: s.names.size,
+        concentration: s.groups.concentration,
+        entities: s.groups.entityTotals(),
+      };
+      out.groupRows = s.groups.rows;
+    }
+    return out;
   }
 }

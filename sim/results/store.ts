@@ -12,6 +12,26 @@ import { DuckDBDataChunk, DuckDBInstance, DuckDBVector, ENUM, HUGEINT, INTEGER, 
 import type { AgentRow, DayRow, RunOutput } from './recorder.js';
 import { appendFlRounds, loadFlRounds } from './flRows.js';
 import { join, storedRun, type AgentColumns, type StoredRun } from './columns.js';
+import type { GroupDayRow } from './rowSample.js';
+
+/**
+ * `group_days`: a sampled run's daily sums per role and behaviour over every agent
+ * (docs/architecture.md#rows-at-scale). Made only in a store with a sampled run, so every other
+ * store has the tables it always had; there role_days reads it instead of the sampled agent_days.
+ */
+const GROUP_DAYS_SQL = [
+  `CREATE TABLE IF NOT EXISTS group_days (
+    run INTEGER, seed INTEGER, day INTEGER, role VARCHAR, behaviour VARCHAR, agents INTEGER,
+    stake HUGEINT, reward HUGEINT, reward_cum HUGEINT)`,
+  `CREATE OR REPLACE VIEW role_days AS
+    SELECT run, seed, day, role, behaviour, count(*) AS agents, sum(stake) AS stake, sum(reward) AS reward,
+           sum(reward)::DOUBLE / 1e18 AS reward_tokens
+    FROM agent_days WHERE run NOT IN (SELECT run FROM group_days) GROUP BY ALL
+    UNION ALL
+    SELECT run, seed, day, role, behaviour, agents::BIGINT, stake, reward, reward::DOUBLE / 1e18 FROM group_days`,
+];
+
+const HAS_GROUP_DAYS = `SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND table_name = 'group_days'`;
 
 const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS agent_days (
@@ -40,7 +60,7 @@ export interface CellRecord {
   values: Record<string, unknown>;
 }
 
-type Extras = Omit<RunOutput, 'seed' | 'run' | 'agentRows' | 'dayRows'>;
+type Extras = Omit<RunOutput, 'seed' | 'run' | 'agentRows' | 'dayRows' | 'groupRows'>;
 
 export class ResultsStore {
   private queue: Promise<unknown> = Promise.resolve();
@@ -58,6 +78,8 @@ export class ResultsStore {
     const db = await DuckDBInstance.create(file, { threads: '1' });
     const c = await db.connect();
     for (const sql of SCHEMA) await c.run(sql);
+    // SCHEMA's role_days reads agent_days alone: a store with sampled runs needs its own again.
+    if (Number((await c.runAndReadAll(HAS_GROUP_DAYS)).getRows()[0][0]) > 0) for (const sql of GROUP_DAYS_SQL) await c.run(sql);
     return new ResultsStore(db, c);
   }
 
@@ -83,7 +105,8 @@ export class ResultsStore {
   /** The same, for a run whose agent rows are already columns (a pool thread made them). */
   commit(r: StoredRun, cell: number): Promise<void> {
     return this.serial(async () => {
-      const { seed, run, agentDays, dayRows, flRounds, ...extras } = r;
+      // The KPI totals go in extras: a sampled run's cannot be made again from its rows (a resume reads them).
+      const { seed, run, agentDays, dayRows, flRounds, groupRows, ...extras } = r;
       await this.c.run('BEGIN TRANSACTION');
       try {
         const a = await this.c.createAppender('agent_days');
@@ -91,6 +114,7 @@ export class ResultsStore {
         a.flushSync();
         a.closeSync();
         appendDayRows(await this.c.createAppender('days'), dayRows);
+        if (groupRows?.length) await this.appendGroupRows(groupRows);
         // fl_rounds exists only in stores of runs with FL tasks (sim/results/flRows.ts).
         await appendFlRounds(this.c, flRounds ?? []);
         await this.c.run('INSERT INTO runs VALUES ($1, $2, $3, $4)', [run, cell, seed, JSON.stringify(extras)]);
@@ -155,7 +179,44 @@ export class ResultsStore {
       invalidSubmissions: Number(r[13]),
     }));
     const flRounds = await loadFlRounds(this.c, run, seed);
-    return { seed, run, agentRows, dayRows, ...extras, ...(flRounds.length ? { flRounds } : {}) };
+    const groupRows = await this.loadGroupRows(run, seed);
+    return { seed, run, agentRows, dayRows, ...extras, ...(flRounds.length ? { flRounds } : {}), ...(groupRows.length ? { groupRows } : {}) };
+  }
+
+  private async appendGroupRows(rows: GroupDayRow[]): Promise<void> {
+    for (const sql of GROUP_DAYS_SQL) await this.c.run(sql);
+    const a = await this.c.createAppender('group_days');
+    for (const r of rows) {
+      a.appendInteger(r.run);
+      a.appendInteger(r.seed);
+      a.appendInteger(r.day);
+      a.appendVarchar(r.role);
+      a.appendVarchar(r.behaviour);
+      a.appendInteger(r.agents);
+      a.appendHugeInt(r.stake);
+      a.appendHugeInt(r.reward);
+      a.appendHugeInt(r.rewardCum);
+      a.endRow();
+    }
+    a.flushSync();
+    a.closeSync();
+  }
+
+  /** A sampled run's group rows in recording order (by day, role, behaviour); none for any other run. */
+  private async loadGroupRows(run: number, seed: number): Promise<GroupDayRow[]> {
+    if (Number((await this.c.runAndReadAll(HAS_GROUP_DAYS)).getRows()[0][0]) === 0) return [];
+    const g = await this.c.runAndReadAll('SELECT day, role, behaviour, agents, stake, reward, reward_cum FROM group_days WHERE run = $1 ORDER BY day, role, behaviour', [run]);
+    return g.getRows().map((r) => ({
+      run,
+      seed,
+      day: Number(r[0]),
+      role: String(r[1]),
+      behaviour: String(r[2]),
+      agents: Number(r[3]),
+      stake: r[4] as bigint,
+      reward: r[5] as bigint,
+      rewardCum: r[6] as bigint,
+    }));
   }
 
   async close(): Promise<void> {

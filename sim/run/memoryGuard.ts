@@ -13,6 +13,7 @@
 import { totalmem } from 'node:os';
 import type { Scenario } from '../scenario/schema.js';
 import { genesisRoles } from '../scenario/fromChain.js';
+import { KEEP_ALL, samples, type RowOptions } from '../results/rowSample.js';
 
 /** Bytes, fitted on Node 20 (x64) and rounded up, so the estimate errs high by 4–13 %: docs/architecture.md#size-guard. */
 export const MEMORY_MODEL = {
@@ -22,6 +23,13 @@ export const MEMORY_MODEL = {
   agentBytes: 4_500,
   /** Per agent and simulated day: the agent's row, kept until the store writes it, and the write's copy (fitted: 1,760–2,010). */
   agentDayBytes: 2_000,
+  /**
+   * Per row of group_days a sampled run keeps (docs/architecture.md#rows-at-scale), with the
+   * per-entity sums and the day's validator stakes: not fitted, a generous guess (a few dozen rows a day).
+   */
+  groupDayBytes: 2_000,
+  /** Role and behaviour groups a sampled run is assumed to have each day (at most 5 roles × a few behaviours). */
+  groups: 20,
 };
 
 /** The share of os.totalmem() an experiment may be estimated to use without --max-memory. */
@@ -43,11 +51,18 @@ export function populationCounts(s: Scenario): PopulationCounts {
   return { nodes: p.nodes.count, validators: p.validators.count, delegators: p.delegators.count };
 }
 
-/** The estimated peak bytes of one run of `s`, every per-agent row kept. */
-export function estimateRunBytes(s: Scenario): number {
+/** Agents whose rows a run of `agents` agents keeps under `rows` (every agent's by default). */
+export function keptAgents(agents: number, rows: RowOptions = KEEP_ALL): number {
+  return samples(rows, agents) ? Math.min(agents, rows.sample) : agents;
+}
+
+/** The estimated peak bytes of one run of `s`: the rows it keeps (every agent's, or a sample's and the group sums). */
+export function estimateRunBytes(s: Scenario, rows: RowOptions = KEEP_ALL): number {
   const c = populationCounts(s);
   const agents = c.nodes + c.validators + c.delegators;
-  return agents * MEMORY_MODEL.agentBytes + agents * s.days * MEMORY_MODEL.agentDayBytes;
+  const kept = keptAgents(agents, rows);
+  const groups = samples(rows, agents) ? s.days * MEMORY_MODEL.groups * MEMORY_MODEL.groupDayBytes : 0;
+  return agents * MEMORY_MODEL.agentBytes + kept * s.days * MEMORY_MODEL.agentDayBytes + groups;
 }
 
 export interface MemoryEstimate {
@@ -59,10 +74,10 @@ export interface MemoryEstimate {
 }
 
 /** The estimate of an experiment: the process, plus its largest run held `concurrent` times at once. */
-export function estimateExperiment(scenarios: readonly Scenario[], concurrent: number): MemoryEstimate {
+export function estimateExperiment(scenarios: readonly Scenario[], concurrent: number, rows: RowOptions = KEEP_ALL): MemoryEstimate {
   let largest = scenarios[0];
-  for (const s of scenarios) if (estimateRunBytes(s) > estimateRunBytes(largest)) largest = s;
-  return { bytes: MEMORY_MODEL.processBytes + concurrent * estimateRunBytes(largest), largest, concurrent };
+  for (const s of scenarios) if (estimateRunBytes(s, rows) > estimateRunBytes(largest, rows)) largest = s;
+  return { bytes: MEMORY_MODEL.processBytes + concurrent * estimateRunBytes(largest, rows), largest, concurrent };
 }
 
 const UNITS: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };
@@ -101,18 +116,20 @@ const n = (x: number) => x.toLocaleString('en-US');
  * else 80 % of `machineBytes` (os.totalmem()). The message names the populations, the days, the
  * estimate and the limit, and what to change.
  */
-export function guardMemory(scenarios: readonly Scenario[], concurrent: number, o: { maxBytes?: number; machineBytes?: number } = {}): MemoryEstimate {
-  const e = estimateExperiment(scenarios, concurrent);
+export function guardMemory(scenarios: readonly Scenario[], concurrent: number, o: { maxBytes?: number; machineBytes?: number; rows?: RowOptions } = {}): MemoryEstimate {
+  const e = estimateExperiment(scenarios, concurrent, o.rows);
   const machine = o.machineBytes ?? totalmem();
   const limit = o.maxBytes ?? DEFAULT_MEMORY_SHARE * machine;
   if (e.bytes <= limit) return e;
   const c = populationCounts(e.largest);
   const agents = c.nodes + c.validators + c.delegators;
+  const kept = keptAgents(agents, o.rows);
+  const rowsText = kept < agents ? `, per-agent rows of a ${n(kept)}-agent sample` : ', every agent\'s rows kept';
   const what = `${n(c.nodes)} training nodes, ${n(c.validators)} validators and ${n(c.delegators)} delegators (${n(agents)} agents) for ${n(e.largest.days)} days`;
   const runs = concurrent > 1 ? `, ${concurrent} runs at once` : '';
   const limitText = o.maxBytes !== undefined ? `--max-memory ${formatBytes(limit)}` : `80 % of this machine's ${formatBytes(machine)} (${formatBytes(limit)})`;
   throw new MemoryGuardError(
-    `${e.largest.name}: ${what}${runs} would need an estimated ${formatBytes(e.bytes)}, more than ${limitText}; ` +
-      `nothing was started. Lower the populations or --days${concurrent > 1 ? ', use fewer --workers' : ''}, or raise the limit with --max-memory <size> (e.g. 16GB) if the machine has it.`,
+    `${e.largest.name}: ${what}${runs}${rowsText} would need an estimated ${formatBytes(e.bytes)}, more than ${limitText}; ` +
+      `nothing was started. Lower the populations or --days${concurrent > 1 ? ', use fewer --workers' : ''}${kept === agents && agents > 1 ? ', keep a sample of the per-agent rows (--rows sample)' : ''}, or raise the limit with --max-memory <size> (e.g. 16GB) if the machine has it.`,
   );
 }

@@ -42,11 +42,14 @@ export interface RunLines {
   days: string[];
   /** Only for runs with FL rounds (docs/fl-alliance.md#results), so a run without FL tasks hashes as before. */
   fl_rounds?: string[];
+  /** Only for runs whose rows are sampled (docs/architecture.md#rows-at-scale), so every other run hashes as before. */
+  group_days?: string[];
 }
 
 export function runLines(r: RunOutput): RunLines {
   const lines: RunLines = { agent_days: hashLines(r.agentRows), days: hashLines(r.dayRows) };
   if (r.flRounds?.length) lines.fl_rounds = hashLines(r.flRounds);
+  if (r.groupRows?.length) lines.group_days = hashLines(r.groupRows);
   return lines;
 }
 
