@@ -95,7 +95,9 @@ export class Validator implements AgentBase {
     const profile: ValidatorProfile = { name: this.name, behaviour: this.behaviour };
     yield this.rng.next() * ASSIGNMENT_INTERVAL;
     for (;;) {
-      const taskId = this.tasks.find((t) => backend.hasWork(this.name, t));
+      // The first of its tasks with work (a loop, not `find`: no closure per lookup).
+      let taskId: number | undefined;
+      for (let i = 0; taskId === undefined && i < this.tasks.length; i++) if (backend.hasWork(this.name, this.tasks[i])) taskId = this.tasks[i];
       if (taskId === undefined) {
         const waitOn = this.tasks[0];
         if (waitOn === undefined) {

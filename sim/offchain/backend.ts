@@ -54,7 +54,10 @@ export function acceptance(validator: string, stakes: ReadonlyMap<string, number
 interface TaskDay {
   submissions: Submission[];
   byId: Map<string, Submission>;
-  validatedBy: Map<string, Set<string>>;
+  /** Per submission, at its index in `submissions`: the validators it was given (no look-up by id on the lookup path). */
+  seen: Set<string>[];
+  /** Per submission: what a validator is handed, made at its first hand-out and shared (validators only read it). */
+  blind: (Assignment | undefined)[];
   /** How many of the day's submissions each validator was given (the sets above that hold it). */
   givenTo: Map<string, number>;
   scores: ScoreReport[];
@@ -96,7 +99,7 @@ export class Backend {
   private day(taskId: number): TaskDay {
     let d = this.days.get(taskId);
     if (!d) {
-      d = { submissions: [], byId: new Map(), validatedBy: new Map(), givenTo: new Map(), scores: [] };
+      d = { submissions: [], byId: new Map(), seen: [], blind: [], givenTo: new Map(), scores: [] };
       this.days.set(taskId, d);
     }
     return d;
@@ -107,7 +110,8 @@ export class Backend {
     const sub: Submission = { ...s, id: `s${++this.counter}` };
     d.submissions.push(sub);
     d.byId.set(sub.id, sub);
-    d.validatedBy.set(sub.id, new Set());
+    d.seen.push(new Set());
+    d.blind.push(undefined);
     const arrival = this.arrivals.get(s.taskId);
     if (arrival) {
       this.arrivals.delete(s.taskId);
@@ -150,33 +154,52 @@ export class Backend {
     if (stakes && stakes.size > 0) {
       // 1 + the other staked validators that have not scored every candidate: all of them but
       // those that scored every one, found among the scorers of one candidate.
-      const scorers = best.map((s) => d.validatedBy.get(s.id)!);
+      const seen = d.seen;
       let scoredAll = 0;
-      for (const v of scorers[0]) if (v !== validator && stakes.has(v) && scorers.every((set) => set.has(v))) scoredAll++;
+      for (const v of seen[best[0]]) {
+        if (v === validator || !stakes.has(v)) continue;
+        let all = true;
+        for (let k = 1; all && k < best.length; k++) all = seen[best[k]].has(v);
+        if (all) scoredAll++;
+      }
       const wanting = 1 + stakes.size - (stakes.has(validator) ? 1 : 0) - scoredAll;
       if (best.length < wanting && this.rng.next() >= acceptance(validator, stakes, this.hooks.selection ?? 'sqrt')) return null;
     }
-    const s = this.rng.pick(best);
-    const given = d.validatedBy.get(s.id)!;
+    const i = this.rng.pick(best);
+    const given = d.seen[i];
     if (!given.has(validator)) {
       given.add(validator);
       d.givenTo.set(validator, (d.givenTo.get(validator) ?? 0) + 1);
     }
-    const { node: _hidden, ...blind } = s;
+    let blind = d.blind[i];
+    if (blind === undefined) {
+      const { node: _hidden, ...rest } = d.submissions[i];
+      d.blind[i] = blind = rest;
+    }
     return blind;
   }
 
-  /** Today's submissions `validator` has not scored, with the fewest validations. */
-  private candidates(d: TaskDay, validator: string): Submission[] {
-    let best: Submission[] = [];
+  /** Scratch for `candidates`, reused by every lookup (read before the next one). */
+  private readonly best: number[] = [];
+
+  /**
+   * Today's submissions `validator` has not scored, with the fewest validations: their indexes in
+   * `d.submissions`, in submission order, in a scratch array valid until the next call.
+   */
+  private candidates(d: TaskDay, validator: string): number[] {
+    const best = this.best;
+    best.length = 0;
+    const seen = d.seen;
     let fewest = Infinity;
-    for (const s of d.submissions) {
-      const seen = d.validatedBy.get(s.id)!;
-      if (seen.has(validator)) continue;
-      if (seen.size < fewest) {
-        fewest = seen.size;
-        best = [s];
-      } else if (seen.size === fewest) best.push(s);
+    for (let i = 0; i < seen.length; i++) {
+      const set = seen[i];
+      const n = set.size;
+      if (n > fewest || set.has(validator)) continue;
+      if (n < fewest) {
+        fewest = n;
+        best.length = 0;
+      }
+      best.push(i);
     }
     return best;
   }

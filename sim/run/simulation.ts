@@ -62,46 +62,74 @@ export function runSimulation(s: Scenario, opts: RunOptions): RunOutput {
   // (docs/model.md#validator-assignment), as the settlement reads them (stakesOf).
   // Validators look up work every few minutes, so each task's map is kept while what it was made
   // from is unchanged: checked at once when the mirror has not written since (its journal's
-  // version), else by comparing every validator's own stake and pool delegation with the kept ones.
-  type StakeEntry = { name: string; own: bigint; pool: Pool | null; delegated: bigint };
-  const stakesCache = new Map<number, { task: TaskState; version: number; entries: StakeEntry[]; m: Map<string, number> }>();
+  // version), else by comparing every validator's own stake and pool delegation with the kept ones
+  // and redoing only the entries that moved (docs/architecture.md#paper-scale-performance). The
+  // backend only asks the map's size, membership and values (never its order), so a map patched in
+  // place answers exactly as a fresh one would.
+  type StakeCache = {
+    task: TaskState;
+    taskKey: bigint;
+    version: number;
+    names: string[];
+    own: bigint[];
+    pool: (Pool | null)[];
+    delegated: bigint[];
+    m: Map<string, number>;
+  };
+  const stakesCache = new Map<number, StakeCache>();
+  const validatorStakes = d.taskManager.validatorStakesMap;
   const stakesOf = (taskId: number): Map<string, number> => {
-    const t = tasks.find((x) => x.id === taskId);
+    let t: TaskState | undefined;
+    for (let i = 0; t === undefined && i < tasks.length; i++) if (tasks[i].id === taskId) t = tasks[i];
     if (!t) return new Map<string, number>();
     const version = d.w.j.version;
     const hit = stakesCache.get(taskId);
-    if (hit && hit.task === t && hit.entries.length === t.validators.length) {
+    const vs = t.validators;
+    if (hit && hit.task === t && hit.names.length === vs.length) {
       if (hit.version === version) return hit.m;
       // TaskManager.validatorStakes(task, v), read from its map once per task rather than per validator.
-      const own = d.taskManager.validatorStakesMap.get(BigInt(taskId));
+      const own = validatorStakes.get(hit.taskKey);
       let same = true;
-      for (let i = 0; same && i < hit.entries.length; i++) {
-        const e = hit.entries[i];
-        const v = t.validators[i];
-        if (v.name !== e.name) same = false;
-        else if ((own?.get(v.name) ?? 0n) !== e.own) same = false;
-        else if (e.own !== 0n) {
-          // An owner's pool is set once (PoolManager.createPool: 'Already created'), so a kept one stands.
-          const pool = e.pool ?? poolOf(d, v.name);
-          if (pool !== e.pool || (pool?.getTotalDelegationAmount() ?? 0n) !== e.delegated) same = false;
-        }
-      }
+      for (let i = 0; i < vs.length; i++) if (vs[i].name !== hit.names[i]) same = false;
       if (same) {
+        for (let i = 0; i < vs.length; i++) {
+          const name = hit.names[i];
+          const o = own?.get(name) ?? 0n;
+          if (o === hit.own[i]) {
+            if (o === 0n) continue;
+            // An owner's pool is set once (PoolManager.createPool: 'Already created'), so a kept one stands.
+            const kept = hit.pool[i];
+            const pool = kept ?? poolOf(d, name);
+            if (pool === kept && (pool?.getTotalDelegationAmount() ?? 0n) === hit.delegated[i]) continue;
+          }
+          // This validator's entry moved: read it again, as a fresh map would.
+          const pool = o === 0n ? null : poolOf(d, name);
+          const delegated = pool?.getTotalDelegationAmount() ?? 0n;
+          hit.own[i] = o;
+          hit.pool[i] = pool;
+          hit.delegated[i] = delegated;
+          if (o === 0n) hit.m.delete(name);
+          else hit.m.set(name, effectiveStake(o, delegated, offchain.epsilon));
+        }
         hit.version = version;
         return hit.m;
       }
     }
+    const taskKey = BigInt(taskId);
     const m = new Map<string, number>();
-    const entries: StakeEntry[] = [];
-    for (const v of t.validators) {
-      const own = d.taskManager.validatorStakes(ADMIN, BigInt(taskId), v.name);
+    const c: StakeCache = { task: t, taskKey, version, names: [], own: [], pool: [], delegated: [], m };
+    for (const v of vs) {
+      const own = d.taskManager.validatorStakes(ADMIN, taskKey, v.name);
       const pool = own === 0n ? null : poolOf(d, v.name);
       const delegated = pool?.getTotalDelegationAmount() ?? 0n;
-      entries.push({ name: v.name, own, pool, delegated });
+      c.names.push(v.name);
+      c.own.push(own);
+      c.pool.push(pool);
+      c.delegated.push(delegated);
       if (own === 0n) continue;
       m.set(v.name, effectiveStake(own, delegated, offchain.epsilon));
     }
-    stakesCache.set(taskId, { task: t, version, entries, m });
+    stakesCache.set(taskId, c);
     return m;
   };
   const backend = new Backend(env, rng('backend/assignment'), { onSubmit: collusion.onSubmit, stakes: stakesOf, selection: offchain.selection });
