@@ -256,9 +256,12 @@ export class QueueExecutor implements Executor {
           return;
         }
         const state = await j.getState();
-        if (state === 'completed') completed(id, j.returnvalue);
-        else if (state === 'failed') finalFailure(id, j.failedReason);
-        else return;
+        if (state !== 'completed' && state !== 'failed') return;
+        // `j` was read before getState: a job that finished in between holds no return value (or
+        // failure reason) in it yet. Read it again now that it is finished (seen with jobs of 0.1 s).
+        const done = (await queue.getJob(id)) ?? j;
+        if (state === 'completed') completed(id, done.returnvalue);
+        else finalFailure(id, done.failedReason);
       };
       const checkSoon = (id: string) => void check(id).catch((e: Error) => fail(new Error(`reading job ${id} from ${where}: ${e.message}`)));
 
