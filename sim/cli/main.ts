@@ -3,21 +3,31 @@
  */
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
-import { replayCommand } from './replay.js';
-import { registerBench } from './bench.js';
-import { registerRun } from './run.js';
-import { registerParity } from './parity.js';
-import { registerCalibrate } from './calibrate.js';
-import { registerChain } from './chain.js';
-import { registerParams } from './params.js';
-import { registerSweep } from './sweep.js';
-import { registerCompare } from './compare.js';
-import { registerExport } from './export.js';
-import { registerWorker } from './worker.js';
-import { registerReport } from './report.js';
-import { registerRegress } from './regress.js';
-import { registerArtifacts } from './artifacts.js';
-import { registerAttack } from './attack.js';
+
+/**
+ * The commands' modules, in the order `--help` lists the commands, with the commands each
+ * registers or changes (`replay` itself is below). A command's module is imported only when it is needed (docs/architecture.md#worker-pool):
+ * the command being run alone, or all of them when the command line is help, a version, or not a
+ * known command (commander's help and its "did you mean" list every command, as before). A whole
+ * `run` then loads neither bullmq's worker, nor DuckDB's reports, nor the EVM, nor the attacks.
+ */
+const COMMANDS: [names: string[], load: () => Promise<(program: Command) => void>][] = [
+  [['run', 'schema'], async () => (await import('./run.js')).registerRun],
+  [['sweep'], async () => (await import('./sweep.js')).registerSweep],
+  [['compare'], async () => (await import('./compare.js')).registerCompare],
+  [['attack'], async () => (await import('./attack.js')).registerAttack],
+  [['export'], async () => (await import('./export.js')).registerExport],
+  [['worker'], async () => (await import('./worker.js')).registerWorker],
+  [['report'], async () => (await import('./report.js')).registerReport],
+  [['regress'], async () => (await import('./regress.js')).registerRegress],
+  [['bench'], async () => (await import('./bench.js')).registerBench],
+  [['parity'], async () => (await import('./parity.js')).registerParity],
+  [['calibrate'], async () => (await import('./calibrate.js')).registerCalibrate],
+  [['chain'], async () => (await import('./chain.js')).registerChain],
+  [['params'], async () => (await import('./params.js')).registerParams],
+  // registerArtifacts also gives `replay` its --strict.
+  [['artifacts', 'replay'], async () => (await import('./artifacts.js')).registerArtifacts],
+];
 
 const program = new Command();
 program
@@ -37,23 +47,16 @@ program
   .option('-o, --out <file>', 'also write the result JSON to this file (an existing one only with --force)')
   .option('--force', 'with --out: overwrite an existing file')
   .action(async (trace: string, opts: { engine: string; out?: string; artifacts?: string; rpc?: string; force?: boolean }) => {
+    const { replayCommand } = await import('./replay.js');
     process.exitCode = await replayCommand(trace, opts);
   });
 
-registerRun(program);
-registerSweep(program);
-registerCompare(program);
-registerAttack(program);
-registerExport(program);
-registerWorker(program);
-registerReport(program);
-registerRegress(program);
-registerBench(program);
-registerParity(program);
-registerCalibrate(program);
-registerChain(program);
-registerParams(program);
-registerArtifacts(program);
+// The command named on the command line: its first word that is not an option (the program's own
+// options, --help and --version, take no value).
+const named = process.argv.slice(2).find((a) => !a.startsWith('-'));
+const own = COMMANDS.filter(([names]) => names.includes(named ?? ''));
+const needed = own.length ? own : COMMANDS;
+for (const register of await Promise.all(needed.map(([, load]) => load()))) register(program);
 
 try {
   await program.parseAsync();
