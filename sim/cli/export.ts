@@ -5,6 +5,7 @@
  * folder next to the target and moves the files in only when every table is written, so a refused
  * or failed export leaves nothing behind.
  */
+import { rowsLine } from '../results/rowSample.js';
 import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -90,6 +91,7 @@ export async function exportCommand(runDir: string, f: ExportFlags): Promise<num
       throw new OutDirError(out, why(e, tmp));
     }
 
+    const sampled = tables.includes('agent_days') ? await src.sampled() : [];
     const rows: number[] = [];
     for (let i = 0; i < tables.length; i++) {
       try {
@@ -108,6 +110,8 @@ export async function exportCommand(runDir: string, f: ExportFlags): Promise<num
     tmp = undefined;
     madeParent = undefined;
     for (let i = 0; i < files.length; i++) process.stdout.write(`${join(out, files[i])}\t${rows[i]} ${rows[i] === 1 ? 'row' : 'rows'}\n`);
+    // docs/architecture.md#rows-at-scale: agent_days of a sampled run is not every agent.
+    if (sampled.length) process.stdout.write(`${rowsLine(sampled)} in agent_days; group_days and role_days sum every agent\n`);
     return 0;
   } catch (e) {
     if (e instanceof ExportInputError) {
@@ -137,7 +141,7 @@ export function registerExport(program: Command): void {
     .command('export')
     .description(
       'Write the tables of a run directory\'s results.duckdb as Parquet or CSV files, one per table (<table>.parquet or <table>.csv), for pandas, Polars or a spreadsheet; prints one line per file: its path and its row count.\n' +
-        `Tables: ${EXPORT_TABLES.join(', ')} (default: every one the store holds). Rows are ordered: agent_days by run, day, agent; days by run, day; runs by run; cells by cell, key; cell_labels by cell; role_days by run, day, role, behaviour; fl_rounds (runs with FL tasks) by run, task, round.\n` +
+        `Tables: ${EXPORT_TABLES.join(', ')} (default: every one the store holds). Rows are ordered: agent_days by run, day, agent; days by run, day; runs by run; cells by cell, key; cell_labels by cell; role_days by run, day, role, behaviour; fl_rounds (runs with FL tasks) by run, task, round; group_days (runs that kept a sample of per-agent rows, --rows) by run, day, role, behaviour.\n` +
         'Wei amounts (HUGEINT in the store) are exact: in Parquet as DECIMAL(38,0) (Parquet has no 128-bit integer; pandas reads Python Decimals, Polars Decimal(38, 0)), in CSV as plain integer digits.\n' +
         'Nothing is written unless every table is: the files are written into a hidden folder next to --out and moved in at the end.\n' +
         'Exit 0: written; 1: DuckDB failed writing a table (nothing written); 2: bad input (unknown --format or --table, a missing, partial or failed run directory without --partial, an --out that is a file or holds a file to be overwritten without --force).',

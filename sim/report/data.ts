@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { Summary } from '../results/kpi.js';
 import { gini, nakamoto } from '../results/stats.js';
+import { rowsLine, type SampleInfo } from '../results/rowSample.js';
 import type { KpiComparison, CellKpis } from '../experiments/compare.js';
 import type { Manifest } from '../experiments/runDir.js';
 
@@ -69,6 +70,8 @@ export interface ReportData {
   assumptions: string[];
   /** FL Alliance rounds per cell, task and round (sim/report/fl.ts); only for runs with FL tasks. */
   flRounds?: FlRoundBand[];
+  /** Only when runs kept a sample of per-agent rows (docs/architecture.md#rows-at-scale): the line that says so. */
+  rows?: string;
 }
 
 const TOKENS = 1e18;
@@ -103,6 +106,8 @@ function assumptionsFor(kind: string, mode: string): string[] {
   return ids;
 }
 
+const byText = (a: unknown, b: unknown) => (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0);
+
 export async function loadReportData(dir: string, manifest: Manifest, extra: { question?: string | null; notes?: string | null; now?: Date; reportCommand?: string } = {}): Promise<ReportData> {
   const summaryJson = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
   const scenarioJson = JSON.parse(readFileSync(join(dir, 'scenario.json'), 'utf8'));
@@ -113,14 +118,23 @@ export async function loadReportData(dir: string, manifest: Manifest, extra: { q
   const db = await DuckDBInstance.create(join(dir, 'results.duckdb'), { access_mode: 'READ_ONLY' });
   const c = await db.connect();
   try {
-    const reward = await rows(c, `SELECT r.cell, a.run, a.day, a.role, sum(a.reward)::DOUBLE FROM agent_days a JOIN runs r USING (run) GROUP BY ALL`);
+    // docs/architecture.md#rows-at-scale: a sampled run's figures come from its sums over every agent, never its sample.
+    const sampled = new Map<number, { cell: number; seed: number; s: SampleInfo }>();
+    for (const [run, cell, seed, extras] of await rows(c, `SELECT run, cell, seed, extras FROM runs ORDER BY run`)) {
+      const s = (JSON.parse(String(extras)) as { sampled?: SampleInfo }).sampled;
+      if (s) sampled.set(Number(run), { cell: Number(cell), seed: Number(seed), s });
+    }
+    const unsampled = sampled.size ? ` WHERE a.run NOT IN (${[...sampled.keys()].join(', ')})` : '';
+    const andUnsampled = unsampled.replace(' WHERE', ' AND');
+    const rewardSource = sampled.size ? 'role_days' : 'agent_days';
+    const reward = await rows(c, `SELECT r.cell, a.run, a.day, a.role, sum(a.reward)::DOUBLE FROM ${rewardSource} a JOIN runs r USING (run) GROUP BY ALL`);
     const rewardsByDay = bands(reward.map(([cell, run, day, role, v]) => ({ cell: Number(cell), run: Number(run), day: Number(day), series: String(role), v: Number(v) / TOKENS })));
     const supplyCols = ['minted', 'supply', 'circulating', 'held_protocol', 'locked_vesting', 'locked_gm'];
     const supply = await rows(c, `SELECT r.cell, d.run, d.day, ${supplyCols.map((k) => `d.${k}::DOUBLE`).join(', ')} FROM days d JOIN runs r USING (run)`);
     const supplyByDay = bands(supply.flatMap(([cell, run, day, ...vs]) => supplyCols.map((k, i) => ({ cell: Number(cell), run: Number(run), day: Number(day), series: k, v: Number(vs[i]) / TOKENS }))));
-    const stakes = await rows(c, `SELECT r.cell, a.run, a.day, list(a.stake::DOUBLE ORDER BY a.agent) FROM agent_days a JOIN runs r USING (run) WHERE a.role = 'validator' GROUP BY ALL`);
-    const concentrationByDay = bands(
-      stakes.flatMap(([cell, run, day, list]) => {
+    const stakes = await rows(c, `SELECT r.cell, a.run, a.day, list(a.stake::DOUBLE ORDER BY a.agent) FROM agent_days a JOIN runs r USING (run) WHERE a.role = 'validator'${andUnsampled} GROUP BY ALL`);
+    const concentrationByDay = bands([
+      ...stakes.flatMap(([cell, run, day, list]) => {
         const xs = ((list as { items: unknown[] }).items ?? (list as unknown[])).map((x) => Number(x) / TOKENS);
         const base = { cell: Number(cell), run: Number(run), day: Number(day) };
         return [
@@ -128,13 +142,21 @@ export async function loadReportData(dir: string, manifest: Manifest, extra: { q
           { ...base, series: 'nakamoto', v: nakamoto(xs) },
         ];
       }),
-    );
+      ...[...sampled].flatMap(([run, { cell, s }]) =>
+        s.concentration.flatMap(([day, g, k]) => [
+          { cell, run, day, series: 'gini', v: g },
+          { cell, run, day, series: 'nakamoto', v: k },
+        ]),
+      ),
+    ]);
     const days = Number(manifest.days);
     const aprRows = await rows(
       c,
       `SELECT r.cell, r.seed, a.role, a.behaviour, a.entity, sum(a.reward)::DOUBLE, sum(a.stake)::DOUBLE
-       FROM agent_days a JOIN runs r USING (run) GROUP BY ALL ORDER BY r.cell, r.seed, a.role, a.behaviour, a.entity`,
+       FROM agent_days a JOIN runs r USING (run)${unsampled} GROUP BY ALL ORDER BY r.cell, r.seed, a.role, a.behaviour, a.entity`,
     );
+    for (const { cell, seed, s } of sampled.values()) for (const [role, behaviour, entity, rew, stakeSum] of s.entities) aprRows.push([cell, seed, role, behaviour, entity, rew * TOKENS, stakeSum * TOKENS]);
+    if (sampled.size) aprRows.sort((a, b) => Number(a[0]) - Number(b[0]) || Number(a[1]) - Number(b[1]) || byText(a[2], b[2]) || byText(a[3], b[3]) || byText(a[4], b[4]));
     const apr = aprRows
       .map(([cell, seed, role, behaviour, entity, rew, stakeSum]) => {
         const meanStake = Number(stakeSum) / TOKENS / days;
@@ -181,6 +203,7 @@ export async function loadReportData(dir: string, manifest: Manifest, extra: { q
       fairShare,
       assumptions: assumptionsFor(manifest.kind, String(workload.mode ?? 'surrogate')),
       ...(flRounds.length ? { flRounds } : {}),
+      ...(sampled.size ? { rows: `${rowsLine([...sampled.values()].map((x) => x.s))} (agent_days); the KPIs, rewards per day, stake concentration and APRs here are over every agent` } : {}),
     };
   } finally {
     c.closeSync();

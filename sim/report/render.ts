@@ -70,6 +70,7 @@ function facts(d: ReportData): [string, string][] {
     ['workload', `${d.workload.mode}${d.workload.calibration ? ` (calibration ${d.workload.calibration})` : ''}`],
     ['date', `run started ${d.runStartedAt}; report made ${d.reportDate}`],
     ['resultsHash', d.resultsHash],
+    ...(d.rows ? ([['rows', d.rows]] as [string, string][]) : []),
   ];
 }
 

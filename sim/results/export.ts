@@ -14,6 +14,7 @@
  * files go (sim/cli/export.ts).
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { SampleInfo } from './rowSample.js';
 
 export const EXPORT_FORMATS = ['parquet', 'csv'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -87,6 +88,16 @@ export class ExportSource {
     ).getRows();
     const have = new Set(rows.map((r) => String(r[0])));
     return EXPORT_TABLES.filter((t) => have.has(t));
+  }
+
+  /** What the store's sampled runs kept (docs/architecture.md#rows-at-scale); empty when every run kept every row. */
+  async sampled(): Promise<SampleInfo[]> {
+    if (!(await this.tables()).includes('group_days')) return [];
+    const rows = (await this.c.runAndReadAll(`SELECT extras FROM runs ORDER BY run`)).getRows();
+    return rows.flatMap((r) => {
+      const s = (JSON.parse(String(r[0])) as { sampled?: SampleInfo }).sampled;
+      return s ? [s] : [];
+    });
   }
 
   /** The SELECT an export of `table` runs: every column, wide integers cast for Parquet, rows in EXPORT_ORDER. */

@@ -176,3 +176,12 @@ export class GroupAggregates {
       .map((e) => [e.role, e.behaviour, e.entity, Number(e.reward) / TOKENS, Number(e.stake) / TOKENS]);
   }
 }
+
+/** "per-agent rows: a seeded sample of 1,000 of 64,919 agents …": what a reader of a sampled run's charts must know. */
+export function rowsLine(runs: readonly Pick<SampleInfo, 'kept' | 'population'>[]): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  const kept = [...new Set(runs.map((r) => r.kept))];
+  const pop = [...new Set(runs.map((r) => r.population))];
+  const what = kept.length === 1 && pop.length === 1 ? `${n(kept[0])} of ${n(pop[0])} agents` : `${n(Math.min(...kept))}–${n(Math.max(...kept))} agents of each run's ${n(Math.min(...pop))}–${n(Math.max(...pop))}`;
+  return `per-agent rows: a seeded sample of ${what}${runs.length > 1 ? ` in ${runs.length} sampled run(s)` : ''}`;
+}
