@@ -71,6 +71,8 @@ export async function benchCommand(file: string, sets: readonly string[]): Promi
     if (!existsSync(path)) throw new BenchInputError(`${file}: file not found`);
     let mod: { default?: unknown };
     try {
+      // Where the lab runs compiled (sim/experiments/compiled.mjs), tsx is registered only now.
+      await (globalThis as Record<symbol, (() => Promise<void>) | undefined>)[Symbol.for('flock-lab.loadTypeScript')]?.();
       mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
     } catch (e) {
       throw new BenchInputError(`${file}: cannot load: ${(e as Error).message}`);

@@ -16,14 +16,15 @@
 //   '../sim/scenario/schema.js' through tsx) to its compiled module, so that a scenario shares the
 //   running lab's modules (one `scenario`, one SimulationError) rather than loading a second copy.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { register } from 'node:module';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DIRS = ['sim', 'contracts-mirror'];
 const CACHE = join(ROOT, 'node_modules', '.cache', 'flock-lab');
-/** Trees older than this, not the current one, are removed (another checkout state may still use a recent one). */
+/** Trees not used for this long are removed (a process still running on an older tree keeps it in use). */
 const KEEP_MS = 24 * 3600 * 1000;
 
 /** The lab's sources to compile: every .ts under DIRS but tests and declarations, sorted. */
@@ -48,7 +49,7 @@ export async function compiledRoot() {
   if (process.env.FLOCK_LAB_TSX === '1') return null;
   // A pool thread takes its process's tree (the same code as its coordinator) without hashing again.
   const [pid, known] = (process.env.FLOCK_LAB_COMPILED ?? '').split('|');
-  if (!memo && pid === String(process.pid) && known) memo = Promise.resolve(known);
+  if (!memo && pid === String(process.pid) && known && existsSync(fileURLToPath(`${known}.complete`))) memo = Promise.resolve(known);
   return (memo ??= build().then(
     (url) => {
       process.env.FLOCK_LAB_COMPILED = `${process.pid}|${url}`;
@@ -70,7 +71,11 @@ async function build() {
   files.forEach((f, i) => h.update(`\0${f}\0`).update(texts[i]));
   const key = h.digest('hex').slice(0, 16);
   const dir = join(CACHE, key);
-  if (existsSync(join(dir, '.complete'))) return pathToFileURL(dir).href + '/';
+  if (existsSync(join(dir, '.complete'))) {
+    // Its use keeps it from being pruned (prune below).
+    touch(join(dir, '.complete'));
+    return pathToFileURL(dir).href + '/';
+  }
 
   const esbuild = await import('esbuild');
   if (esbuild.version !== esbuildVersion) throw new Error(`esbuild ${esbuild.version} is not node_modules/esbuild ${esbuildVersion}`);
@@ -119,12 +124,23 @@ async function build() {
   return pathToFileURL(dir).href + '/';
 }
 
+function touch(file) {
+  try {
+    const now = new Date();
+    utimesSync(file, now, now);
+  } catch {
+    /* housekeeping only */
+  }
+}
+
+/** Removes the trees not used for KEEP_MS (and leftovers of builds that died). */
 function prune(current) {
   try {
     for (const d of readdirSync(CACHE)) {
       if (d === current) continue;
       const p = join(CACHE, d);
-      if (Date.now() - statSync(p).mtimeMs > KEEP_MS) rmSync(p, { recursive: true, force: true });
+      const used = existsSync(join(p, '.complete')) ? join(p, '.complete') : p;
+      if (Date.now() - statSync(used).mtimeMs > KEEP_MS) rmSync(p, { recursive: true, force: true });
     }
   } catch {
     /* pruning is housekeeping */
@@ -150,3 +166,36 @@ export async function resolve(specifier, context, next) {
 
 /** The lab's folder as a file URL ending in '/'. */
 export const labRoot = pathToFileURL(ROOT).href;
+
+/**
+ * Where a process runs the compiled tree, what must run before it imports a TypeScript file (a
+ * scenario, a bench): sim/scenario/load.ts and sim/cli/bench.ts call it through this symbol, and
+ * find nothing there under tsx or vitest, which load TypeScript already.
+ */
+export const TYPESCRIPT = Symbol.for('flock-lab.loadTypeScript');
+
+let typescript;
+/**
+ * Registers tsx, then redirectHooks over it, once: from then on a TypeScript file can be imported,
+ * and its imports of the lab are the compiled modules this process already runs. Registered only
+ * when needed because every hook costs every later import a trip to the hooks' thread.
+ */
+export function loadTypeScript(root) {
+  return (typescript ??= (async () => {
+    (await import('tsx/esm/api')).register();
+    register(`data:text/javascript,${encodeURIComponent(redirectHooks)}`, { data: { src: labRoot, out: root } });
+  })());
+}
+
+/**
+ * Imports `rel` (a compiled module's path in the tree, e.g. 'sim/cli/main.js') from the compiled
+ * tree, with TYPESCRIPT set; null when there is no tree (the caller loads the source through tsx).
+ */
+export async function importCompiled(rel) {
+  const root = await compiledRoot();
+  if (!root) return null;
+  // As under tsx: stack traces name the TypeScript sources (the tree carries inline source maps).
+  process.setSourceMapsEnabled(true);
+  globalThis[TYPESCRIPT] = () => loadTypeScript(root);
+  return import(`${root}${rel}`);
+}

@@ -160,6 +160,7 @@ function scenarioHooks(): void {
  * missing import names the import.
  */
 async function importScenario(path: string, file: string): Promise<Record<string, unknown>> {
+  await (globalThis as Record<symbol, (() => Promise<void>) | undefined>)[Symbol.for('flock-lab.loadTypeScript')]?.(); // tsx, where the lab runs compiled (sim/experiments/compiled.mjs)
   scenarioHooks();
   try {
     return (await import(pathToFileURL(path).href)) as Record<string, unknown>;
