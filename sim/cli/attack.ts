@@ -16,6 +16,7 @@ import { FAMILIES, FAMILY_NAMES, SHARE_GRID } from '../attacks/families.js';
 import { plannedEvaluations, type AttackPlan, type AttackProgress, type FamilyResult } from '../attacks/attack.js';
 import { runStudy } from '../attacks/study.js';
 import { commandLine, exitCodeOf, readNotes, resumeHint } from './experiment.js';
+import { onInterrupt } from './interrupt.js';
 import { progressIntervalMs } from './progress.js';
 import { textTable } from './table.js';
 
@@ -142,15 +143,7 @@ export async function attackCommand(file: string, f: AttackFlags): Promise<numbe
     await executor.prepare?.();
     const view = new Progress(total, f.progress, interval);
     let dir: string | null = null;
-    const onSignal = (sig: NodeJS.Signals) => {
-      view.stop();
-      process.stderr.write(`\ninterrupted: the evaluations so far are in ${dir ?? out}; finish with: ${resumeHint()} --resume ${dir ?? out}\n`);
-      process.removeListener('SIGINT', onSignal);
-      process.removeListener('SIGTERM', onSignal);
-      process.kill(process.pid, sig);
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    const interrupt = onInterrupt({ stop: () => view.stop(), message: () => `interrupted: the evaluations so far are in ${dir ?? out}; finish with: ${resumeHint()} --resume ${dir ?? out}` });
     try {
       const r = await runStudy({
         file,
@@ -176,8 +169,7 @@ export async function attackCommand(file: string, f: AttackFlags): Promise<numbe
       return 0;
     } finally {
       view.stop();
-      process.removeListener('SIGINT', onSignal);
-      process.removeListener('SIGTERM', onSignal);
+      interrupt.dispose();
     }
   });
 }
