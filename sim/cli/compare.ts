@@ -9,7 +9,7 @@ import { changedOnSomeSeed, compareCells, pairingNotes, type KpiComparison } fro
 import { formatKpi } from '../experiments/kpis.js';
 import type { CiMethod } from '../experiments/pairing.js';
 import type { CellResult } from '../experiments/runner.js';
-import { executePlan, exitCodeOf, experimentOptions, planFrom, type ExperimentFlags } from './experiment.js';
+import { executePlan, exitCodeOf, experimentOptions, planFrom, sampledRowsNote, type ExperimentFlags } from './experiment.js';
 import { textTable } from './table.js';
 
 interface CompareFlags extends ExperimentFlags {
@@ -75,6 +75,7 @@ export async function compareCommand(file: string, f: CompareFlags): Promise<num
     if (shown.length < all.length) process.stdout.write(`${all.length - shown.length} KPI(s) identical on every seed are not shown (--all shows them); every KPI is in summary.json\n`);
     for (const n of notes) process.stdout.write(n + '\n');
     process.stdout.write(`\nresults: ${r.dir}\nresultsHash: ${r.resultsHash}\n`);
+    process.stdout.write(sampledRowsNote(r));
     return 0;
   });
 }

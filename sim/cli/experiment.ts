@@ -17,7 +17,7 @@ import { QueueExecutor } from '../experiments/queue.js';
 import { JobRefused } from '../experiments/job.js';
 import { JobFailed } from '../experiments/failure.js';
 import { makePlan, setRows, type CellSpec, type Plan } from '../experiments/plan.js';
-import { CLI_DEFAULT, DEFAULT_SAMPLE, ROWS_MODES, ROWS_THRESHOLD, type RowOptions, type RowsMode } from '../results/rowSample.js';
+import { CLI_DEFAULT, DEFAULT_SAMPLE, ROWS_MODES, ROWS_THRESHOLD, rowsLine, type RowOptions, type RowsMode } from '../results/rowSample.js';
 import { runExperiment, type ExperimentOptions, type ExperimentResult } from '../experiments/runner.js';
 import { RunDirError } from '../experiments/runDir.js';
 import { guardMemory, MemoryGuardError, parseSize } from '../run/memoryGuard.js';
@@ -103,6 +103,12 @@ export async function planFrom(kind: Plan['kind'], file: string, f: ExperimentFl
   if (f.paranoid) for (const j of plan.jobs) j.paranoid = true;
   setRows(plan, rows);
   return plan;
+}
+
+/** The line under a command's results when runs kept a sample of per-agent rows (docs/architecture.md#rows-at-scale); '' otherwise. */
+export function sampledRowsNote(r: ExperimentResult): string {
+  const sampled = r.cells.flatMap((c) => c.runs.flatMap((x) => (x.sampled ? [x.sampled] : [])));
+  return sampled.length ? `${rowsLine(sampled)}; the KPIs above are over every agent (--rows all keeps every agent's rows)\n` : '';
 }
 
 /** Test knob: the population above which `--rows auto` samples (docs/architecture.md#rows-at-scale). */

@@ -1,9 +1,8 @@
 /** `flock-lab run <scenario>`: every seed of one scenario, on worker threads, into a run directory, and the KPI table. */
 import type { Command } from 'commander';
 import { kpiTable } from '../results/kpi.js';
-import { rowsLine } from '../results/rowSample.js';
 import { ScenarioSchema } from '../scenario/schema.js';
-import { executePlan, exitCodeOf, experimentOptions, planFrom, type ExperimentFlags } from './experiment.js';
+import { executePlan, exitCodeOf, experimentOptions, planFrom, sampledRowsNote, type ExperimentFlags } from './experiment.js';
 
 export async function runCommand(file: string, f: ExperimentFlags): Promise<number> {
   return exitCodeOf(async () => {
@@ -19,8 +18,7 @@ export async function runCommand(file: string, f: ExperimentFlags): Promise<numb
     process.stdout.write(`${s.name}: ${plan.seeds.length} seed(s) × ${s.days} days, ${summary.workload.mode ?? 'surrogate'} workload${cal ? ` (calibration ${cal})` : ''}${flPart}\n\n`);
     process.stdout.write(kpiTable(summary) + '\n\n');
     process.stdout.write(`results: ${r.dir}\nresultsHash: ${r.resultsHash}\n`);
-    const sampled = r.cells[0].runs.flatMap((x) => (x.sampled ? [x.sampled] : []));
-    if (sampled.length) process.stdout.write(`${rowsLine(sampled)}; the KPIs above are over every agent (--rows all keeps every agent's rows)\n`);
+    process.stdout.write(sampledRowsNote(r));
     return 0;
   });
 }

@@ -4,7 +4,7 @@ import { gridCells } from '../experiments/grid.js';
 import { cellKpis } from '../experiments/compare.js';
 import { formatEstimate, isHeadline } from '../experiments/kpis.js';
 import type { CellResult } from '../experiments/runner.js';
-import { executePlan, exitCodeOf, experimentOptions, planFrom, type ExperimentFlags } from './experiment.js';
+import { executePlan, exitCodeOf, experimentOptions, planFrom, sampledRowsNote, type ExperimentFlags } from './experiment.js';
 import { textTable } from './table.js';
 
 interface SweepFlags extends ExperimentFlags {
@@ -36,6 +36,7 @@ export async function sweepCommand(file: string, f: SweepFlags): Promise<number>
     process.stdout.write(textTable(head, rows, 1 + Object.keys(plan.cells[0].values).length) + '\n');
     process.stdout.write(`each: mean over seeds ± the 95% t half-width; every KPI of every cell is in summary.json\n\n`);
     process.stdout.write(`results: ${r.dir}\nresultsHash: ${r.resultsHash}\n`);
+    process.stdout.write(sampledRowsNote(r));
     return 0;
   });
 }
