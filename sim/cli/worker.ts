@@ -18,6 +18,7 @@ import { codeId, type JobSpec } from '../experiments/job.js';
 import type { PoolAnswer } from '../experiments/poolWorker.js';
 import { connectionOptions, DEFAULT_QUEUE, failureReason, parseRedisUrl, pingRedis, workerConnectionName } from '../experiments/queue.js';
 import { encodeShard } from '../experiments/shard.js';
+import { THREAD_LIMITS } from '../experiments/pool.js';
 
 interface WorkerFlags {
   queue: string;
@@ -60,6 +61,7 @@ export async function workerCommand(f: WorkerFlags): Promise<number> {
     minThreads: concurrency,
     maxThreads: concurrency,
     maxQueue: 'auto',
+    resourceLimits: THREAD_LIMITS,
   });
 
   // A thread that cannot even start fails its job (pool.run rejects); this keeps it from also killing the worker.

@@ -14,6 +14,15 @@ import type { LandedAnswer, PoolAnswer, PoolTask } from './poolWorker.js';
 /** How often a thread reports the day it is on (the progress bar redraws a few times a second). */
 const DAY_EVERY_MS = 100;
 
+/**
+ * A run allocates fast and keeps much of it for a day or so (agents' rows, the day's events): with
+ * V8's default young generation (16 MB semi-spaces) most of it is scavenged again and again, then
+ * promoted and marked. 192 MB (64 MB semi-spaces) cut a thread's CPU on the workers bench from
+ * 12.3 s to 8.7-9.7 s and the V8 helper threads' (GC) from 6.6 s to 4.4 s, for ~55 MB more peak RSS
+ * with 2 threads (docs/architecture.md#worker-pool). GC never changes a result.
+ */
+export const THREAD_LIMITS = { maxYoungGenerationSizeMb: 192 };
+
 /** `--workers` when not given: one thread per core. */
 export const defaultWorkers = (): number => availableParallelism();
 
@@ -34,12 +43,12 @@ export class PoolExecutor implements Executor {
   }
 
   private start(threads: number): Piscina {
-    // A thread holds a whole run's rows; the default old-space limit is the process's, not shared.
     return (this.pool ??= new Piscina({
       filename: new URL('./poolThread.mjs', import.meta.url).href,
       minThreads: threads,
       maxThreads: threads,
       idleTimeout: 1000,
+      resourceLimits: THREAD_LIMITS,
     }));
   }
 
