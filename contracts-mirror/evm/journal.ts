@@ -7,6 +7,11 @@ import { LIST_SUM, NestedSumMap, type Tracked } from './runningSums.js';
 
 const ABSENT = Symbol('absent');
 
+/** A counter the journal bumps on each write to the objects watched with it (`Journal.watch`). */
+export interface WatchCell {
+  writes: number;
+}
+
 const enum Op {
   Field,
   MapSet,
@@ -28,6 +33,33 @@ export class Journal {
     return this.writes;
   }
 
+  /** Watched objects and the cells their writes bump (null: none, and the write path pays one compare). */
+  private watched: WeakMap<object, WatchCell[]> | null = null;
+  private reverts = 0;
+
+  /**
+   * Has every later write to `target` (a state object, map or array) bump `cell.writes`: a
+   * narrower key than `version` for a reader that derived something from a few objects only (the
+   * simulation's per-task validator stakes, read at every lookup: docs/architecture.md#paper-scale-performance).
+   * A revert bumps no cell: a reader checks `revertCount` too. Watching changes no state.
+   */
+  watch(target: object, cell: WatchCell): void {
+    const m = (this.watched ??= new WeakMap());
+    const cells = m.get(target);
+    if (cells === undefined) m.set(target, [cell]);
+    else if (!cells.includes(cell)) cells.push(cell);
+  }
+
+  /** Changes on every revert (see `watch`). */
+  get revertCount(): number {
+    return this.reverts;
+  }
+
+  private touch(target: object): void {
+    const cells = this.watched!.get(target);
+    if (cells !== undefined) for (let i = 0; i < cells.length; i++) cells[i].writes++;
+  }
+
   checkpoint(): number {
     return this.log.length;
   }
@@ -38,12 +70,14 @@ export class Journal {
   }
 
   set<T extends object, K extends keyof T>(obj: T, key: K, value: T[K]): void {
+    if (this.watched !== null) this.touch(obj);
     this.writes++;
     this.log.push(Op.Field, obj, key, obj[key]);
     obj[key] = value;
   }
 
   mset<K, V>(map: Map<K, V>, key: K, value: V): void {
+    if (this.watched !== null) this.touch(map);
     this.writes++;
     this.log.push(Op.MapSet, map, key, map.has(key) ? map.get(key) : ABSENT);
     map.set(key, value);
@@ -56,6 +90,7 @@ export class Journal {
    * `set`/`delete`, which does account, so a revert restores the sum with the value.
    */
   msetQuiet<K, V>(map: Map<K, V>, key: K, value: V): void {
+    if (this.watched !== null) this.touch(map);
     this.writes++;
     this.log.push(Op.MapSet, map, key, map.has(key) ? map.get(key) : ABSENT);
     Map.prototype.set.call(map, key, value);
@@ -64,6 +99,7 @@ export class Journal {
   mdelete<K, V>(map: Map<K, V>, key: K): void {
     if (!map.has(key)) return;
     this.writes++;
+    if (this.watched !== null) this.touch(map);
     this.log.push(Op.MapSet, map, key, map.get(key));
     map.delete(key);
   }
@@ -71,6 +107,7 @@ export class Journal {
   // A list made by trackedList (evm/runningSums.ts) keeps its running sum in step here: these three
   // and their reverts below are the only writes to such a list.
   push<T>(arr: T[], value: T): void {
+    if (this.watched !== null) this.touch(arr);
     this.writes++;
     this.log.push(Op.Push, arr, undefined, undefined);
     arr.push(value);
@@ -81,6 +118,7 @@ export class Journal {
   pop<T>(arr: T[]): T {
     const v = arr.pop() as T;
     this.writes++;
+    if (this.watched !== null) this.touch(arr);
     this.log.push(Op.Pop, arr, undefined, v);
     const s = (arr as Tracked<T>)[LIST_SUM];
     if (s && v !== undefined) s.total -= s.project(v);
@@ -88,6 +126,7 @@ export class Journal {
   }
 
   aset<T>(arr: T[], index: number, value: T): void {
+    if (this.watched !== null) this.touch(arr);
     this.writes++;
     const old = arr[index];
     this.log.push(Op.Index, arr, index, old);
@@ -98,6 +137,7 @@ export class Journal {
 
   revertTo(cp: number): void {
     this.writes++;
+    this.reverts++;
     const log = this.log;
     for (let i = log.length - 4; i >= cp; i -= 4) {
       const target = log[i + 1] as any;

@@ -6,6 +6,7 @@
  * a violation stops the run with the day and the numbers.
  */
 import { ADMIN, type Deployment } from '../../contracts-mirror/genesis.js';
+import type { WatchCell } from '../../contracts-mirror/evm/journal.js';
 import { Environment } from '../engine/env.js';
 import { DAY, everyDayAt } from '../engine/calendar.js';
 import type { BlockList } from '../engine/blocks.js';
@@ -61,15 +62,20 @@ export function runSimulation(s: Scenario, opts: RunOptions): RunOutput {
   // The backend reads each task's validator stakes s_j = own + ε·delegated at the lookup
   // (docs/model.md#validator-assignment), as the settlement reads them (stakesOf).
   // Validators look up work every few minutes, so each task's map is kept while what it was made
-  // from is unchanged: checked at once when the mirror has not written since (its journal's
-  // version), else by comparing every validator's own stake and pool delegation with the kept ones
-  // and redoing only the entries that moved (docs/architecture.md#paper-scale-performance). The
-  // backend only asks the map's size, membership and values (never its order), so a map patched in
-  // place answers exactly as a fresh one would.
+  // from is unchanged: the mirror's journal watches that state for the task (its stake map, the
+  // pool manager's pool map and each staked validator's pool record, where its delegation total
+  // lives), and while none of it was written, nor anything reverted, the kept map stands. Else
+  // every validator's own stake and pool delegation is compared with the kept ones and only the
+  // entries that moved are redone (docs/architecture.md#paper-scale-performance). The backend only
+  // asks the map's size, membership and values (never its order), so a map patched in place
+  // answers exactly as a fresh one would.
   type StakeCache = {
     task: TaskState;
     taskKey: bigint;
-    version: number;
+    /** Bumped by the journal on each write to what the map was read from; `seen`: its count when the map was last current. */
+    cell: WatchCell;
+    seen: number;
+    reverts: number;
     names: string[];
     own: bigint[];
     pool: (Pool | null)[];
@@ -78,15 +84,25 @@ export function runSimulation(s: Scenario, opts: RunOptions): RunOutput {
   };
   const stakesCache = new Map<number, StakeCache>();
   const validatorStakes = d.taskManager.validatorStakesMap;
+  const journal = d.w.j;
+  /** Watches what `c` was read from, then notes that it is current. */
+  const watchFor = (c: StakeCache): void => {
+    journal.watch(validatorStakes, c.cell);
+    journal.watch(d.poolManager.miniPoolsMap, c.cell);
+    const inner = validatorStakes.get(c.taskKey);
+    if (inner) journal.watch(inner, c.cell);
+    for (const pool of c.pool) if (pool) journal.watch(pool.p, c.cell);
+    c.seen = c.cell.writes;
+    c.reverts = journal.revertCount;
+  };
   const stakesOf = (taskId: number): Map<string, number> => {
     let t: TaskState | undefined;
     for (let i = 0; t === undefined && i < tasks.length; i++) if (tasks[i].id === taskId) t = tasks[i];
     if (!t) return new Map<string, number>();
-    const version = d.w.j.version;
     const hit = stakesCache.get(taskId);
     const vs = t.validators;
     if (hit && hit.task === t && hit.names.length === vs.length) {
-      if (hit.version === version) return hit.m;
+      if (hit.seen === hit.cell.writes && hit.reverts === journal.revertCount) return hit.m;
       // TaskManager.validatorStakes(task, v), read from its map once per task rather than per validator.
       const own = validatorStakes.get(hit.taskKey);
       let same = true;
@@ -111,13 +127,14 @@ export function runSimulation(s: Scenario, opts: RunOptions): RunOutput {
           if (o === 0n) hit.m.delete(name);
           else hit.m.set(name, effectiveStake(o, delegated, offchain.epsilon));
         }
-        hit.version = version;
+        watchFor(hit);
         return hit.m;
       }
     }
     const taskKey = BigInt(taskId);
     const m = new Map<string, number>();
-    const c: StakeCache = { task: t, taskKey, version, names: [], own: [], pool: [], delegated: [], m };
+    // A rebuilt map keeps its task's cell: the objects already watched with it stay watched.
+    const c: StakeCache = { task: t, taskKey, cell: hit?.cell ?? { writes: 0 }, seen: 0, reverts: 0, names: [], own: [], pool: [], delegated: [], m };
     for (const v of vs) {
       const own = d.taskManager.validatorStakes(ADMIN, taskKey, v.name);
       const pool = own === 0n ? null : poolOf(d, v.name);
@@ -129,6 +146,7 @@ export function runSimulation(s: Scenario, opts: RunOptions): RunOutput {
       if (own === 0n) continue;
       m.set(v.name, effectiveStake(own, delegated, offchain.epsilon));
     }
+    watchFor(c);
     stakesCache.set(taskId, c);
     return m;
   };
