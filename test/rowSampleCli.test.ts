@@ -10,6 +10,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempDirs } from './support/cli.js';
 import { rowOptions } from '../sim/cli/experiment.js';
+import { loadReportData } from '../sim/report/data.js';
 
 const newDir = tempDirs();
 const env = { FLOCK_LAB_ROWS_THRESHOLD: '10' };
@@ -58,6 +59,13 @@ describe('--rows and --sample', () => {
     expect(r.out).not.toMatch(/per-agent rows/);
     expect(manifest(whole).resultsHash).not.toBe(got[0].hash);
     expect(readFileSync(join(whole, 'summary.json'), 'utf8')).toBe(got[0].summary);
+    // The report's figures of the sampled runs come from their sums over every agent: the same as with every row.
+    const [a, b] = await Promise.all([whole, join(dir, 'w0')].map((d) => loadReportData(d, manifest(d), { now: new Date(0) })));
+    expect(b.rows).toMatch(/^per-agent rows: a seeded sample of 5 of 19 agents in 2 sampled run\(s\)/);
+    expect(a.rows).toBeUndefined();
+    expect(b.rewardsByDay).toEqual(a.rewardsByDay);
+    expect(b.concentrationByDay).toEqual(a.concentrationByDay);
+    expect(b.apr.map((x) => ({ ...x, apr: x.apr.toPrecision(12) }))).toEqual(a.apr.map((x) => ({ ...x, apr: x.apr.toPrecision(12) })));
     // --resume of the sampled directory with other row options is refused, naming them.
     const again = cli(['run', file, '--seeds', '2', '--workers', '0', '--rows', 'all', '--resume', join(dir, 'w0'), '--no-progress']);
     expect(again.code).toBe(2);

@@ -94,15 +94,16 @@ export function planDifference(
   m: { kind: string; scenarioHash: string; seeds: number[]; cells: { label: string; scenarioHash: string }[]; code: string; rows?: unknown },
 ): string | null {
   if (m.kind !== plan.kind) return `it is a ${m.kind}, not a ${plan.kind}`;
+  // docs/architecture.md#rows-at-scale: a store whose runs kept other rows would mix two kinds of run.
+  // A manifest without them is older than row options: its code differs, which the next check says.
+  const rows = JSON.stringify(rowsRecord(plan.rows));
+  const theirRows = JSON.stringify(m.rows);
+  if (m.rows !== undefined && rows !== theirRows) return `its rows are ${theirRows}; this command's are ${rows} (--rows/--sample must be the same)`;
   if (m.code !== plan.code) return `it was made by code ${m.code}; this is ${plan.code}`;
   if (m.scenarioHash !== plan.base.hash) return `its scenario hash is ${m.scenarioHash.slice(0, 12)}…; this command's is ${plan.base.hash.slice(0, 12)}…`;
   if (JSON.stringify(m.seeds) !== JSON.stringify(plan.seeds)) return `its seeds are ${JSON.stringify(m.seeds)}; this command's are ${JSON.stringify(plan.seeds)}`;
   const mine = plan.cells.map((c) => `${c.label}=${c.scenarioHash}`).join(' ');
   const theirs = m.cells.map((c) => `${c.label}=${c.scenarioHash}`).join(' ');
   if (mine !== theirs) return `its cells are ${m.cells.map((c) => c.label).join('; ')}; this command's are ${plan.cells.map((c) => c.label).join('; ')}`;
-  // docs/architecture.md#rows-at-scale: a store whose runs kept other rows would mix two kinds of run.
-  const rows = JSON.stringify(rowsRecord(plan.rows));
-  const theirRows = JSON.stringify(m.rows === undefined ? rowsRecord(undefined) : m.rows);
-  if (rows !== theirRows) return `its rows are ${theirRows}; this command's are ${rows} (--rows/--sample must be the same)`;
   return null;
 }
