@@ -28,6 +28,8 @@ let runs = 0;
 
 interface Timed {
   seconds: number;
+  /** User + system CPU seconds (from /usr/bin/time -v), or null where missing: steadier than wall time on a shared machine. */
+  cpu: number | null;
   /** Peak resident set size in MB (from /usr/bin/time -v), or null where it is missing. */
   rssMb: number | null;
   hash: string;
@@ -44,30 +46,37 @@ function timeRun(scale: number, days: number): Timed {
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.status !== 0) throw new Error(`run at ${scale}× for ${days} days failed (exit ${r.status}):\n${r.stderr.slice(-4000)}`);
   const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr);
+  const user = /User time \(seconds\): ([\d.]+)/.exec(r.stderr);
+  const sys = /System time \(seconds\): ([\d.]+)/.exec(r.stderr);
+  const cpu = user && sys ? Number(user[1]) + Number(sys[1]) : null;
   const hash = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).resultsHash as string;
   rmSync(out, { recursive: true, force: true });
-  return { seconds, rssMb: m ? Number(m[1]) / 1024 : null, hash };
+  return { seconds, cpu, rssMb: m ? Number(m[1]) / 1024 : null, hash };
 }
 
 const mb = (x: number | null) => (x === null ? 'n/a' : `${x.toFixed(0)} MB`);
 
 try {
   console.log(`paper scale: ${SCENARIO}, whole processes (--workers 0, one seed), ${DAYS} days per point`);
-  console.log('  scale  agents   1 day (s)  ' + `${DAYS} days (s)`.padEnd(12) + '  µs/agent-day  marginal µs/agent-day  peak RSS');
-  const rows: { scale: number; agents: number; marginal: number; perDay: number }[] = [];
+  console.log('  scale  agents   1 day (s)  ' + `${DAYS} days (s)`.padEnd(12) + '  µs/agent-day  marginal µs/agent-day  marginal CPU µs/agent-day  peak RSS');
+  const rows: { scale: number; agents: number; marginal: number; marginalCpu: number | null; perDay: number }[] = [];
   for (const scale of [1 / 8, 1 / 4, 1 / 2, 1]) {
     const agents = Math.round(FULL.nodes * scale) + Math.round(FULL.validators * scale) + Math.round(FULL.delegators * scale);
     const one = timeRun(scale, 1);
     const many = timeRun(scale, DAYS);
     const per = (many.seconds / (agents * DAYS)) * 1e6;
     const marginal = ((many.seconds - one.seconds) / (agents * (DAYS - 1))) * 1e6;
-    rows.push({ scale, agents, marginal, perDay: (many.seconds - one.seconds) / (DAYS - 1) });
+    const marginalCpu = many.cpu !== null && one.cpu !== null ? ((many.cpu - one.cpu) / (agents * (DAYS - 1))) * 1e6 : null;
+    rows.push({ scale, agents, marginal, marginalCpu, perDay: (many.seconds - one.seconds) / (DAYS - 1) });
     const label = scale === 1 ? '1' : `1/${1 / scale}`;
-    console.log(`  ${label.padEnd(5)}  ${String(agents).padStart(6)}  ${one.seconds.toFixed(1).padStart(10)}  ${many.seconds.toFixed(1).padStart(12)}  ${per.toFixed(2).padStart(12)}  ${marginal.toFixed(2).padStart(21)}  ${mb(many.rssMb)}`);
+    const cpuCol = (marginalCpu === null ? 'n/a' : marginalCpu.toFixed(2)).padStart(25);
+    console.log(`  ${label.padEnd(5)}  ${String(agents).padStart(6)}  ${one.seconds.toFixed(1).padStart(10)}  ${many.seconds.toFixed(1).padStart(12)}  ${per.toFixed(2).padStart(12)}  ${marginal.toFixed(2).padStart(21)}  ${cpuCol}  ${mb(many.rssMb)}`);
   }
   const ms = rows.map((r) => r.marginal);
   const spread = Math.max(...ms) / Math.min(...ms);
   console.log(`  marginal time per agent-day: max/min ${spread.toFixed(2)} (target: flat within ±30 %)`);
+  const cpus = rows.map((r) => r.marginalCpu).filter((x): x is number => x !== null);
+  if (cpus.length === rows.length) console.log(`  marginal CPU per agent-day: max/min ${(Math.max(...cpus) / Math.min(...cpus)).toFixed(2)} (the same, from user + system CPU)`);
   const full = rows[rows.length - 1];
   // The year ≈ a one-day run (start-up, setup) plus 364 marginal days.
   const estimate = full.perDay * 364;

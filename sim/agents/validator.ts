@@ -6,12 +6,27 @@
  */
 import type { RandomStream } from '../engine/rng.js';
 import type { ProcessBody } from '../engine/env.js';
-import { ASSIGNMENT_INTERVAL } from '../offchain/backend.js';
-import type { ValidatorProfile } from '../workloads/types.js';
+import { ASSIGNMENT_INTERVAL, type Assignment } from '../offchain/backend.js';
+import type { Submission, ValidatorProfile } from '../workloads/types.js';
 import type { AgentBase, SimContext } from './context.js';
 import { lockForGm } from './locking.js';
 import { claimManagerAndVesting } from './trainingNode.js';
 import { DAY } from '../engine/calendar.js';
+
+/**
+ * What a validator evaluates: the blind assignment with an empty node. The backend hands every
+ * validator of a submission the same assignment object and evaluators only read it, so the copy
+ * is made once per assignment, not per evaluation (docs/architecture.md#paper-scale-performance).
+ */
+const unblindedCopies = new WeakMap<Assignment, Submission>();
+function evaluated(a: Assignment): Submission {
+  let s = unblindedCopies.get(a);
+  if (s === undefined) {
+    s = { ...a, node: '' };
+    unblindedCopies.set(a, s);
+  }
+  return s;
+}
 
 export interface ValidatorSpec {
   name: string;
@@ -113,7 +128,7 @@ export class Validator implements AgentBase {
         if (this.behaviour !== 'lazy') yield 300 + this.rng.next() * 600;
         const value = workload.evaluate({
           validator: profile,
-          submission: { ...a, node: '' },
+          submission: evaluated(a),
           evalSet: this.rng.next() < 0.5 ? 'A' : 'B',
           rng: this.rng,
           friendHashes: this.behaviour === 'colluding' ? this.friendHashes() : undefined,

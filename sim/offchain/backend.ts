@@ -51,15 +51,23 @@ export function acceptance(validator: string, stakes: ReadonlyMap<string, number
   return top > 0 ? own / top : 1;
 }
 
+/**
+ * One task's day at the backend. Validators are numbered by the backend (`Backend.idOf`), so the
+ * lookup path reads compact arrays instead of hashing names (docs/architecture.md#paper-scale-performance).
+ */
 interface TaskDay {
   submissions: Submission[];
   byId: Map<string, Submission>;
-  /** Per submission, at its index in `submissions`: the validators it was given (no look-up by id on the lookup path). */
-  seen: Set<string>[];
+  /** Per submission, at its index in `submissions`: how many validators it was given. */
+  count: number[];
+  /** Per submission: the ids of the validators it was given. */
+  scorers: number[][];
+  /** Per validator id: a flag per submission index, set when it was given that submission (grown as submissions come). */
+  given: (Uint8Array | undefined)[];
+  /** Per validator id: how many of the day's submissions it was given (the flags set above). */
+  givenTo: number[];
   /** Per submission: what a validator is handed, made at its first hand-out and shared (validators only read it). */
   blind: (Assignment | undefined)[];
-  /** How many of the day's submissions each validator was given (the sets above that hold it). */
-  givenTo: Map<string, number>;
   scores: ScoreReport[];
 }
 
@@ -85,8 +93,11 @@ export class Backend {
   private readonly firstSeen = new Map<number, Map<string, Submission>>();
   /** Yesterday's best valid submission per task: the public leaderboard copycats read. */
   readonly leaderboard = new Map<number, Submission>();
-  /** Each validator's last lookup (s), for the 180 s rate limit. */
-  private readonly lastLookup = new Map<string, number>();
+  /** Each validator's id (its index in `names`), given at its first lookup. */
+  private readonly ids = new Map<string, number>();
+  private readonly names: string[] = [];
+  /** Each validator's last lookup (s), by id, for the 180 s rate limit. */
+  private readonly lastLookup: number[] = [];
   /** Scores reported after their submission's day was closed (lost: docs/model.md#validator-assignment). */
   lateScores = 0;
 
@@ -99,7 +110,7 @@ export class Backend {
   private day(taskId: number): TaskDay {
     let d = this.days.get(taskId);
     if (!d) {
-      d = { submissions: [], byId: new Map(), seen: [], blind: [], givenTo: new Map(), scores: [] };
+      d = { submissions: [], byId: new Map(), count: [], scorers: [], given: [], givenTo: [], blind: [], scores: [] };
       this.days.set(taskId, d);
     }
     return d;
@@ -110,7 +121,8 @@ export class Backend {
     const sub: Submission = { ...s, id: `s${++this.counter}` };
     d.submissions.push(sub);
     d.byId.set(sub.id, sub);
-    d.seen.push(new Set());
+    d.count.push(0);
+    d.scorers.push([]);
     d.blind.push(undefined);
     const arrival = this.arrivals.get(s.taskId);
     if (arrival) {
@@ -143,33 +155,42 @@ export class Backend {
    */
   requestAssignment(validator: string, taskId: number): Assignment | null {
     const now = this.env.now;
-    const last = this.lastLookup.get(validator);
+    const me = this.idOf(validator);
+    const last = this.lastLookup[me];
     if (last !== undefined && now - last < ASSIGNMENT_INTERVAL - 1e-6) return null;
-    this.lastLookup.set(validator, now);
+    this.lastLookup[me] = now;
     const d = this.days.get(taskId);
     if (!d) return null;
-    const best = this.candidates(d, validator);
+    const best = this.candidates(d, me);
     if (best.length === 0) return null;
     const stakes = this.hooks.stakes?.(taskId);
     if (stakes && stakes.size > 0) {
       // 1 + the other staked validators that have not scored every candidate: all of them but
       // those that scored every one, found among the scorers of one candidate.
-      const seen = d.seen;
       let scoredAll = 0;
-      for (const v of seen[best[0]]) {
-        if (v === validator || !stakes.has(v)) continue;
+      for (const v of d.scorers[best[0]]) {
+        if (v === me) continue;
+        const flags = d.given[v]!;
         let all = true;
-        for (let k = 1; all && k < best.length; k++) all = seen[best[k]].has(v);
-        if (all) scoredAll++;
+        for (let k = 1; all && k < best.length; k++) all = flags[best[k]] === 1;
+        // The flags first: compact arrays, where the name look-up hashes.
+        if (all && stakes.has(this.names[v])) scoredAll++;
       }
       const wanting = 1 + stakes.size - (stakes.has(validator) ? 1 : 0) - scoredAll;
       if (best.length < wanting && this.rng.next() >= acceptance(validator, stakes, this.hooks.selection ?? 'sqrt')) return null;
     }
     const i = this.rng.pick(best);
-    const given = d.seen[i];
-    if (!given.has(validator)) {
-      given.add(validator);
-      d.givenTo.set(validator, (d.givenTo.get(validator) ?? 0) + 1);
+    let flags = d.given[me];
+    if (flags === undefined || flags.length <= i) {
+      const grown = new Uint8Array(Math.max(16, 2 * d.submissions.length));
+      if (flags) grown.set(flags);
+      d.given[me] = flags = grown;
+    }
+    if (flags[i] === 0) {
+      flags[i] = 1;
+      d.count[i]++;
+      d.scorers[i].push(me);
+      d.givenTo[me] = (d.givenTo[me] ?? 0) + 1;
     }
     let blind = d.blind[i];
     if (blind === undefined) {
@@ -179,22 +200,33 @@ export class Backend {
     return blind;
   }
 
+  /** The backend's number for `validator` (its first lookup gives it the next one). */
+  private idOf(validator: string): number {
+    let id = this.ids.get(validator);
+    if (id === undefined) {
+      id = this.names.length;
+      this.ids.set(validator, id);
+      this.names.push(validator);
+    }
+    return id;
+  }
+
   /** Scratch for `candidates`, reused by every lookup (read before the next one). */
   private readonly best: number[] = [];
 
   /**
-   * Today's submissions `validator` has not scored, with the fewest validations: their indexes in
-   * `d.submissions`, in submission order, in a scratch array valid until the next call.
+   * Today's submissions validator `me` has not scored, with the fewest validations: their indexes
+   * in `d.submissions`, in submission order, in a scratch array valid until the next call.
    */
-  private candidates(d: TaskDay, validator: string): number[] {
+  private candidates(d: TaskDay, me: number): number[] {
     const best = this.best;
     best.length = 0;
-    const seen = d.seen;
+    const count = d.count;
+    const flags = d.given[me];
     let fewest = Infinity;
-    for (let i = 0; i < seen.length; i++) {
-      const set = seen[i];
-      const n = set.size;
-      if (n > fewest || set.has(validator)) continue;
+    for (let i = 0; i < count.length; i++) {
+      const n = count[i];
+      if (n > fewest || (flags !== undefined && flags[i] === 1)) continue;
       if (n < fewest) {
         fewest = n;
         best.length = 0;
@@ -208,7 +240,8 @@ export class Backend {
     const d = this.days.get(taskId);
     if (!d) return false;
     // Some submission it was not given: fewer given than submitted (each given one is a submission of the day).
-    return (d.givenTo.get(validator) ?? 0) < d.submissions.length;
+    const id = this.ids.get(validator);
+    return (id === undefined ? 0 : (d.givenTo[id] ?? 0)) < d.submissions.length;
   }
 
   /**

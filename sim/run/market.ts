@@ -21,6 +21,9 @@ const WINDOW_DAYS = 14;
 
 type Funding = { funded: bigint; delegation: bigint };
 
+/** 10^12, the eAPY's fixed-point scale: a constant, not a BigInt power per term (the same value). */
+const E12 = 10n ** 12n;
+
 export function poolOf(d: Deployment, owner: string): Pool | null {
   const a = d.poolManager.getMiniPool(ADMIN, owner);
   return a === ZERO_ADDRESS ? null : (d.w.contracts.get(a) as Pool);
@@ -32,7 +35,7 @@ function apyOf(hist: readonly Funding[], extra: bigint): number {
   let r = 0;
   for (const h of hist) {
     const base = h.delegation + extra;
-    if (base > 0n) r += Number((h.funded * 10n ** 12n) / base) / 1e12;
+    if (base > 0n) r += Number((h.funded * E12) / base) / 1e12;
   }
   return (r / hist.length) * 365;
 }
@@ -46,7 +49,7 @@ function apyOf(hist: readonly Funding[], extra: bigint): number {
 function apyBound(hist: readonly Funding[], level: bigint): number {
   if (hist.length === 0) return 0;
   let r = 0;
-  for (const h of hist) if (h.funded > 0n) r += Number((h.funded * 10n ** 12n) / (h.delegation + level)) / 1e12;
+  for (const h of hist) if (h.funded > 0n) r += Number((h.funded * E12) / (h.delegation + level)) / 1e12;
   return (r / hist.length) * 365;
 }
 
