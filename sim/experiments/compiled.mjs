@@ -5,8 +5,9 @@
 //
 // - Built on first use, into node_modules/.cache/flock-lab/<key>/ (sim/ and contracts-mirror/ with
 //   their layout, so relative imports and package lookups work as in the sources). <key> is a hash
-//   of every source's path and content, tsconfig.json, esbuild's version and this file: an edited
-//   source gets a new tree, never a stale one. A clean clone needs no build step.
+//   of the lab's folder, every source's path and content, tsconfig.json, esbuild's and Node's
+//   versions and this file: an edited source gets a new tree, never a stale one. A clean clone
+//   needs no build step.
 // - Each file is compiled by esbuild as tsx compiles it (same esbuild, tsconfig.json, this Node
 //   as target), with `import.meta.url` (and dirname, filename) fixed to the source file's, so that
 //   files found beside a module (package.json, poolThread.mjs, solidity sources) are the same.
@@ -64,7 +65,8 @@ async function build() {
   const esbuildVersion = JSON.parse(readFileSync(join(ROOT, 'node_modules', 'esbuild', 'package.json'), 'utf8')).version;
   const files = sources();
   const h = createHash('sha256');
-  h.update(`${esbuildVersion}\n${process.versions.node}\n`).update(readFileSync(fileURLToPath(import.meta.url)));
+  // The folder too: the tree names its sources' paths (import.meta.url), and node_modules may be shared.
+  h.update(`${ROOT}\n${esbuildVersion}\n${process.versions.node}\n`).update(readFileSync(fileURLToPath(import.meta.url)));
   const tsconfig = readFileSync(join(ROOT, 'tsconfig.json'), 'utf8');
   h.update(tsconfig);
   const texts = files.map((f) => readFileSync(join(ROOT, f), 'utf8'));
