@@ -23,17 +23,34 @@ const ROOT = join(import.meta.dirname, '..');
 const tmp = mkdtempSync(join(tmpdir(), 'flock-bench-workers-'));
 const reps = Math.max(1, Number(values.reps) || 1);
 
+/**
+ * CPU seconds (user + sys) of this process's finished children, from /proc (Linux; null elsewhere):
+ * on a shared machine a run's CPU time says more than its wall time, and how much of it the second
+ * core can take over is what the speed-up is made of.
+ */
+function childrenCpu(): number | null {
+  try {
+    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[13]) + Number(fields[14])) / 100; // cutime, cstime in clock ticks (USER_HZ = 100)
+  } catch {
+    return null;
+  }
+}
+
 function timeRun(workers: number, rep: number): { seconds: number; hash: string } {
   const out = join(tmp, `w${workers}-${rep}`);
   const load = loadavg()[0];
+  const cpu0 = childrenCpu();
   const t0 = process.hrtime.bigint();
   const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'flock-lab.mjs'), 'run', values.scenario, '--seeds', values.seeds, '--days', values.days, '--workers', String(workers), '--out', out, '--no-progress'], { cwd: ROOT, encoding: 'utf8' });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu1 = childrenCpu();
+  const cpu = cpu0 !== null && cpu1 !== null ? `, CPU ${(cpu1 - cpu0).toFixed(1)} s` : '';
   if (r.status !== 0) throw new Error(`run --workers ${workers} failed (exit ${r.status}):\n${r.stderr}`);
   const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
   rmSync(out, { recursive: true, force: true });
   const rss = typeof m.peakRssBytes === 'number' ? `, peak RSS ${(m.peakRssBytes / 2 ** 20).toFixed(0)} MiB` : '';
-  console.log(`  --workers ${workers}: ${seconds.toFixed(1)} s (load ${load.toFixed(1)} → ${loadavg()[0].toFixed(1)}${rss})`);
+  console.log(`  --workers ${workers}: ${seconds.toFixed(1)} s (load ${load.toFixed(1)} → ${loadavg()[0].toFixed(1)}${cpu}${rss})`);
   return { seconds, hash: m.resultsHash };
 }
 
