@@ -10,7 +10,15 @@ const ABSENT = Symbol('absent');
 /** A counter the journal bumps on each write to the objects watched with it (`Journal.watch`). */
 export interface WatchCell {
   writes: number;
+  /**
+   * When a list: each such write's target is appended too, so a reader learns which of its objects
+   * moved; past TOUCHED_MAX entries the journal sets it to null (too many to list: look at them all).
+   */
+  touched?: object[] | null;
 }
+
+/** The most targets a watch cell lists before it gives up listing (`WatchCell.touched`). */
+export const TOUCHED_MAX = 256;
 
 const enum Op {
   Field,
@@ -57,7 +65,16 @@ export class Journal {
 
   private touch(target: object): void {
     const cells = this.watched!.get(target);
-    if (cells !== undefined) for (let i = 0; i < cells.length; i++) cells[i].writes++;
+    if (cells === undefined) return;
+    for (let i = 0; i < cells.length; i++) {
+      const c = cells[i];
+      c.writes++;
+      const t = c.touched;
+      if (t != null) {
+        if (t.length < TOUCHED_MAX) t.push(target);
+        else c.touched = null;
+      }
+    }
   }
 
   checkpoint(): number {

@@ -64,15 +64,19 @@ export function runSimulation(s: Scenario, opts: RunOptions): RunOutput {
   // Validators look up work every few minutes, so each task's map is kept while what it was made
   // from is unchanged: the mirror's journal watches that state for the task (its stake map, the
   // pool manager's pool map and each staked validator's pool record, where its delegation total
-  // lives), and while none of it was written, nor anything reverted, the kept map stands. Else
-  // every validator's own stake and pool delegation is compared with the kept ones and only the
-  // entries that moved are redone (docs/architecture.md#paper-scale-performance). The backend only
+  // lives), and while none of it was written, nor anything reverted, the kept map stands. When
+  // only pool records were written, just their validators' entries are read again; else every
+  // validator's own stake and pool delegation is compared with the kept ones and the entries that
+  // moved are redone (docs/architecture.md#paper-scale-performance). The backend only
   // asks the map's size, membership and values (never its order), so a map patched in place
   // answers exactly as a fresh one would.
   type StakeCache = {
     task: TaskState;
     taskKey: bigint;
-    /** Bumped by the journal on each write to what the map was read from; `seen`: its count when the map was last current. */
+    /**
+     * Bumped by the journal on each write to what the map was read from, listing the objects
+     * written; `seen`: its count when the map was last current.
+     */
     cell: WatchCell;
     seen: number;
     reverts: number;
@@ -80,6 +84,8 @@ export function runSimulation(s: Scenario, opts: RunOptions): RunOutput {
     own: bigint[];
     pool: (Pool | null)[];
     delegated: bigint[];
+    /** Each staked validator's pool record (where its delegation total lives) → its entries. */
+    entryOf: Map<object, number[]>;
     m: Map<string, number>;
   };
   const stakesCache = new Map<number, StakeCache>();
@@ -91,9 +97,37 @@ export function runSimulation(s: Scenario, opts: RunOptions): RunOutput {
     journal.watch(d.poolManager.miniPoolsMap, c.cell);
     const inner = validatorStakes.get(c.taskKey);
     if (inner) journal.watch(inner, c.cell);
-    for (const pool of c.pool) if (pool) journal.watch(pool.p, c.cell);
+    c.entryOf.clear();
+    for (let i = 0; i < c.pool.length; i++) {
+      const pool = c.pool[i];
+      if (!pool) continue;
+      journal.watch(pool.p, c.cell);
+      const at = c.entryOf.get(pool.p);
+      if (at) at.push(i);
+      else c.entryOf.set(pool.p, [i]);
+    }
+    c.cell.touched = [];
     c.seen = c.cell.writes;
     c.reverts = journal.revertCount;
+  };
+  /** Entry `i` read again where its own stake or pool delegation moved, as a fresh map would read it. */
+  const refresh = (c: StakeCache, own: ReadonlyMap<string, bigint> | undefined, i: number): void => {
+    const name = c.names[i];
+    const o = own?.get(name) ?? 0n;
+    if (o === c.own[i]) {
+      if (o === 0n) return;
+      // An owner's pool is set once (PoolManager.createPool: 'Already created'), so a kept one stands.
+      const kept = c.pool[i];
+      const pool = kept ?? poolOf(d, name);
+      if (pool === kept && (pool?.getTotalDelegationAmount() ?? 0n) === c.delegated[i]) return;
+    }
+    const pool = o === 0n ? null : poolOf(d, name);
+    const delegated = pool?.getTotalDelegationAmount() ?? 0n;
+    c.own[i] = o;
+    c.pool[i] = pool;
+    c.delegated[i] = delegated;
+    if (o === 0n) c.m.delete(name);
+    else c.m.set(name, effectiveStake(o, delegated, offchain.epsilon));
   };
   const stakesOf = (taskId: number): Map<string, number> => {
     let t: TaskState | undefined;
@@ -105,28 +139,19 @@ export function runSimulation(s: Scenario, opts: RunOptions): RunOutput {
       if (hit.seen === hit.cell.writes && hit.reverts === journal.revertCount) return hit.m;
       // TaskManager.validatorStakes(task, v), read from its map once per task rather than per validator.
       const own = validatorStakes.get(hit.taskKey);
+      // Only pool records of this map's validators were written (the usual case: delegations
+      // moved), and nothing reverted: read just their entries again.
+      const touched = hit.cell.touched;
+      if (touched != null && hit.reverts === journal.revertCount && touched.every((x) => hit.entryOf.has(x))) {
+        for (const x of touched) for (const i of hit.entryOf.get(x)!) refresh(hit, own, i);
+        touched.length = 0;
+        hit.seen = hit.cell.writes;
+        return hit.m;
+      }
       let same = true;
       for (let i = 0; i < vs.length; i++) if (vs[i].name !== hit.names[i]) same = false;
       if (same) {
-        for (let i = 0; i < vs.length; i++) {
-          const name = hit.names[i];
-          const o = own?.get(name) ?? 0n;
-          if (o === hit.own[i]) {
-            if (o === 0n) continue;
-            // An owner's pool is set once (PoolManager.createPool: 'Already created'), so a kept one stands.
-            const kept = hit.pool[i];
-            const pool = kept ?? poolOf(d, name);
-            if (pool === kept && (pool?.getTotalDelegationAmount() ?? 0n) === hit.delegated[i]) continue;
-          }
-          // This validator's entry moved: read it again, as a fresh map would.
-          const pool = o === 0n ? null : poolOf(d, name);
-          const delegated = pool?.getTotalDelegationAmount() ?? 0n;
-          hit.own[i] = o;
-          hit.pool[i] = pool;
-          hit.delegated[i] = delegated;
-          if (o === 0n) hit.m.delete(name);
-          else hit.m.set(name, effectiveStake(o, delegated, offchain.epsilon));
-        }
+        for (let i = 0; i < vs.length; i++) refresh(hit, own, i);
         watchFor(hit);
         return hit.m;
       }
@@ -134,7 +159,7 @@ export function runSimulation(s: Scenario, opts: RunOptions): RunOutput {
     const taskKey = BigInt(taskId);
     const m = new Map<string, number>();
     // A rebuilt map keeps its task's cell: the objects already watched with it stay watched.
-    const c: StakeCache = { task: t, taskKey, cell: hit?.cell ?? { writes: 0 }, seen: 0, reverts: 0, names: [], own: [], pool: [], delegated: [], m };
+    const c: StakeCache = { task: t, taskKey, cell: hit?.cell ?? { writes: 0 }, seen: 0, reverts: 0, names: [], own: [], pool: [], delegated: [], entryOf: new Map(), m };
     for (const v of vs) {
       const own = d.taskManager.validatorStakes(ADMIN, taskKey, v.name);
       const pool = own === 0n ? null : poolOf(d, v.name);
