@@ -41,8 +41,13 @@ export class Journal {
     return this.writes;
   }
 
-  /** Watched objects and the cells their writes bump (null: none, and the write path pays one compare). */
-  private watched: WeakMap<object, WatchCell[]> | null = null;
+  /**
+   * Watched objects and the cells their writes bump (null: none, and the write path pays one
+   * compare). A plain Map, not a WeakMap: the watched objects are the mirror's own state, alive as
+   * long as the journal, and a WeakMap looked up on every write cost a full run ~20 % more peak
+   * memory (paper-scale, 8 days: 1.48 GB against 1.22 GB) and time.
+   */
+  private watched: Map<object, WatchCell[]> | null = null;
   private reverts = 0;
 
   /**
@@ -52,7 +57,7 @@ export class Journal {
    * A revert bumps no cell: a reader checks `revertCount` too. Watching changes no state.
    */
   watch(target: object, cell: WatchCell): void {
-    const m = (this.watched ??= new WeakMap());
+    const m = (this.watched ??= new Map());
     const cells = m.get(target);
     if (cells === undefined) m.set(target, [cell]);
     else if (!cells.includes(cell)) cells.push(cell);
