@@ -29,12 +29,14 @@ export const EXPORT_ORDER = {
   role_days: ['run', 'day', 'role', 'behaviour'],
   // Only in stores of runs with FL tasks (docs/fl-alliance.md#results).
   fl_rounds: ['run', 'task', 'round'],
-  // Only in stores with a sampled run (docs/architecture.md#rows-at-scale).
+  // Only in stores with a sampled run (docs/architecture.md#rows-at-scale): exported when there, not listed with the rest.
   group_days: ['run', 'day', 'role', 'behaviour'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type ExportTable = keyof typeof EXPORT_ORDER;
-export const EXPORT_TABLES = Object.keys(EXPORT_ORDER) as ExportTable[];
+const ALL_TABLES = Object.keys(EXPORT_ORDER) as ExportTable[];
+/** The tables a user is told of (group_days, of sampled runs only, is named in `export --help`). */
+export const EXPORT_TABLES = ALL_TABLES.filter((t) => t !== 'group_days');
 
 /** Column types DuckDB cannot write to Parquet exactly, written as DECIMAL(38,0). */
 const WIDE_INTEGERS = new Set(['HUGEINT', 'UHUGEINT']);
@@ -87,7 +89,7 @@ export class ExportSource {
       await this.c.runAndReadAll(`SELECT table_name FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema = 'main'`)
     ).getRows();
     const have = new Set(rows.map((r) => String(r[0])));
-    return EXPORT_TABLES.filter((t) => have.has(t));
+    return ALL_TABLES.filter((t) => have.has(t));
   }
 
   /** What the store's sampled runs kept (docs/architecture.md#rows-at-scale); empty when every run kept every row. */
