@@ -22,6 +22,7 @@ import { runExperiment, type ExperimentOptions, type ExperimentResult } from '..
 import { RunDirError } from '../experiments/runDir.js';
 import { guardMemory, MemoryGuardError, parseSize } from '../run/memoryGuard.js';
 import { ExperimentProgressView, progressIntervalMs } from './progress.js';
+import { onInterrupt } from './interrupt.js';
 
 export interface ExperimentFlags {
   seeds?: string;
@@ -158,22 +159,12 @@ export async function executePlan(plan: Plan, f: ExperimentFlags, summaryFor?: E
   const view = new ExperimentProgressView(s.name, (run) => plan.cells[plan.jobs[run].cell].scenario.days, { progress: f.progress, intervalMs: interval });
   let dir: string | null = null;
   let done = 0;
-  let interrupted = false;
-  // The main thread only waits while threads or workers simulate, so a signal is handled at once:
-  // the directory stays (partial) and says how to finish it; the process then ends by that signal.
-  const onSignal = (sig: NodeJS.Signals) => {
-    if (interrupted) return;
-    interrupted = true;
-    view.stop();
-    process.stderr.write(`\ninterrupted: ${done} of ${plan.jobs.length} runs are in ${dir ?? out}; finish them with: ${resumeHint()} --resume ${dir ?? out}\n`);
-    void Promise.race([executor.close(), new Promise((r) => setTimeout(r, 3000))]).finally(() => {
-      process.removeListener('SIGINT', onSignal);
-      process.removeListener('SIGTERM', onSignal);
-      process.kill(process.pid, sig);
-    });
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // The main thread only waits while threads or workers simulate, so a signal is handled at once.
+  const interrupt = onInterrupt({
+    stop: () => view.stop(),
+    message: () => `interrupted: ${done} of ${plan.jobs.length} runs are in ${dir ?? out}; finish them with: ${resumeHint()} --resume ${dir ?? out}`,
+    close: () => executor.close(),
+  });
   try {
     const r = await runExperiment({
       plan,
@@ -200,11 +191,10 @@ export async function executePlan(plan: Plan, f: ExperimentFlags, summaryFor?: E
   } catch (e) {
     view.stop();
     // Stopping the executor on a signal fails its pending jobs: that is the interrupt, not an error.
-    if (interrupted) return new Promise<number>(() => {});
+    if (interrupt.interrupted) return new Promise<number>(() => {});
     return failure(e, dir);
   } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
+    interrupt.dispose();
   }
 }
 
