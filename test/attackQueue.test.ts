@@ -5,31 +5,19 @@
  * as test/queue.test.ts does. The study on the queue must be the study run here: the same
  * summary and the same evaluation rows, since an evaluation depends only on its overrides and seeds.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { parseRedisUrl, pingRedis } from '../sim/experiments/queue.js';
 import { BIN, ROOT, runCli, tempDirs } from './support/cli.js';
+import { useTestRedis } from './support/redis.js';
 
 const tmp = tempDirs();
 const children: ChildProcess[] = [];
-let url = process.env.FLOCK_LAB_TEST_REDIS ?? '';
-let redis: ChildProcess | null = null;
+const redisUrl = useTestRedis(children);
 const FIXTURE = join(ROOT, 'test/fixtures/attack-small.ts');
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** A child with a deadline, its stderr and stdout collected: a hung one is killed instead of hanging the suite. */
 function child(args: string[], deadlineMs: number) {
@@ -49,33 +37,6 @@ function child(args: string[], deadlineMs: number) {
   return { proc, io, exited };
 }
 
-beforeAll(async () => {
-  if (url) return;
-  const port = await freePort();
-  const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  const spawned = await new Promise<Error | null>((resolve) => {
-    proc.once('error', resolve);
-    proc.once('spawn', () => resolve(null));
-  });
-  if (spawned) throw new Error(`these tests need Redis: install redis-server (apt-get install redis-server), or set FLOCK_LAB_TEST_REDIS=redis://HOST:PORT (${spawned.message})`);
-  redis = proc;
-  url = `redis://127.0.0.1:${port}`;
-  const t0 = Date.now();
-  for (;;) {
-    try {
-      await pingRedis(parseRedisUrl(url), 1000);
-      return;
-    } catch (e) {
-      if (Date.now() - t0 > 10_000) throw new Error(`redis-server on port ${port} did not answer within 10 s: ${(e as Error).message}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-});
-
-afterAll(() => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  redis?.kill('SIGKILL');
-});
 
 async function rows(dir: string): Promise<string> {
   const db = await DuckDBInstance.create(join(dir, 'attack.duckdb'));
@@ -96,8 +57,8 @@ describe('attack --queue, as a user runs it', () => {
     // tree edited between the two starts makes the worker refuse the jobs (its own test in
     // test/queue.test.ts); that, and only that, is tried again.
     const attempt = async (k: number) => {
-      const worker = child(['worker', '--queue', url, '--queue-name', `${q}-${k}`, '--stalled-seconds', '2'], 230_000);
-      const coordinator = child([...study, '--queue', url, '--queue-name', `${q}-${k}`, '--out', join(dir, `queue-${k}`)], 220_000);
+      const worker = child(['worker', '--queue', redisUrl(), '--queue-name', `${q}-${k}`, '--stalled-seconds', '2'], 230_000);
+      const coordinator = child([...study, '--queue', redisUrl(), '--queue-name', `${q}-${k}`, '--out', join(dir, `queue-${k}`)], 220_000);
       const code = await coordinator.exited;
       worker.proc.kill('SIGTERM');
       return { worker, coordinator, code, k };
@@ -119,6 +80,6 @@ describe('attack --queue, as a user runs it', () => {
     expect(await rows(join(dir, queued))).toBe(await rows(join(dir, 'local')));
     const manifest = JSON.parse(readFileSync(join(dir, queued, 'manifest.json'), 'utf8'));
     expect(manifest.status).toBe('complete');
-    expect(manifest.executor).toBe(`queue ${url} (${q}-${r.k})`);
+    expect(manifest.executor).toBe(`queue ${redisUrl()} (${q}-${r.k})`);
   }, 240_000);
 });

@@ -4,10 +4,9 @@
  * FLOCK_LAB_TEST_REDIS (CI starts one, .ci/run), else a redis-server this file starts and stops.
  * Each test has its own queue name, so a shared Redis never mixes their jobs.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { RunOutput } from '../sim/run/simulation.js';
 import { hashRuns } from '../sim/run/runSet.js';
@@ -15,25 +14,15 @@ import { makePlan } from '../sim/experiments/plan.js';
 import { InProcessExecutor } from '../sim/experiments/executor.js';
 import { JobFailed } from '../sim/experiments/failure.js';
 import type { JobSpec } from '../sim/experiments/job.js';
-import { parseRedisUrl, pingRedis, QueueExecutor } from '../sim/experiments/queue.js';
+import { QueueExecutor } from '../sim/experiments/queue.js';
 import { ScenarioError } from '../sim/scenario/error.js';
 import { BIN, ROOT, runCli, tempDirs } from './support/cli.js';
+import { freePort, useTestRedis } from './support/redis.js';
 
 const tmp = tempDirs();
 const children: ChildProcess[] = [];
-let url = process.env.FLOCK_LAB_TEST_REDIS ?? '';
-let redis: ChildProcess | null = null;
+const redisUrl = useTestRedis(children);
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** A child with a deadline: a hung one is killed instead of hanging the suite. */
 function child(cmd: string, args: string[], env: Record<string, string> = {}, deadlineMs = 85_000): ChildProcess {
@@ -62,7 +51,7 @@ async function workerCode(w: Worker): Promise<string> {
 }
 
 function startWorker(queueName: string, env: Record<string, string> = {}): Worker {
-  const proc = child(process.execPath, [BIN, 'worker', '--queue', url, '--queue-name', queueName, '--stalled-seconds', '2'], env);
+  const proc = child(process.execPath, [BIN, 'worker', '--queue', redisUrl(), '--queue-name', queueName, '--stalled-seconds', '2'], env);
   const lines: string[] = [];
   const waiters: { re: RegExp; resolve: (l: string) => void }[] = [];
   let buf = '';
@@ -102,33 +91,6 @@ function startWorker(queueName: string, env: Record<string, string> = {}): Worke
   };
 }
 
-beforeAll(async () => {
-  if (url) return;
-  const port = await freePort();
-  const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  const spawned = await new Promise<Error | null>((resolve) => {
-    proc.once('error', resolve);
-    proc.once('spawn', () => resolve(null));
-  });
-  if (spawned) throw new Error(`these tests need Redis: install redis-server (apt-get install redis-server), or set FLOCK_LAB_TEST_REDIS=redis://HOST:PORT (${spawned.message})`);
-  redis = proc;
-  url = `redis://127.0.0.1:${port}`;
-  const t0 = Date.now();
-  for (;;) {
-    try {
-      await pingRedis(parseRedisUrl(url), 1000);
-      return;
-    } catch (e) {
-      if (Date.now() - t0 > 10_000) throw new Error(`redis-server on port ${port} did not answer within 10 s: ${(e as Error).message}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-});
-
-afterAll(() => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  redis?.kill('SIGKILL');
-});
 
 const queueName = (what: string) => `flock-lab-test-${process.pid}-${what}`;
 
@@ -150,7 +112,7 @@ describe('QueueExecutor and flock-lab worker', () => {
     const [code, codeB] = await Promise.all([workerCode(a), workerCode(b)]);
     expect(codeB).toBe(code);
     const jobs = (await jobsFor([1, 2, 3, 4])).map((j) => ({ ...j, code }));
-    const ex = new QueueExecutor({ url, queueName: main, pollMs: 1000 });
+    const ex = new QueueExecutor({ url: redisUrl(), queueName: main, pollMs: 1000 });
     const got: RunOutput[] = [];
     const notes: string[] = [];
     let days = 0;
@@ -191,7 +153,7 @@ describe('QueueExecutor and flock-lab worker', () => {
   it('a worker on other code refuses the job at once (no retry) and the coordinator hears both code versions', async () => {
     expect(survivor, 'the first test leaves a live worker').not.toBeNull();
     const [job] = await jobsFor([1]);
-    const ex = new QueueExecutor({ url, queueName: main, pollMs: 1000 });
+    const ex = new QueueExecutor({ url: redisUrl(), queueName: main, pollMs: 1000 });
     const before = survivor!.lines.length;
     let err: unknown;
     try {
@@ -214,7 +176,7 @@ describe('QueueExecutor and flock-lab worker', () => {
     const w = startWorker(q, { FLOCK_LAB_FAULT: 'leak:1' });
     const code = await workerCode(w);
     const [job] = (await jobsFor([5])).map((j) => ({ ...j, code }));
-    const ex = new QueueExecutor({ url, queueName: q, pollMs: 1000, attempts: 2 });
+    const ex = new QueueExecutor({ url: redisUrl(), queueName: q, pollMs: 1000, attempts: 2 });
     let err: unknown;
     try {
       await ex.run([job], { onResult: async () => {} });
@@ -262,7 +224,7 @@ describe('run --queue, as a user runs it', () => {
     const b = startWorker(q);
     await Promise.all([workerCode(a), workerCode(b)]);
     const out = join(dir, 'out');
-    const coordinator = child(process.execPath, [BIN, 'run', file, '--seeds', '4', '--queue', url, '--queue-name', q, '--out', out, '--progress-interval', '0']);
+    const coordinator = child(process.execPath, [BIN, 'run', file, '--seeds', '4', '--queue', redisUrl(), '--queue-name', q, '--out', out, '--progress-interval', '0']);
     let err = '';
     coordinator.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     let stdout = '';
