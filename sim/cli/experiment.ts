@@ -13,7 +13,6 @@ import { FAULT_ENV, FaultSpecError, faultFromEnv } from '../run/faults.js';
 import { mixWarnings } from '../run/population.js';
 import { InProcessExecutor, type Executor } from '../experiments/executor.js';
 import { defaultWorkers, PoolExecutor } from '../experiments/pool.js';
-import { QueueExecutor } from '../experiments/queue.js';
 import { JobRefused } from '../experiments/job.js';
 import { JobFailed } from '../experiments/failure.js';
 import { makePlan, setRows, type CellSpec, type Plan } from '../experiments/plan.js';
@@ -135,8 +134,9 @@ function concurrentRuns(f: ExperimentFlags, jobs: number): number {
   return w === 0 ? 1 : Math.min(w, Math.max(1, jobs));
 }
 
-function executorFor(f: ExperimentFlags, jobs: number): Executor {
-  if (f.queue !== undefined) return new QueueExecutor({ url: f.queue, queueName: f.queueName });
+async function executorFor(f: ExperimentFlags, jobs: number): Promise<Executor> {
+  // BullMQ and its Redis client load only for --queue: a local run does not pay for them at start-up.
+  if (f.queue !== undefined) return new (await import('../experiments/queue.js')).QueueExecutor({ url: f.queue, queueName: f.queueName });
   const w = f.workers === undefined ? defaultWorkers() : count('--workers', f.workers, 0);
   if (w === 0) return new InProcessExecutor();
   return new PoolExecutor(Math.min(w, Math.max(1, jobs)));
@@ -155,7 +155,7 @@ export async function executePlan(plan: Plan, f: ExperimentFlags, summaryFor?: E
   if (f.question !== undefined) meta.question = f.question;
   if (f.notes !== undefined) meta.notes = readNotes(f.notes);
   const out = f.resume ?? f.out ?? `runs/${s.name}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-  const executor = executorFor(f, plan.jobs.length);
+  const executor = await executorFor(f, plan.jobs.length);
   const view = new ExperimentProgressView(s.name, (run) => plan.cells[plan.jobs[run].cell].scenario.days, { progress: f.progress, intervalMs: interval });
   let dir: string | null = null;
   let done = 0;
