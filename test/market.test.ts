@@ -111,4 +111,22 @@ describe('PoolFundingHistory.bestPools', () => {
     const g = fakeMarket(4);
     expect(g.market.bestPools(null, 5n).map((c) => c.pool)).toEqual(['pool0', 'pool1', 'pool2', 'pool3']); // no history: all 0
   });
+
+  it('when only the excluded pool was funded, every other pool ties at 0 (the days every delegator sits in the one pool still paid)', () => {
+    for (const funded of [7n * E18, -1n, -3n * E18]) {
+      const f = fakeMarket(5);
+      for (let day = 0; day < 3; day++) {
+        f.market.openDay();
+        f.balance.set('pool2', f.balance.get('pool2')! + funded);
+        f.delegation.set('pool2', 1000n * E18);
+        f.delegation.set('pool4', 10n * E18);
+        f.market.closeDay();
+      }
+      const scan = (exclude: string | null, extra: bigint) => scanBestPools({ pools: () => f.market.pools(), eApy: (p, x) => f.market.eApy(p, x), sigma: () => 0n }, exclude, extra);
+      for (const extra of [0n, 1n, 500n * E18]) {
+        for (const exclude of [null, 'pool2', 'pool0']) expect(f.market.bestPools(exclude, extra)).toEqual(scan(exclude, extra));
+        expect(f.market.bestPools('pool2', extra)).toEqual(['pool0', 'pool1', 'pool3', 'pool4'].map((pool) => ({ pool, apy: 0 })));
+      }
+    }
+  });
 });

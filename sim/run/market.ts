@@ -74,11 +74,14 @@ interface View {
   zero: Float64Array;
   /** By stake level (a power of two, in wei): bounds valid for every stake ≥ the level. */
   levels: Map<bigint, Ranked>;
+  /** The pools whose window has a day with non-zero funding; every other pool's eAPY is exactly 0 whatever the stake. */
+  funded: number[];
   /**
-   * When no pool has ever been funded (the first days), every eAPY is 0 whatever the stake and
-   * the scan's answer is every pool but the excluded one: kept per excluded pool (-1: none).
+   * When no pool but possibly the excluded one was funded in its window (the first days, or the
+   * days every delegator sits in the one pool still paid), every eAPY the scan computes is 0
+   * whatever the stake, and its answer is every pool but the excluded one: kept per excluded pool (-1: none).
    */
-  allZero: Map<number, PoolChoice[]> | null;
+  allZero: Map<number, PoolChoice[]>;
 }
 
 export class PoolFundingHistory implements PoolMarket {
@@ -122,8 +125,8 @@ export class PoolFundingHistory implements PoolMarket {
   bestPools(exclude: string | null, extra: bigint): PoolChoice[] {
     const v = this.current();
     const n = v.pools.length;
-    if (v.allZero) {
-      const skip = exclude === null ? -1 : (v.index.get(exclude) ?? -1);
+    const skip = exclude === null ? -1 : (v.index.get(exclude) ?? -1);
+    if (v.funded.length === 0 || (v.funded.length === 1 && v.funded[0] === skip)) {
       let all = v.allZero.get(skip);
       if (!all) {
         all = [];
@@ -133,7 +136,6 @@ export class PoolFundingHistory implements PoolMarket {
       return all;
     }
     const ranked = this.ranked(v, extra);
-    const skip = exclude === null ? -1 : (v.index.get(exclude) ?? -1);
     const seen: { i: number; apy: number }[] = [];
     let best = -Infinity;
     let kept: { i: number; apy: number }[] | null = null;
@@ -179,8 +181,9 @@ export class PoolFundingHistory implements PoolMarket {
     const hists = pools.map((p) => (this.funding.get(p) ?? []).slice(-WINDOW_DAYS));
     const zero = new Float64Array(pools.length);
     for (let i = 0; i < pools.length; i++) zero[i] = apyOf(hists[i], 0n);
-    const unfunded = hists.every((h) => h.every((x) => x.funded === 0n));
-    this.view = { version: this.version, pools, index: new Map(pools.map((p, i) => [p, i])), hists, zero, levels: new Map(), allZero: unfunded ? new Map() : null };
+    const funded: number[] = [];
+    hists.forEach((h, i) => h.some((x) => x.funded !== 0n) && funded.push(i));
+    this.view = { version: this.version, pools, index: new Map(pools.map((p, i) => [p, i])), hists, zero, levels: new Map(), funded, allZero: new Map() };
     return this.view;
   }
 
