@@ -8,7 +8,7 @@
  * average before and after it; with --reps N the two are timed alternately N times and the
  * speed-up is that of the fastest of each (the run least disturbed), with the median beside it.
  *
- *   node --import tsx bench/workers.ts [--seeds 160] [--days 120] [--scenario scenarios/baseline.ts] [--reps 1]
+ *   node --import tsx bench/workers.ts [--seeds 240] [--days 120] [--scenario scenarios/baseline.ts] [--reps 1]
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
-  options: { seeds: { type: 'string', default: '160' }, days: { type: 'string', default: '120' }, scenario: { type: 'string', default: 'scenarios/baseline.ts' }, reps: { type: 'string', default: '1' } },
+  options: { seeds: { type: 'string', default: '240' }, days: { type: 'string', default: '120' }, scenario: { type: 'string', default: 'scenarios/baseline.ts' }, reps: { type: 'string', default: '1' } },
 });
 const ROOT = join(import.meta.dirname, '..');
 const tmp = mkdtempSync(join(tmpdir(), 'flock-bench-workers-'));
