@@ -10,12 +10,10 @@
 import { gini, mean, sampleStandardDeviation, tDistributionValue } from './stats.js';
 import { flKpiLines, flSummaryPart, type FlKpis } from './flKpi.js';
 import type { AgentRow, RunOutput } from './recorder.js';
-import type { RunTotals } from './totals.js';
+import { TotalsAccumulator, type RunTotals, type TotalsSlot } from './totals.js';
 
 export { gini } from './stats.js';
 export type { RunTotals } from './totals.js';
-
-const TOKENS = 1e18;
 
 export interface Estimate {
   /** NaN when a seed's value is undefined (a ratio over a zero total): printed "n/a". */
@@ -34,50 +32,21 @@ export function estimate(xs: number[]): Estimate {
 /** A run as the summary sees it: what it reported besides its rows, and its totals. */
 export type RunSummary = Omit<RunOutput, 'agentRows' | 'dayRows' | 'groupRows' | 'totals'> & { totals: RunTotals };
 
-interface GroupTotals {
-  agents: Set<string>;
-  entities: Set<string>;
-  reward: Map<string, number>;
-  stakeSum: number;
-}
-
-/** An agent's group and its reward slot, kept while the rows repeat the same agent (every day). */
-interface AgentSlot {
-  role: string;
-  behaviour: string;
-  entity: string;
-  g: GroupTotals;
-}
-
 /**
- * A run's KPI totals (totals.ts) from its rows: the reference the recorder's in-run totals equal to
- * the bit when every row is kept (test/rowSample.test.ts).
+ * A run's KPI totals (totals.ts) from its rows, with the accumulator the recorder feeds as it
+ * records: the same additions in the same order, so equal to its in-run totals to the bit when
+ * every row is kept (test/rowSample.test.ts). An agent's role, behaviour and entity are checked on
+ * every row, not assumed fixed.
  */
 export function runTotals(rows: readonly AgentRow[]): RunTotals {
-  const groups = new Map<string, GroupTotals>();
-  const roleReward = new Map<string, number>();
-  const slots = new Map<string, AgentSlot>();
+  const acc = new TotalsAccumulator();
+  const slots = new Map<string, TotalsSlot>();
   for (const r of rows) {
-    let s = slots.get(r.agent);
-    // An agent's role, behaviour and entity do not change within a run; checked, not assumed.
-    if (!s || s.role !== r.role || s.behaviour !== r.behaviour || s.entity !== r.entity) {
-      const key = `${r.role}/${r.behaviour}`;
-      let g = groups.get(key);
-      if (!g) groups.set(key, (g = { agents: new Set(), entities: new Set(), reward: new Map(), stakeSum: 0 }));
-      g.agents.add(r.agent);
-      g.entities.add(r.entity);
-      slots.set(r.agent, (s = { role: r.role, behaviour: r.behaviour, entity: r.entity, g }));
-    }
-    const reward = Number(r.reward) / TOKENS;
-    const g = s.g;
-    g.reward.set(r.entity, (g.reward.get(r.entity) ?? 0) + reward);
-    g.stakeSum += Number(r.stake) / TOKENS;
-    roleReward.set(r.role, (roleReward.get(r.role) ?? 0) + reward);
+    const s = acc.slot(r.agent, r.role, r.behaviour, r.entity, slots.get(r.agent));
+    slots.set(r.agent, s);
+    acc.add(s, r.stake, r.reward);
   }
-  return {
-    groups: [...groups].map(([key, g]) => [key, { agents: g.agents.size, entities: g.entities.size, reward: [...g.reward], stakeSum: g.stakeSum }]),
-    roleReward: [...roleReward],
-  };
+  return acc.totals();
 }
 
 /** A run with its rows (in process) or with its totals already made (a pool thread's). */

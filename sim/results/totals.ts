@@ -4,7 +4,7 @@
  * in order of first appearance) and the sum of its stakes; per role, its reward. The recorder
  * accumulates these as it records each day (recorder.ts), over every agent whether or not its rows
  * are kept (docs/architecture.md#rows-at-scale); the floating-point sums are the same additions in
- * the same order as kpi.ts runTotals over the rows, so the summary is the same to the bit either way.
+ * the same order as over the rows (kpi.ts runTotals, which uses this accumulator), so the summary is the same to the bit either way.
  */
 export interface RunTotals {
   groups: Array<[key: string, g: { agents: number; entities: number; reward: Array<[entity: string, tokens: number]>; stakeSum: number }]>;
