@@ -68,6 +68,12 @@ export class Journal {
     return this.reverts;
   }
 
+  /** Every write to `target` passes here: the version, and the cells watching it. */
+  private wrote(target: object): void {
+    this.writes++;
+    if (this.watched !== null) this.touch(target);
+  }
+
   private touch(target: object): void {
     const cells = this.watched!.get(target);
     if (cells === undefined) return;
@@ -92,15 +98,13 @@ export class Journal {
   }
 
   set<T extends object, K extends keyof T>(obj: T, key: K, value: T[K]): void {
-    if (this.watched !== null) this.touch(obj);
-    this.writes++;
+    this.wrote(obj);
     this.log.push(Op.Field, obj, key, obj[key]);
     obj[key] = value;
   }
 
   mset<K, V>(map: Map<K, V>, key: K, value: V): void {
-    if (this.watched !== null) this.touch(map);
-    this.writes++;
+    this.wrote(map);
     this.log.push(Op.MapSet, map, key, map.has(key) ? map.get(key) : ABSENT);
     map.set(key, value);
   }
@@ -112,16 +116,14 @@ export class Journal {
    * `set`/`delete`, which does account, so a revert restores the sum with the value.
    */
   msetQuiet<K, V>(map: Map<K, V>, key: K, value: V): void {
-    if (this.watched !== null) this.touch(map);
-    this.writes++;
+    this.wrote(map);
     this.log.push(Op.MapSet, map, key, map.has(key) ? map.get(key) : ABSENT);
     Map.prototype.set.call(map, key, value);
   }
 
   mdelete<K, V>(map: Map<K, V>, key: K): void {
     if (!map.has(key)) return;
-    this.writes++;
-    if (this.watched !== null) this.touch(map);
+    this.wrote(map);
     this.log.push(Op.MapSet, map, key, map.get(key));
     map.delete(key);
   }
@@ -129,8 +131,7 @@ export class Journal {
   // A list made by trackedList (evm/runningSums.ts) keeps its running sum in step here: these three
   // and their reverts below are the only writes to such a list.
   push<T>(arr: T[], value: T): void {
-    if (this.watched !== null) this.touch(arr);
-    this.writes++;
+    this.wrote(arr);
     this.log.push(Op.Push, arr, undefined, undefined);
     arr.push(value);
     const s = (arr as Tracked<T>)[LIST_SUM];
@@ -139,8 +140,7 @@ export class Journal {
 
   pop<T>(arr: T[]): T {
     const v = arr.pop() as T;
-    this.writes++;
-    if (this.watched !== null) this.touch(arr);
+    this.wrote(arr);
     this.log.push(Op.Pop, arr, undefined, v);
     const s = (arr as Tracked<T>)[LIST_SUM];
     if (s && v !== undefined) s.total -= s.project(v);
@@ -148,8 +148,7 @@ export class Journal {
   }
 
   aset<T>(arr: T[], index: number, value: T): void {
-    if (this.watched !== null) this.touch(arr);
-    this.writes++;
+    this.wrote(arr);
     const old = arr[index];
     this.log.push(Op.Index, arr, index, old);
     const s = (arr as Tracked<T>)[LIST_SUM];
