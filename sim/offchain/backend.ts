@@ -58,9 +58,7 @@ export function acceptance(validator: string, stakes: ReadonlyMap<string, number
 interface TaskDay {
   submissions: Submission[];
   byId: Map<string, Submission>;
-  /** Per submission, at its index in `submissions`: how many validators it was given. */
-  count: number[];
-  /** Per submission: the ids of the validators it was given. */
+  /** Per submission, at its index in `submissions`: the ids of the validators it was given (its length: how many). */
   scorers: number[][];
   /** Per validator id: a flag per submission index, set when it was given that submission (grown as submissions come). */
   given: (Uint8Array | undefined)[];
@@ -110,7 +108,7 @@ export class Backend {
   private day(taskId: number): TaskDay {
     let d = this.days.get(taskId);
     if (!d) {
-      d = { submissions: [], byId: new Map(), count: [], scorers: [], given: [], givenTo: [], blind: [], scores: [] };
+      d = { submissions: [], byId: new Map(), scorers: [], given: [], givenTo: [], blind: [], scores: [] };
       this.days.set(taskId, d);
     }
     return d;
@@ -121,7 +119,6 @@ export class Backend {
     const sub: Submission = { ...s, id: `s${++this.counter}` };
     d.submissions.push(sub);
     d.byId.set(sub.id, sub);
-    d.count.push(0);
     d.scorers.push([]);
     d.blind.push(undefined);
     const arrival = this.arrivals.get(s.taskId);
@@ -188,7 +185,6 @@ export class Backend {
     }
     if (flags[i] === 0) {
       flags[i] = 1;
-      d.count[i]++;
       d.scorers[i].push(me);
       d.givenTo[me] = (d.givenTo[me] ?? 0) + 1;
     }
@@ -221,11 +217,11 @@ export class Backend {
   private candidates(d: TaskDay, me: number): number[] {
     const best = this.best;
     best.length = 0;
-    const count = d.count;
+    const scorers = d.scorers;
     const flags = d.given[me];
     let fewest = Infinity;
-    for (let i = 0; i < count.length; i++) {
-      const n = count[i];
+    for (let i = 0; i < scorers.length; i++) {
+      const n = scorers[i].length;
       if (n > fewest || (flags !== undefined && flags[i] === 1)) continue;
       if (n < fewest) {
         fewest = n;
