@@ -9,7 +9,7 @@ import { ScenarioSchema, type Scenario } from '../sim/scenario/schema.js';
 import { runSimulation, type RunOutput } from '../sim/run/simulation.js';
 import { hashRuns, runLineBytes } from '../sim/run/runSet.js';
 import { runSummary, runTotals, summarize } from '../sim/results/kpi.js';
-import { chooseSample, CLI_DEFAULT, withRowOptions, type RowOptions } from '../sim/results/rowSample.js';
+import { chooseSample, CLI_DEFAULT, type RowOptions } from '../sim/results/rowSample.js';
 import { ResultsStore } from '../sim/results/store.js';
 import { landRun } from '../sim/experiments/landed.js';
 import { estimateRunBytes, guardMemory, MemoryGuardError } from '../sim/run/memoryGuard.js';
@@ -25,7 +25,7 @@ const small: Scenario = ScenarioSchema.parse({
   populations: { nodes: { count: 6, mix: { honest: 0.5, lazy: 0.5 } }, validators: { count: 4 }, delegators: { count: 20 } },
 });
 const SAMPLED: RowOptions = { mode: 'auto', sample: 7, threshold: 10 };
-const run = (rows: RowOptions | undefined, seed = 3, index = 0) => withRowOptions(rows, () => runSimulation(small, { seed, run: index }));
+const run = (rows: RowOptions | undefined, seed = 3, index = 0) => runSimulation(small, { seed, run: index, rows });
 /** The summary as the bytes summary.json would hold. */
 const summaryJson = (rs: Parameters<typeof summarize>[0]) => JSON.stringify(summarize(rs, small.days));
 /** Every number by its shortest round-trip digits (which name one double), -0 apart: equal strings are equal bits. */

@@ -14,7 +14,7 @@ import { settlementFor, type SettlementEdit } from '../run/settlement.js';
 import { runSimulation, type RunOutput } from '../run/simulation.js';
 import { faultFromEnv } from '../run/faults.js';
 import { createWorkload } from '../workloads/factory.js';
-import { withRowOptions, type RowOptions } from '../results/rowSample.js';
+import type { RowOptions } from '../results/rowSample.js';
 
 export interface JobSpec {
   /** The run's index in the experiment (its `run` column): cells in order, then seeds in order. */
@@ -126,5 +126,5 @@ export async function executeJob(job: JobSpec, onDay?: (day: number) => void, o:
   const s = l.scenario;
   const settlement = settlementFor(l.settlement as SettlementEdit | undefined, l.file);
   const workload = await createWorkload(s, job.seed);
-  return withRowOptions(job.rows, () => runSimulation(s, { seed: job.seed, run: job.run, workload, settlement, beforeInvariants: faultFromEnv(), onDay, paranoid: job.paranoid }));
+  return runSimulation(s, { seed: job.seed, run: job.run, workload, settlement, beforeInvariants: faultFromEnv(), onDay, paranoid: job.paranoid, rows: job.rows });
 }

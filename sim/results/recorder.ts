@@ -6,7 +6,7 @@
 import type { AgentBase } from '../agents/context.js';
 import type { FlRoundRow, FlRunSummary } from './flRows.js';
 import { TotalsAccumulator, type RunTotals, type TotalsSlot } from './totals.js';
-import { chooseSample, currentRowOptions, GroupAggregates, samples, ROWS_THRESHOLD, type GroupDayRow, type RowOptions, type SampleInfo } from './rowSample.js';
+import { chooseSample, GroupAggregates, KEEP_ALL, samples, ROWS_THRESHOLD, type GroupDayRow, type RowOptions, type SampleInfo } from './rowSample.js';
 
 export interface AgentRow {
   run: number;
@@ -89,14 +89,14 @@ export class Recorder {
   readonly copiesByBehaviour: Record<string, number> = {};
   private readonly state = new Map<string, AgentState>();
   private readonly totals = new TotalsAccumulator();
-  /** The row options in force where the run was created (rowSample.ts withRowOptions). */
-  private readonly rowOptions: RowOptions = currentRowOptions();
   /** Decided on the first day, from the population: null while every row is kept. */
   private sample: { names: Set<string>; population: number; groups: GroupAggregates } | null | undefined;
 
   constructor(
     readonly seed: number,
     readonly run: number,
+    /** Which per-agent rows to keep (docs/architecture.md#rows-at-scale); every row by default. */
+    private readonly rowOptions: RowOptions = KEEP_ALL,
   ) {}
 
   score(behaviour: string, value: number): void {

@@ -34,25 +34,6 @@ export function samples(o: RowOptions, population: number): boolean {
   return o.mode === 'sample' || (o.mode === 'auto' && population > (o.threshold ?? ROWS_THRESHOLD));
 }
 
-let current: RowOptions | undefined;
-
-/**
- * Runs `f` (a synchronous runSimulation) with `o` as the row options of the Recorder it creates.
- * The simulation creates its recorder itself and its options carry no row options, so they are
- * handed over here; the run is synchronous, so no other run can see them.
- */
-export function withRowOptions<T>(o: RowOptions | undefined, f: () => T): T {
-  const prev = current;
-  current = o;
-  try {
-    return f();
-  } finally {
-    current = prev;
-  }
-}
-
-export const currentRowOptions = (): RowOptions => current ?? KEEP_ALL;
-
 /**
  * The sample: its own named stream ('results/sample', keyed like the simulation's by the seed's
  * value, never one the simulation draws from, so sampling moves no result), stratified by role and

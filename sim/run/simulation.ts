@@ -18,6 +18,7 @@ import { checkScoreDirection, type Workload } from '../workloads/types.js';
 import { makeRng, type SimContext } from '../agents/context.js';
 import { TaskCreator, type TaskState } from '../agents/taskCreator.js';
 import { Recorder, type RunOutput } from '../results/recorder.js';
+import type { RowOptions } from '../results/rowSample.js';
 import { collusionChannel, deployForScenario, placeGenesis, placePopulation, scheduleSetup, shareSybilModels } from './genesis.js';
 import { PoolFundingHistory, poolOf } from './market.js';
 import type { Pool } from '../../contracts-mirror/contracts/pool.js';
@@ -46,6 +47,8 @@ export interface RunOptions {
   beforeInvariants?: (day: number, d: Deployment) => void;
   /** Recompute every invariant sum from the holders every day, not every 7th (`--paranoid`, docs/architecture.md#incremental-checks). */
   paranoid?: boolean;
+  /** Which per-agent rows the recorder keeps (`--rows`/`--sample`, docs/architecture.md#rows-at-scale); every row by default. */
+  rows?: RowOptions;
 }
 
 export function runSimulation(s: Scenario, opts: RunOptions): RunOutput {
@@ -195,7 +198,7 @@ export function runSimulation(s: Scenario, opts: RunOptions): RunOutput {
     agents: pop.agents,
     behaviourOf: new Map(pop.nodes.map((n) => [n.name, n.behaviour as string])),
     market,
-    recorder: new Recorder(opts.seed, opts.run),
+    recorder: new Recorder(opts.seed, opts.run, opts.rows),
     rng,
     beforeInvariants: opts.beforeInvariants,
     paranoid: opts.paranoid,
