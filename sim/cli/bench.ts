@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { readyForTypeScript } from '../scenario/typescript.js';
 
 /** Bench parameters: each default's type (number or string) is the type `--set` must give. */
 export type BenchParams = Record<string, number | string>;
@@ -71,8 +72,7 @@ export async function benchCommand(file: string, sets: readonly string[]): Promi
     if (!existsSync(path)) throw new BenchInputError(`${file}: file not found`);
     let mod: { default?: unknown };
     try {
-      // Where the lab runs compiled (sim/experiments/compiled.mjs), tsx is registered only now.
-      await (globalThis as Record<symbol, (() => Promise<void>) | undefined>)[Symbol.for('flock-lab.loadTypeScript')]?.();
+      await readyForTypeScript();
       mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
     } catch (e) {
       throw new BenchInputError(`${file}: cannot load: ${(e as Error).message}`);

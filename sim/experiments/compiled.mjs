@@ -171,7 +171,7 @@ export const labRoot = pathToFileURL(ROOT).href;
 
 /**
  * Where a process runs the compiled tree, what must run before it imports a TypeScript file (a
- * scenario, a bench): sim/scenario/load.ts and sim/cli/bench.ts call it through this symbol, and
+ * scenario, a bench): sim/scenario/typescript.ts calls it through this symbol, and
  * find nothing there under tsx or vitest, which load TypeScript already.
  */
 export const TYPESCRIPT = Symbol.for('flock-lab.loadTypeScript');

@@ -17,6 +17,7 @@ import { ScenarioSchema, type Scenario } from './schema.js';
 import { checkSetKey } from './registry.js';
 import { canonicalJson } from '../../contracts-mirror/replay/encode.js';
 import { ScenarioError } from './error.js';
+import { readyForTypeScript } from './typescript.js';
 
 export { ScenarioError } from './error.js';
 
@@ -160,7 +161,7 @@ function scenarioHooks(): void {
  * missing import names the import.
  */
 async function importScenario(path: string, file: string): Promise<Record<string, unknown>> {
-  await (globalThis as Record<symbol, (() => Promise<void>) | undefined>)[Symbol.for('flock-lab.loadTypeScript')]?.(); // tsx, where the lab runs compiled (sim/experiments/compiled.mjs)
+  await readyForTypeScript();
   scenarioHooks();
   try {
     return (await import(pathToFileURL(path).href)) as Record<string, unknown>;
