@@ -31,7 +31,11 @@ const GROUP_DAYS_SQL = [
     SELECT run, seed, day, role, behaviour, agents::BIGINT, stake, reward, reward::DOUBLE / 1e18 FROM group_days`,
 ];
 
-const HAS_GROUP_DAYS = `SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND table_name = 'group_days'`;
+/** Whether the store holds `group_days` (a sampled run landed in it). */
+async function hasGroupDays(c: DuckDBConnection): Promise<boolean> {
+  const r = await c.runAndReadAll(`SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND table_name = 'group_days'`);
+  return Number(r.getRows()[0][0]) > 0;
+}
 
 const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS agent_days (
@@ -79,7 +83,7 @@ export class ResultsStore {
     const c = await db.connect();
     for (const sql of SCHEMA) await c.run(sql);
     // SCHEMA's role_days reads agent_days alone: a store with sampled runs needs its own again.
-    if (Number((await c.runAndReadAll(HAS_GROUP_DAYS)).getRows()[0][0]) > 0) for (const sql of GROUP_DAYS_SQL) await c.run(sql);
+    if (await hasGroupDays(c)) for (const sql of GROUP_DAYS_SQL) await c.run(sql);
     return new ResultsStore(db, c);
   }
 
@@ -204,7 +208,7 @@ export class ResultsStore {
 
   /** A sampled run's group rows in recording order (by day, role, behaviour); none for any other run. */
   private async loadGroupRows(run: number, seed: number): Promise<GroupDayRow[]> {
-    if (Number((await this.c.runAndReadAll(HAS_GROUP_DAYS)).getRows()[0][0]) === 0) return [];
+    if (!(await hasGroupDays(this.c))) return [];
     const g = await this.c.runAndReadAll('SELECT day, role, behaviour, agents, stake, reward, reward_cum FROM group_days WHERE run = $1 ORDER BY day, role, behaviour', [run]);
     return g.getRows().map((r) => ({
       run,
