@@ -82,15 +82,18 @@ async function rows(c: DuckDBConnection, sql: string): Promise<unknown[][]> {
 
 /** Mean, lowest and highest over the runs of a cell, per (day, series). */
 function bands(values: { cell: number; run: number; day: number; series: string; v: number }[]): DayBand[] {
-  const acc = new Map<string, { cell: number; day: number; series: string; xs: number[] }>();
+  const acc = new Map<string, { cell: number; day: number; series: string; xs: { run: number; v: number }[] }>();
   for (const x of values) {
     const k = `${x.cell}|${x.series}|${x.day}`;
     let a = acc.get(k);
     if (!a) acc.set(k, (a = { cell: x.cell, day: x.day, series: x.series, xs: [] }));
-    a.xs.push(x.v);
+    a.xs.push({ run: x.run, v: x.v });
   }
+  // Summed in run order: DuckDB returns unordered rows in the order the runs were stored, which
+  // the pool's threads decide, and a float sum in another order can differ in its last digit.
+  const mean = (xs: { run: number; v: number }[]) => [...xs].sort((a, b) => a.run - b.run).reduce((s, y) => s + y.v, 0) / xs.length;
   return [...acc.values()]
-    .map((a) => ({ cell: a.cell, day: a.day, series: a.series, mean: a.xs.reduce((s, y) => s + y, 0) / a.xs.length, lo: Math.min(...a.xs), hi: Math.max(...a.xs) }))
+    .map((a) => ({ cell: a.cell, day: a.day, series: a.series, mean: mean(a.xs), lo: Math.min(...a.xs.map((x) => x.v)), hi: Math.max(...a.xs.map((x) => x.v)) }))
     .sort((a, b) => a.cell - b.cell || (a.series < b.series ? -1 : a.series > b.series ? 1 : 0) || a.day - b.day);
 }
 

@@ -23,8 +23,11 @@ const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : 'n/a');
 const pc = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(0)}%` : 'n/a');
 const est = (e: { mean: number; ci95: number }) => (e.mean === null || !Number.isFinite(e.mean) ? 'n/a' : `${e.mean.toFixed(3)}${e.ci95 ? ` ±${e.ci95.toFixed(3)}` : ''}`);
 
-/** The SQL of the report's FL rounds (read only where the store has the table). */
-export const FL_ROUNDS_QUERY = `SELECT r.cell, f.task, f.round, count(*), avg(f.accepted::INTEGER), avg(f.poisoned::INTEGER), avg(f.quality), sum(f.slashed)::DOUBLE
+/**
+ * The SQL of the report's FL rounds (read only where the store has the table). The float mean is
+ * taken in run order, not the order the pool stored the runs in, so the report is byte-reproducible.
+ */
+export const FL_ROUNDS_QUERY = `SELECT r.cell, f.task, f.round, count(*), avg(f.accepted::INTEGER), avg(f.poisoned::INTEGER), avg(f.quality ORDER BY f.run), sum(f.slashed)::DOUBLE
   FROM fl_rounds f JOIN runs r USING (run) GROUP BY ALL ORDER BY 1, 2, 3`;
 
 export function flRoundBands(rows: unknown[][]): FlRoundBand[] {
