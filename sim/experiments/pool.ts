@@ -23,6 +23,19 @@ const DAY_EVERY_MS = 100;
  */
 export const THREAD_LIMITS = { maxYoungGenerationSizeMb: 192 };
 
+/**
+ * Jobs handed to the pool per thread at a time: one running and one waiting, so a thread starts its
+ * next run as soon as it answers, whatever the coordinator is doing.
+ */
+export const IN_FLIGHT = 2;
+/** How far, in jobs per thread, the pool may run ahead of the earliest run still on a thread. */
+export const AHEAD = 4;
+/**
+ * Finished runs that may wait for the store before the pool is given more jobs: the store is
+ * usually faster than the threads, and this bounds what a slower one (a slow disk) holds.
+ */
+const MAX_UNSTORED = 8;
+
 /** `--workers` when not given: one thread per core. */
 export const defaultWorkers = (): number => availableParallelism();
 
@@ -53,47 +66,87 @@ export class PoolExecutor implements Executor {
   }
 
   async run(jobs: JobSpec[], hooks: RunHooks): Promise<void> {
-    const pool = this.start(Math.max(1, Math.min(this.threads, jobs.length)));
-    let failed: JobFailed | null = null;
+    const threads = Math.max(1, Math.min(this.threads, jobs.length));
+    const pool = this.start(threads);
+    let failed: unknown = null;
+    let waiters: Array<() => void> = [];
+    const wake = () => {
+      const w = waiters;
+      waiters = [];
+      for (const f of w) f();
+    };
+    const fail = (e: unknown) => {
+      failed ??= e;
+      void pool.destroy();
+      wake();
+    };
+    /** One job on a thread: its answer, or null once the experiment has failed. */
+    const simulate = async (job: JobSpec): Promise<PoolAnswer | LandedAnswer | null> => {
+      const { port1, port2 } = new MessageChannel();
+      // The thread posts the latest day a few times a second (poolWorker.ts dayEveryMs): every
+      // day since the last message is one onDay here, so the counts are as if it posted each.
+      let seen = -1;
+      port1.on('message', (day: number) => {
+        for (let d = seen + 1; d <= day && !failed; d++) hooks.onDay?.(job, d);
+        seen = Math.max(seen, day);
+      });
+      // With onLanded the thread sends the run landed (columns, totals, hash bytes), not its rows.
+      const landed = hooks.onLanded !== undefined;
+      let answer: PoolAnswer | LandedAnswer;
+      try {
+        const task: PoolTask = { job, port: port2, landed, dayEveryMs: DAY_EVERY_MS };
+        answer = (await pool.run(task, { transferList: [port2] })) as PoolAnswer | LandedAnswer;
+      } catch (e) {
+        // The pool was destroyed after another job failed, or the thread died.
+        if (failed) return null;
+        answer = { ok: false, failure: { kind: 'error', message: (e as Error).message, stack: (e as Error).stack } };
+      } finally {
+        port1.close();
+      }
+      if (failed) return null;
+      if (!answer.ok) {
+        fail(new JobFailed(job, fromFailure(answer.failure)));
+        return null;
+      }
+      return answer;
+    };
+    // One store write at a time, in the order the runs finish; at most MAX_UNSTORED runs wait for it.
     let stored = Promise.resolve();
-    await Promise.all(
-      jobs.map(async (job) => {
-        const { port1, port2 } = new MessageChannel();
-        // The thread posts the latest day a few times a second (poolWorker.ts dayEveryMs): every
-        // day since the last message is one onDay here, so the counts are as if it posted each.
-        let seen = -1;
-        port1.on('message', (day: number) => {
-          for (let d = seen + 1; d <= day && !failed; d++) hooks.onDay?.(job, d);
-          seen = Math.max(seen, day);
-        });
-        // With onLanded the thread sends the run landed (columns, totals, hash bytes), not its rows.
-        const landed = hooks.onLanded !== undefined;
-        let answer: PoolAnswer | LandedAnswer;
-        try {
-          const task: PoolTask = { job, port: port2, landed, dayEveryMs: DAY_EVERY_MS };
-          answer = (await pool.run(task, { transferList: [port2] })) as PoolAnswer | LandedAnswer;
-        } catch (e) {
-          // The pool was destroyed after another job failed, or the thread died.
-          if (failed) return;
-          answer = { ok: false, failure: { kind: 'error', message: (e as Error).message, stack: (e as Error).stack } };
-        } finally {
-          port1.close();
-        }
-        if (failed) return;
-        if (!answer.ok) {
-          failed = new JobFailed(job, fromFailure(answer.failure));
-          void pool.destroy();
-          throw failed;
-        }
-        // One store write at a time, in the order the runs finish.
-        const a = answer;
-        const hand = () => ('landed' in a ? hooks.onLanded!(a.landed, job) : hooks.onResult(a.out, job, a.lines));
-        stored = stored.then(() => (failed ? undefined : hand()));
-        await stored;
-      }),
-    ).catch((e) => {
-      throw failed ?? e;
-    });
+    let unstored = 0;
+    const store = (a: PoolAnswer | LandedAnswer, job: JobSpec) => {
+      if (!a.ok) return;
+      unstored++;
+      const hand = () => ('landed' in a ? hooks.onLanded!(a.landed, job) : hooks.onResult(a.out, job, a.lines));
+      stored = stored
+        .then(() => (failed ? undefined : hand()))
+        .catch(fail)
+        .finally(() => void unstored--);
+    };
+    // Jobs go to the pool in plan order, IN_FLIGHT per thread, the next as soon as one finishes,
+    // and never AHEAD per thread past the earliest unfinished one (docs/architecture.md#worker-pool).
+    // Runs then land close to plan order, so the hash holds at most that many runs' lines waiting
+    // for an earlier run (sim/results/runHash.ts). Handed every job at once, piscina ran them out
+    // of order and the coordinator held most runs' lines (2 MB a baseline run) to the end.
+    const finished = new Uint8Array(jobs.length);
+    let next = 0;
+    let earliest = 0;
+    const lane = async () => {
+      for (;;) {
+        while (!failed && next < jobs.length && next >= earliest + AHEAD * threads) await new Promise<void>((r) => waiters.push(r));
+        if (failed || next >= jobs.length) return;
+        const at = next++;
+        const a = await simulate(jobs[at]);
+        finished[at] = 1;
+        while (earliest < jobs.length && finished[earliest]) earliest++;
+        wake();
+        if (!a) return;
+        store(a, jobs[at]);
+        if (unstored > MAX_UNSTORED) await stored;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(jobs.length, IN_FLIGHT * threads) }, lane));
+    await stored;
+    if (failed) throw failed;
   }
 
   async close(): Promise<void> {
