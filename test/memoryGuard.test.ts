@@ -39,6 +39,8 @@ describe('the estimate', () => {
     expect(estimateExperiment([s], 3).bytes).toBe(MEMORY_MODEL.processBytes + 3 * estimateRunBytes(s));
     // The largest cell is the one held at once.
     expect(estimateExperiment([scenario(10, 20), s], 1).largest).toBe(s);
+    // Each worker thread of a pool adds its own isolate and young generation.
+    expect(estimateExperiment([s], 2, undefined, 2).bytes).toBe(MEMORY_MODEL.processBytes + 2 * MEMORY_MODEL.threadBytes + 2 * estimateRunBytes(s));
   });
 
   it('a paper-scale week fits under 80 % of 16 GB, 10 million delegators do not', () => {
@@ -49,12 +51,13 @@ describe('the estimate', () => {
   it('names the populations, the days, the estimate and the limit', () => {
     let e: unknown;
     try {
-      guardMemory([scenario(10_000_000, 30)], 2, { machineBytes: 16e9 });
+      guardMemory([scenario(10_000_000, 30)], 2, { machineBytes: 16e9, threads: 2 });
     } catch (x) {
       e = x;
     }
     const m = (e as Error).message;
-    expect(m).toContain('603 training nodes, 1,051 validators and 10,000,000 delegators (10,001,654 agents) for 30 days, 2 runs at once');
+    expect(m).toContain('603 training nodes, 1,051 validators and 10,000,000 delegators (10,001,654 agents) for 30 days, 2 runs at once on 2 worker threads');
+    expect(m).toContain('use fewer --workers (0 runs in this process)');
     expect(m).toMatch(/would need an estimated [\d.]+ GB, more than 80 % of this machine's 16\.00 GB \(12\.80 GB\)/);
     expect(() => guardMemory([scenario(100, 3)], 1, { maxBytes: 1e6 })).toThrow(/more than --max-memory 1 MB; nothing was started/);
   });
@@ -80,6 +83,17 @@ describe('flock-lab run: refused before it starts', () => {
     expect(low.code).toBe(2);
     expect(low.err).toMatch(/more than --max-memory 100 MB; nothing was started/);
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('counts the pool: 600 MB refuses two worker threads (200 + 2 × 250 MB + two runs) but runs in-process', () => {
+    const dir = tmp('flock-guard-');
+    const args = ['run', 'scenarios/baseline.ts', '--seeds', '2', '--days', '2', '--max-memory', '600MB', '--no-progress'];
+    const two = runCli([...args, '--workers', '2', '--out', join(dir, 'two')]);
+    expect(two.code).toBe(2);
+    expect(two.err).toMatch(/2 runs at once on 2 worker threads, every agent's rows kept would need an estimated 70\d MB, more than --max-memory 600 MB/);
+    expect(existsSync(join(dir, 'two'))).toBe(false);
+    const none = runCli([...args, '--workers', '0', '--out', join(dir, 'none')]);
+    expect(none.code, none.err).toBe(0);
   });
 
   it('--paranoid travels in every job of the plan (pool threads and queue workers run the job as given)', async () => {

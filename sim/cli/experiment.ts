@@ -95,10 +95,11 @@ export async function planFrom(kind: Plan['kind'], file: string, f: ExperimentFl
   const seedCount = f.seeds !== undefined ? count('--seeds', f.seeds, 1) : undefined;
   const plan = await makePlan({ kind, file, sets, cells, seeds, seedCount });
   // docs/architecture.md#size-guard: refuse before any directory or job exists.
+  const { concurrent, threads } = concurrency(f, plan.jobs.length);
   guardMemory(
     plan.cells.map((c) => c.scenario),
-    concurrentRuns(f, plan.jobs.length),
-    { maxBytes, rows },
+    concurrent,
+    { maxBytes, rows, threads },
   );
   if (f.paranoid) for (const j of plan.jobs) j.paranoid = true;
   setRows(plan, rows);
@@ -128,10 +129,12 @@ export function rowOptions(f: Pick<ExperimentFlags, 'rows' | 'sample'>, env = pr
 }
 
 /** How many runs the executor will hold in memory at once (executorFor's choice). */
-function concurrentRuns(f: ExperimentFlags, jobs: number): number {
-  if (f.queue !== undefined) return 1;
+/** Runs held in memory at once, and the pool's threads (none in-process or on a queue). */
+function concurrency(f: ExperimentFlags, jobs: number): { concurrent: number; threads: number } {
+  if (f.queue !== undefined) return { concurrent: 1, threads: 0 };
   const w = f.workers === undefined ? defaultWorkers() : count('--workers', f.workers, 0);
-  return w === 0 ? 1 : Math.min(w, Math.max(1, jobs));
+  const threads = w === 0 ? 0 : Math.min(w, Math.max(1, jobs));
+  return { concurrent: Math.max(1, threads), threads };
 }
 
 async function executorFor(f: ExperimentFlags, jobs: number): Promise<Executor> {

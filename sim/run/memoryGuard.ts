@@ -19,6 +19,13 @@ import { KEEP_ALL, samples, type RowOptions } from '../results/rowSample.js';
 export const MEMORY_MODEL = {
   /** Node, the lab's modules, DuckDB and the mirror's genesis (fitted: about 177 MB). */
   processBytes: 200e6,
+  /**
+   * Per worker thread of the pool, runs aside: its isolate, the lab's modules again and its young
+   * generation of up to 192 MB (THREAD_LIMITS in sim/experiments/pool.ts). Measured on the baseline
+   * (peak RSS, one thread against none and two against one): 60 MB after 1-day runs, 160-230 MB
+   * after 120-day runs, once the young generation has filled.
+   */
+  threadBytes: 250e6,
   /** Per agent for the whole run, rows aside (fitted: about 4,100). */
   agentBytes: 4_500,
   /** Per agent and simulated day: the agent's row, kept until the store writes it, and the write's copy (fitted: 1,760–2,010). */
@@ -75,15 +82,21 @@ export interface MemoryEstimate {
   bytes: number;
   /** The largest run's scenario, which the message describes. */
   largest: Scenario;
-  /** Runs held in memory at once (worker threads in use). */
+  /** Runs held in memory at once. */
   concurrent: number;
+  /** Worker threads of the pool (0 in-process or on a queue). */
+  threads: number;
 }
 
-/** The estimate of an experiment: the process, plus its largest run held `concurrent` times at once. */
-export function estimateExperiment(scenarios: readonly Scenario[], concurrent: number, rows: RowOptions = KEEP_ALL): MemoryEstimate {
+/**
+ * The estimate of an experiment: the process and its pool's `threads`, plus its largest run held
+ * `concurrent` times at once.
+ */
+export function estimateExperiment(scenarios: readonly Scenario[], concurrent: number, rows: RowOptions = KEEP_ALL, threads = 0): MemoryEstimate {
   let largest = scenarios[0];
   for (const s of scenarios) if (estimateRunBytes(s, rows) > estimateRunBytes(largest, rows)) largest = s;
-  return { bytes: MEMORY_MODEL.processBytes + concurrent * estimateRunBytes(largest, rows), largest, concurrent };
+  const bytes = MEMORY_MODEL.processBytes + threads * MEMORY_MODEL.threadBytes + concurrent * estimateRunBytes(largest, rows);
+  return { bytes, largest, concurrent, threads };
 }
 
 const UNITS: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };
@@ -122,8 +135,8 @@ const n = (x: number) => x.toLocaleString('en-US');
  * else 80 % of `machineBytes` (os.totalmem()). The message names the populations, the days, the
  * estimate and the limit, and what to change.
  */
-export function guardMemory(scenarios: readonly Scenario[], concurrent: number, o: { maxBytes?: number; machineBytes?: number; rows?: RowOptions } = {}): MemoryEstimate {
-  const e = estimateExperiment(scenarios, concurrent, o.rows);
+export function guardMemory(scenarios: readonly Scenario[], concurrent: number, o: { maxBytes?: number; machineBytes?: number; rows?: RowOptions; threads?: number } = {}): MemoryEstimate {
+  const e = estimateExperiment(scenarios, concurrent, o.rows, o.threads ?? 0);
   const machine = o.machineBytes ?? totalmem();
   const limit = o.maxBytes ?? DEFAULT_MEMORY_SHARE * machine;
   if (e.bytes <= limit) return e;
@@ -132,10 +145,10 @@ export function guardMemory(scenarios: readonly Scenario[], concurrent: number, 
   const kept = keptAgents(agents, o.rows);
   const rowsText = kept < agents ? `, per-agent rows of a ${n(kept)}-agent sample` : ', every agent\'s rows kept';
   const what = `${n(c.nodes)} training nodes, ${n(c.validators)} validators and ${n(c.delegators)} delegators (${n(agents)} agents) for ${n(e.largest.days)} days`;
-  const runs = concurrent > 1 ? `, ${concurrent} runs at once` : '';
+  const runs = (concurrent > 1 ? `, ${concurrent} runs at once` : '') + (e.threads > 0 ? ` on ${e.threads} worker thread${e.threads > 1 ? 's' : ''}` : '');
   const limitText = o.maxBytes !== undefined ? `--max-memory ${formatBytes(limit)}` : `80 % of this machine's ${formatBytes(machine)} (${formatBytes(limit)})`;
   throw new MemoryGuardError(
     `${e.largest.name}: ${what}${runs}${rowsText} would need an estimated ${formatBytes(e.bytes)}, more than ${limitText}; ` +
-      `nothing was started. Lower the populations or --days${concurrent > 1 ? ', use fewer --workers' : ''}${kept === agents && agents > 1 ? ', keep a sample of the per-agent rows (--rows sample)' : ''}, or raise the limit with --max-memory <size> (e.g. 16GB) if the machine has it.`,
+      `nothing was started. Lower the populations or --days${e.threads > 0 ? ', use fewer --workers (0 runs in this process)' : ''}${kept === agents && agents > 1 ? ', keep a sample of the per-agent rows (--rows sample)' : ''}, or raise the limit with --max-memory <size> (e.g. 16GB) if the machine has it.`,
   );
 }
