@@ -95,9 +95,43 @@ describe('flock-lab run', () => {
     writeFileSync(file, JSON.stringify(tiny()));
     const r = cliWith({ FLOCK_LAB_FAULT: 'leak' }, 'run', file, '--out', join(dir, 'out'), '--no-progress');
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/FLOCK_LAB_FAULT: expected leak:<day>, got "leak"/);
+    expect(r.err).toMatch(/FLOCK_LAB_FAULT: expected leak:<day> or crash:<day>, got "leak"/);
     expect(readdirSync(dir)).toEqual(['tiny.json']);
   });
+
+  for (const workers of ['0', '2']) {
+    it(`a bug in the lab (--workers ${workers}): exit 1, one line naming the error, then the trace to report`, () => {
+      const dir = tempDir('flock-crash-');
+      const file = join(dir, 'tiny.json');
+      writeFileSync(file, JSON.stringify(tiny()));
+      const r = cliWith({ FLOCK_LAB_FAULT: 'crash:1' }, 'run', file, '--seeds', '2', '--workers', workers, '--out', join(dir, 'out'), '--no-progress');
+      expect(r.code).toBe(1);
+      const lines = r.err.trim().split('\n');
+      expect(lines[0]).toBe('error: fault injection: a crash on day 1');
+      expect(lines[1]).toBe('This is a bug in flock-lab. Please report it with the command line and this trace:');
+      expect(r.err).toMatch(/at .*faults\.ts:\d+/);
+      expect(r.err).not.toContain('triggerUncaughtException');
+    }, 60_000);
+  }
+
+  it('a damaged results.duckdb: --resume and report refuse it with exit 2, naming the file', () => {
+    const dir = tempDir('flock-damaged-');
+    const file = join(dir, 'tiny.json');
+    writeFileSync(file, JSON.stringify(tiny()));
+    const out = join(dir, 'out');
+    const args = ['run', file, '--seeds', '2', '--workers', '0', '--no-progress'];
+    expect(cli(...args, '--out', out).code).toBe(0);
+    writeFileSync(join(out, 'results.duckdb'), 'not a database');
+    const report = cli('report', out, '--out', join(dir, 'report'));
+    expect(report.code).toBe(2);
+    expect(report.err).toContain(`cannot open ${join(out, 'results.duckdb')} for reading: IO Error`);
+    expect(existsSync(join(dir, 'report'))).toBe(false);
+    const manifest = join(out, 'manifest.json');
+    writeFileSync(manifest, JSON.stringify({ ...JSON.parse(readFileSync(manifest, 'utf8')), status: 'partial' }));
+    const resume = cli(...args, '--resume', out);
+    expect(resume.code).toBe(2);
+    expect(resume.err).toContain(`error: --resume ${out}: cannot resume: its results.duckdb cannot be opened (IO Error`);
+  }, 60_000);
 
   it('warns, naming the behaviour and the count, when a behaviour mix rounds a behaviour to no agents', () => {
     const dir = tempDir('flock-mix-');

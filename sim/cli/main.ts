@@ -63,5 +63,13 @@ try {
 } catch (e) {
   if (e instanceof CommanderError) {
     process.exitCode = e.exitCode === 0 ? 0 : 2;
-  } else throw e;
+  } else {
+    // What no command maps to an exit code: the system refusing (a full disk, a denied path) or a
+    // bug. Either way one readable line first; the trace only where it is the lab's fault.
+    const err = e as NodeJS.ErrnoException;
+    const system = typeof err?.code === 'string' && typeof err?.syscall === 'string';
+    process.stderr.write(`error: ${err?.message ?? String(e)}\n`);
+    if (!system) process.stderr.write(`This is a bug in flock-lab. Please report it with the command line and this trace:\n${err?.stack ?? String(e)}\n`);
+    process.exitCode = 1;
+  }
 }

@@ -120,7 +120,10 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
       if (diff) throw new RunDirError(o.out, `cannot resume: ${diff}`);
       o.executor.warm?.();
       dir = resolve(o.out);
-      store = await ResultsStore.open(join(dir, STORE));
+      // A store that is not DuckDB's (damaged, or another file put there) is bad input, not a crash.
+      store = await ResultsStore.open(join(dir, STORE)).catch((e: Error) => {
+        throw new RunDirError(o.out as string, `cannot resume: its ${STORE} cannot be opened (${e.message})`);
+      });
       for (const run of await store.runIndices()) {
         const out = await store.loadRun(run);
         have.set(run, runSummary(out));
