@@ -6,33 +6,105 @@
  */
 import { createHash } from 'node:crypto';
 
-/** The last row shape seen: its own key order, and the sorted keys with their JSON prefixes. */
-let shape: { own: string[]; sorted: string[]; prefix: string[] } | null = null;
+/**
+ * A row shape: its own key order, and per sorted key the bytes that open its field
+ * (`[` or `,[`, the key as JSON, `,`), so keys are sorted and quoted once per shape, not per row.
+ */
+interface Shape {
+  own: string[];
+  sorted: string[];
+  open: Uint8Array[];
+}
+
+const utf8 = new TextEncoder();
+const [OPEN, CLOSE, QUOTE, NEWLINE] = ['[', ']', '"', '\n'].map((c) => c.charCodeAt(0));
 
 /**
- * `JSON.stringify(sortedKeys.map((k) => [k, String(row[k])]))`, written out: rows of a table share
- * one shape, so the keys are sorted and quoted once per shape rather than once per row.
+ * The bytes of hash lines, written straight into one growing buffer: building each line as a
+ * string and encoding it afterwards made a third of a pool thread's time on the baseline, most
+ * of it collecting the strings (docs/architecture.md#worker-pool).
  */
-function line(row: object): string {
-  const own = Object.keys(row);
-  if (!shape || shape.own.length !== own.length || !own.every((k, i) => k === shape!.own[i])) {
-    const sorted = [...own].sort();
-    shape = { own, sorted, prefix: sorted.map((k, i) => `${i === 0 ? '' : ','}[${JSON.stringify(k)},`) };
+class LineBuffer {
+  buf = new Uint8Array(1 << 16);
+  at = 0;
+  private shape: Shape | null = null;
+
+  private room(n: number): void {
+    if (this.at + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.at + n) size *= 2;
+    const b = new Uint8Array(size);
+    b.set(this.buf.subarray(0, this.at));
+    this.buf = b;
   }
-  const { sorted, prefix } = shape;
-  let out = '[';
-  for (let i = 0; i < sorted.length; i++) out += prefix[i] + JSON.stringify(String((row as Record<string, unknown>)[sorted[i]])) + ']';
-  return out + ']';
+
+  private bytes(b: Uint8Array): void {
+    this.room(b.length);
+    this.buf.set(b, this.at);
+    this.at += b.length;
+  }
+
+  private byte(c: number): void {
+    this.room(1);
+    this.buf[this.at++] = c;
+  }
+
+  /**
+   * `JSON.stringify(text)`: copied byte for byte where it is printable ASCII without a quote or a
+   * backslash (digits, names: nearly every field); anything else goes through JSON.stringify.
+   */
+  private quoted(text: string): void {
+    const n = text.length;
+    this.room(n + 2);
+    const buf = this.buf;
+    let at = this.at;
+    buf[at++] = QUOTE;
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c < 0x20 || c > 0x7e || c === QUOTE || c === 0x5c) {
+        this.bytes(utf8.encode(JSON.stringify(text)));
+        return;
+      }
+      buf[at++] = c;
+    }
+    buf[at++] = QUOTE;
+    this.at = at;
+  }
+
+  /** One row: `JSON.stringify(sortedKeys.map((k) => [k, String(row[k])]))` and a newline. */
+  line(row: object): void {
+    const own = Object.keys(row);
+    let shape = this.shape;
+    if (!shape || shape.own.length !== own.length || !own.every((k, i) => k === shape!.own[i])) {
+      const sorted = [...own].sort();
+      shape = this.shape = { own, sorted, open: sorted.map((k, i) => utf8.encode(`${i === 0 ? '' : ','}[${JSON.stringify(k)},`)) };
+    }
+    this.byte(OPEN);
+    for (let i = 0; i < shape.sorted.length; i++) {
+      this.bytes(shape.open[i]);
+      this.quoted(String((row as Record<string, unknown>)[shape.sorted[i]]));
+      this.byte(CLOSE);
+    }
+    this.byte(CLOSE);
+    this.byte(NEWLINE);
+  }
+
+  take(): Uint8Array {
+    return this.buf.slice(0, this.at);
+  }
+}
+
+/** A table's rows as the UTF-8 bytes of their hash lines, in one buffer (it can cross threads by transfer). */
+export function lineBytes(rows: readonly object[]): Uint8Array {
+  const b = new LineBuffer();
+  for (const r of rows) b.line(r);
+  return b.take();
 }
 
 /** A table's rows as hash lines, in chunks (one string per chunk keeps V8's string limit far away). */
 export function hashLines(rows: readonly object[], chunk = 20_000): string[] {
   const out: string[] = [];
-  for (let i = 0; i < rows.length; i += chunk) {
-    let s = '';
-    for (const r of rows.slice(i, i + chunk)) s += line(r) + '\n';
-    out.push(s);
-  }
+  for (let i = 0; i < rows.length; i += chunk) out.push(Buffer.from(lineBytes(rows.slice(i, i + chunk))).toString('utf8'));
   return out;
 }
 

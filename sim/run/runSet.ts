@@ -9,7 +9,7 @@ import type { SettlementBlocks } from './settlement.js';
 import { createWorkload } from '../workloads/factory.js';
 import type { Workload } from '../workloads/types.js';
 import type { Scenario } from '../scenario/schema.js';
-import { hashLines, hashOfLines } from '../results/hash.js';
+import { hashLines, hashOfLines, lineBytes } from '../results/hash.js';
 import { summarize, type Summary } from '../results/kpi.js';
 import type { RunLineBytes } from '../results/runHash.js';
 
@@ -62,14 +62,9 @@ export function hashRuns(runs: RunOutput[], lines?: (r: RunOutput) => RunLines):
 
 /** A run's hash lines as UTF-8 bytes, one buffer per table: they cross threads by transfer, not by copy. */
 export function runLineBytes(r: RunOutput): RunLineBytes {
-  const out: RunLineBytes = {};
-  for (const [name, chunks] of Object.entries(runLines(r)) as Array<[string, string[]]>) {
-    const bytes = new Uint8Array(chunks.reduce((a, c) => a + Buffer.byteLength(c), 0));
-    const b = Buffer.from(bytes.buffer);
-    let at = 0;
-    for (const c of chunks) at += b.write(c, at);
-    out[name] = bytes;
-  }
+  const out: RunLineBytes = { agent_days: lineBytes(r.agentRows), days: lineBytes(r.dayRows) };
+  if (r.flRounds?.length) out.fl_rounds = lineBytes(r.flRounds);
+  if (r.groupRows?.length) out.group_days = lineBytes(r.groupRows);
   return out;
 }
 
