@@ -25,8 +25,8 @@ const [OPEN, CLOSE, QUOTE, NEWLINE] = ['[', ']', '"', '\n'].map((c) => c.charCod
  * of it collecting the strings (docs/architecture.md#worker-pool).
  */
 class LineBuffer {
-  buf = new Uint8Array(1 << 16);
-  at = 0;
+  private buf = new Uint8Array(1 << 16);
+  private at = 0;
   private shape: Shape | null = null;
 
   private room(n: number): void {
