@@ -36,21 +36,29 @@ export function simulateSeeds(
   );
 }
 
-/** A run's rows as hash lines (sim/results/hash.ts), made where the run was simulated. */
-export interface RunLines {
-  agent_days: string[];
-  days: string[];
+/** The tables a run's hash covers, each as `T`. */
+type HashedTables<T> = {
+  agent_days: T;
+  days: T;
   /** Only for runs with FL rounds (docs/fl-alliance.md#results), so a run without FL tasks hashes as before. */
-  fl_rounds?: string[];
+  fl_rounds?: T;
   /** Only for runs whose rows are sampled (docs/architecture.md#rows-at-scale), so every other run hashes as before. */
-  group_days?: string[];
+  group_days?: T;
+};
+
+/** A run's rows as hash lines (sim/results/hash.ts), made where the run was simulated. */
+export type RunLines = HashedTables<string[]>;
+
+/** Each hashed table of `r` made by `encode` (lines as text, or their bytes): the one list of them, for both. */
+function encodeTables<T>(r: RunOutput, encode: (rows: readonly object[]) => T): HashedTables<T> {
+  const out: HashedTables<T> = { agent_days: encode(r.agentRows), days: encode(r.dayRows) };
+  if (r.flRounds?.length) out.fl_rounds = encode(r.flRounds);
+  if (r.groupRows?.length) out.group_days = encode(r.groupRows);
+  return out;
 }
 
 export function runLines(r: RunOutput): RunLines {
-  const lines: RunLines = { agent_days: hashLines(r.agentRows), days: hashLines(r.dayRows) };
-  if (r.flRounds?.length) lines.fl_rounds = hashLines(r.flRounds);
-  if (r.groupRows?.length) lines.group_days = hashLines(r.groupRows);
-  return lines;
+  return encodeTables(r, hashLines);
 }
 
 /** sha256 over the runs' rows: each table (by name) with its lines in run order (sim/results/hash.ts). */
@@ -62,10 +70,7 @@ export function hashRuns(runs: RunOutput[], lines?: (r: RunOutput) => RunLines):
 
 /** A run's hash lines as UTF-8 bytes, one buffer per table: they cross threads by transfer, not by copy. */
 export function runLineBytes(r: RunOutput): RunLineBytes {
-  const out: RunLineBytes = { agent_days: lineBytes(r.agentRows), days: lineBytes(r.dayRows) };
-  if (r.flRounds?.length) out.fl_rounds = lineBytes(r.flRounds);
-  if (r.groupRows?.length) out.group_days = lineBytes(r.groupRows);
-  return out;
+  return encodeTables(r, lineBytes);
 }
 
 export interface RunSetResult {
