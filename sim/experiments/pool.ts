@@ -36,6 +36,9 @@ export const AHEAD = 4;
  */
 const MAX_UNSTORED = 8;
 
+/** A thread's answer for a run that finished. */
+type Finished = Extract<PoolAnswer | LandedAnswer, { ok: true }>;
+
 /** `--workers` when not given: one thread per core. */
 export const defaultWorkers = (): number => availableParallelism();
 
@@ -80,8 +83,8 @@ export class PoolExecutor implements Executor {
       void pool.destroy();
       wake();
     };
-    /** One job on a thread: its answer, or null once the experiment has failed. */
-    const simulate = async (job: JobSpec): Promise<PoolAnswer | LandedAnswer | null> => {
+    /** One job on a thread: its run, or null once the experiment has failed (this job or another). */
+    const simulate = async (job: JobSpec): Promise<Finished | null> => {
       const { port1, port2 } = new MessageChannel();
       // The thread posts the latest day a few times a second (poolWorker.ts dayEveryMs): every
       // day since the last message is one onDay here, so the counts are as if it posted each.
@@ -113,8 +116,7 @@ export class PoolExecutor implements Executor {
     // One store write at a time, in the order the runs finish; at most MAX_UNSTORED runs wait for it.
     let stored = Promise.resolve();
     let unstored = 0;
-    const store = (a: PoolAnswer | LandedAnswer, job: JobSpec) => {
-      if (!a.ok) return;
+    const store = (a: Finished, job: JobSpec) => {
       unstored++;
       const hand = () => ('landed' in a ? hooks.onLanded!(a.landed, job) : hooks.onResult(a.out, job, a.lines));
       stored = stored
