@@ -128,8 +128,7 @@ export function rowOptions(f: Pick<ExperimentFlags, 'rows' | 'sample'>, env = pr
   return { mode, sample, threshold };
 }
 
-/** How many runs the executor will hold in memory at once (executorFor's choice). */
-/** Runs held in memory at once, and the pool's threads (none in-process or on a queue). */
+/** Runs held in memory at once, and the pool's threads (none in-process or on a queue): executorFor's choice. */
 function concurrency(f: ExperimentFlags, jobs: number): { concurrent: number; threads: number } {
   if (f.queue !== undefined) return { concurrent: 1, threads: 0 };
   const w = f.workers === undefined ? defaultWorkers() : count('--workers', f.workers, 0);
@@ -140,9 +139,8 @@ function concurrency(f: ExperimentFlags, jobs: number): { concurrent: number; th
 async function executorFor(f: ExperimentFlags, jobs: number): Promise<Executor> {
   // BullMQ and its Redis client load only for --queue: a local run does not pay for them at start-up.
   if (f.queue !== undefined) return new (await import('../experiments/queue.js')).QueueExecutor({ url: f.queue, queueName: f.queueName });
-  const w = f.workers === undefined ? defaultWorkers() : count('--workers', f.workers, 0);
-  if (w === 0) return new InProcessExecutor();
-  return new PoolExecutor(Math.min(w, Math.max(1, jobs)));
+  const { threads } = concurrency(f, jobs);
+  return threads === 0 ? new InProcessExecutor() : new PoolExecutor(threads);
 }
 
 /**
