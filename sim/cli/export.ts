@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { EXPORT_FORMATS, EXPORT_TABLES, ExportSource, exportFileName, isExportFormat, isExportTable, type ExportFormat, type ExportTable } from '../results/export.js';
-import { openRunDir, RunDirError } from '../experiments/runDir.js';
+import { openRunDir, readStore, RunDirError } from '../experiments/runDir.js';
 import { makeDirs, OutDirError, removeEmptyDirs, why } from '../run/outDirs.js';
 
 interface ExportFlags {
@@ -67,11 +67,7 @@ export async function exportCommand(runDir: string, f: ExportFlags): Promise<num
     if (!isExportFormat(format)) throw new ExportInputError(`--format: unknown format ${JSON.stringify(format)}; expected ${EXPORT_FORMATS.join(' or ')}`);
     const asked = parseTables(f.table);
     const { store } = openRunDir(runDir, { allowPartial: f.partial === true, flag: '--partial' });
-    try {
-      src = await ExportSource.open(store);
-    } catch (e) {
-      throw new RunDirError(runDir, `cannot open ${store} for reading: ${(e as Error).message}`);
-    }
+    src = await readStore(runDir, store, (file) => ExportSource.open(file));
     const have = await src.tables();
     const missing = (asked ?? []).filter((t) => !have.includes(t));
     if (missing.length)

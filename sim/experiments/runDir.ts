@@ -87,6 +87,15 @@ export function openRunDir(dir: string, opts: { allowPartial?: boolean; flag?: s
   return { dir: resolve(dir), manifest, store };
 }
 
+/** `open(store)` for a reader of a run directory: a file DuckDB cannot read is bad input (RunDirError, exit 2), not a crash. */
+export async function readStore<T>(dir: string, store: string, open: (file: string) => Promise<T>): Promise<T> {
+  try {
+    return await open(store);
+  } catch (e) {
+    throw new RunDirError(dir, `cannot open ${store} for reading: ${(e as Error).message}`);
+  }
+}
+
 /** Creates the directory of a new experiment: refused (OutDirError) if it exists or cannot be made. */
 export function createRunDir(out: string): { dir: string; madeParent: string | undefined } {
   const dir = resolve(out);

@@ -12,7 +12,7 @@ import type { Summary } from '../results/kpi.js';
 import { gini, nakamoto } from '../results/stats.js';
 import { rowsLine, type SampleInfo } from '../results/rowSample.js';
 import type { KpiComparison, CellKpis } from '../experiments/compare.js';
-import { RunDirError, type Manifest } from '../experiments/runDir.js';
+import { readStore, type Manifest } from '../experiments/runDir.js';
 
 export interface CellInfo {
   cell: number;
@@ -118,10 +118,7 @@ export async function loadReportData(dir: string, manifest: Manifest, extra: { q
     manifest.kind === 'run'
       ? [{ cell: 0, label: manifest.cells[0]?.label ?? 'base', values: {}, resultsHash: manifest.resultsHash, summary: summaryJson as Summary }]
       : (summaryJson.cells as CellInfo[]).map((c) => ({ cell: c.cell, label: c.label, values: c.values, resultsHash: c.resultsHash, summary: c.summary, kpis: c.kpis }));
-  const file = join(dir, 'results.duckdb');
-  const db = await DuckDBInstance.create(file, { access_mode: 'READ_ONLY' }).catch((e: Error) => {
-    throw new RunDirError(dir, `cannot open ${file} for reading: ${e.message}`);
-  });
+  const db = await readStore(dir, join(dir, 'results.duckdb'), (file) => DuckDBInstance.create(file, { access_mode: 'READ_ONLY' }));
   const c = await db.connect();
   try {
     // docs/architecture.md#rows-at-scale: a sampled run's figures come from its sums over every agent, never its sample.
